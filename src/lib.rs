@@ -9,4 +9,8 @@
 #![deny(clippy::float_cmp)]
 
 pub mod calendar;
+pub mod cli;
+pub mod report;
+pub mod scenario;
 pub mod seed;
+pub mod strategy;

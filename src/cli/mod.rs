@@ -1,0 +1,270 @@
+//! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
+//! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
+
+use crate::scenario::{self, Plan};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// The commented template written by `parkenergy init`.
+pub const TEMPLATE_TOML: &str = include_str!("template.toml");
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input (arguments, scenario, data files) is wrong; the message says how. Exit 2.
+    BadInput(String),
+    /// Anything else (I/O on output, a bug). Exit 1.
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Internal(e)
+    }
+}
+
+impl From<scenario::ScenarioError> for Failure {
+    fn from(e: scenario::ScenarioError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "parkenergy",
+    version,
+    about = "Energy-cost optimization simulator for the enterprises of an industrial park in China (园区企业用能成本优化)",
+    long_about = "parkenergy simulates every enterprise of an industrial park hour by hour over a year under \
+tariff category optimization (分类优化), market trading (市场化交易), rooftop PV (屋顶光伏) and user-side \
+storage (用户侧储能), and checks the park's totals against a zone report's claims.\n\n\
+Exit codes: 0 ok, 2 bad input (the message says what and where), 1 internal error.",
+    after_help = "Example:\n  parkenergy run scenarios/yongzhou-etdz.toml"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario and write its reports to output/<scenario-name>/.
+    #[command(after_help = "Example:\n  parkenergy run scenarios/yongzhou-etdz.toml --out /tmp/yz")]
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Output folder (default: output/<scenario-name>/ under the current folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write one CSV of hourly (per-step) series per enterprise.
+        #[arg(long)]
+        hourly: bool,
+        /// Worker threads (default: all cores); 1 runs sequentially.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
+    },
+    /// Run the scenario's [sweep]: a parameter grid or Monte Carlo study.
+    #[command(
+        after_help = "Example:\n  parkenergy sweep scenarios/claims-uncertainty.toml --samples 200 --shard 0/4"
+    )]
+    Sweep {
+        /// The scenario file (TOML) with a [sweep] section.
+        scenario: PathBuf,
+        /// Output folder (default: output/<scenario-name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override the sample count of a Monte Carlo or Latin hypercube sweep.
+        #[arg(long)]
+        samples: Option<u32>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only shard K of N (every N-th sample from K), e.g. 0/4.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Finish an interrupted sweep without recomputing finished samples.
+        #[arg(long)]
+        resume: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a scenario file and print what it resolves to, without simulating.
+    #[command(after_help = "Example:\n  parkenergy check scenarios/yongzhou-etdz.toml")]
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Write a commented template scenario to start from.
+    #[command(
+        after_help = "Example:\n  parkenergy init my-park.toml && parkenergy check my-park.toml"
+    )]
+    Init {
+        /// Where to write it (default: scenario.toml). An existing file is never overwritten.
+        path: Option<PathBuf>,
+    },
+    /// Redraw the charts of a finished run from its written results.
+    #[command(after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh")]
+    Plot {
+        /// The output folder of a run or sweep.
+        output_dir: PathBuf,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
+    },
+    /// Join the outputs of sweep shards into one sweep and draw its charts.
+    #[command(
+        after_help = "Example:\n  parkenergy merge out/shard-0 out/shard-1 out/shard-2 --out out/merged"
+    )]
+    Merge {
+        /// The shard output folders.
+        #[arg(required = true)]
+        shard_dirs: Vec<PathBuf>,
+        /// Output folder of the merged sweep.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Quick PV estimate for one roof, without a scenario file.
+    #[command(after_help = "Example:\n  parkenergy pv --tilt-deg 15 --azimuth-deg 180 --dc-kw 500")]
+    Pv {
+        /// Weather file (EPW); default: the Yongzhou synthetic year.
+        #[arg(long)]
+        weather: Option<PathBuf>,
+        /// Module tilt [deg].
+        #[arg(long, default_value_t = 15.0)]
+        tilt_deg: f64,
+        /// Module azimuth, 180 = south [deg].
+        #[arg(long, default_value_t = 180.0)]
+        azimuth_deg: f64,
+        /// DC nameplate [kW].
+        #[arg(long, default_value_t = 1.0)]
+        dc_kw: f64,
+    },
+}
+
+/// Parse the command line and run the subcommand.
+///
+/// # Errors
+/// [`Failure::BadInput`] for wrong input (exit 2), [`Failure::Internal`] otherwise (exit 1).
+pub fn run() -> Result<(), Failure> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { scenario } => check(&scenario),
+        Command::Init { path } => init(path.as_deref().unwrap_or(Path::new("scenario.toml"))),
+        Command::Run {
+            scenario,
+            out,
+            hourly,
+            threads,
+            quiet,
+            lang: _,
+        } => {
+            set_threads(threads)?;
+            run_scenario(&scenario, out.as_deref(), hourly, quiet)
+        }
+        Command::Sweep { scenario, .. } => {
+            scenario::load(&scenario)?;
+            not_yet("sweep", "parameter sweeps and Monte Carlo studies")
+        }
+        Command::Plot { .. } => not_yet("plot", "charts"),
+        Command::Merge { .. } => not_yet("merge", "joining sweep shards"),
+        Command::Pv { .. } => not_yet("pv", "the PV model"),
+    }
+}
+
+fn not_yet(command: &str, what: &str) -> Result<(), Failure> {
+    Err(Failure::BadInput(format!(
+        "`parkenergy {command}` is not available yet: {what} are not implemented in this version. Nothing was done."
+    )))
+}
+
+fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(Failure::BadInput("--threads must be at least 1".into()));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("setting up the thread pool")?;
+    }
+    Ok(())
+}
+
+fn check(path: &Path) -> Result<(), Failure> {
+    let plan = scenario::load(path)?;
+    println!("{}: ok", path.display());
+    print!("{}", describe(&plan));
+    Ok(())
+}
+
+/// A few lines saying what a plan resolves to.
+pub fn describe(plan: &Plan) -> String {
+    let strategies: Vec<String> = plan.strategies.iter().map(|s| s.to_string()).collect();
+    format!(
+        "  scenario    {} ({} steps of {} min in {})\n  enterprises {} ({} named, {} groups)\n  tariff      {}\n  strategies  {}\n",
+        plan.name,
+        crate::calendar::Calendar::without_holidays(plan.year, plan.step, plan.utc_offset_hours)
+            .n_steps(),
+        plan.step.minutes(),
+        plan.year,
+        plan.enterprise_count(),
+        plan.enterprises.len(),
+        plan.groups.len(),
+        plan.tariff_file
+            .as_ref()
+            .map_or(plan.tariff.version.clone(), |p| p.display().to_string()),
+        strategies.join(", ")
+    )
+}
+
+fn init(path: &Path) -> Result<(), Failure> {
+    if path.exists() {
+        return Err(Failure::BadInput(format!(
+            "{} already exists; choose another path (init never overwrites a file)",
+            path.display()
+        )));
+    }
+    crate::report::write_atomic(path, TEMPLATE_TOML.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "wrote {}; check it with `parkenergy check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> Result<(), Failure> {
+    let plan = scenario::load(path)?;
+    let out_dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| Path::new("output").join(&plan.name));
+    let _ = hourly;
+    let cal =
+        crate::calendar::Calendar::new(plan.year, plan.step, plan.utc_offset_hours, &plan.holidays)
+            .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+    let summary = serde_json::json!({
+        "scenario": plan.name,
+        "enterprises": plan.enterprise_count(),
+        "steps": cal.n_steps(),
+        "strategies": plan.strategies.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&summary).context("encoding summary.json")?;
+    crate::report::write_atomic(&out_dir.join("summary.json"), text.as_bytes())
+        .context("writing summary.json")?;
+    if !quiet {
+        print!("{}", describe(&plan));
+        println!(
+            "  simulation  not yet available: this version checks the scenario and builds the calendar only"
+        );
+        println!("  output      {}", out_dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Scenario errors: what is wrong, where (file, line, column, key path), what was found and what
+//! was expected, in words a planner understands.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in a scenario file an error was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// The text of that line, for display.
+    pub source_line: Option<String>,
+}
+
+/// What is wrong with a scenario.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioErrorKind {
+    /// The file cannot be read.
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    /// The text is not valid TOML.
+    #[error("invalid TOML: {0}")]
+    Syntax(String),
+    /// A key the format does not have.
+    #[error("unknown key `{key}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownKey {
+        /// The key path found.
+        key: String,
+        /// The closest known key, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A required key is absent.
+    #[error("missing key `{key}`: expected {expected}")]
+    MissingKey {
+        /// The key path that is missing.
+        key: String,
+        /// What it must be.
+        expected: String,
+    },
+    /// A value of the wrong type or out of range.
+    #[error("`{key}` = {found}: expected {expected}")]
+    BadValue {
+        /// The key path.
+        key: String,
+        /// The value found, as written.
+        found: String,
+        /// What was expected (type, unit, range).
+        expected: String,
+    },
+    /// A rule across several keys is broken (duplicates, empty lists, inconsistent values).
+    #[error("`{key}`: {message}")]
+    Rule {
+        /// The key path the rule is about.
+        key: String,
+        /// What is wrong and what would be right.
+        message: String,
+    },
+    /// A file named in the scenario does not exist or cannot be used.
+    #[error("`{key}` = \"{path}\": {message}")]
+    File {
+        /// The key path naming the file.
+        key: String,
+        /// The path as resolved.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A scenario error with its location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// Where.
+    pub location: Location,
+    /// What.
+    pub kind: ScenarioErrorKind,
+}
+
+impl ScenarioError {
+    /// The key path the error is about, if any.
+    pub fn key(&self) -> Option<&str> {
+        match &self.kind {
+            ScenarioErrorKind::UnknownKey { key, .. }
+            | ScenarioErrorKind::MissingKey { key, .. }
+            | ScenarioErrorKind::BadValue { key, .. }
+            | ScenarioErrorKind::Rule { key, .. }
+            | ScenarioErrorKind::File { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = &self.location;
+        write!(f, "{}", loc.file.display())?;
+        if let Some(line) = loc.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = loc.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.kind)?;
+        if let (Some(line), Some(text)) = (loc.line, &loc.source_line) {
+            let gutter = line.to_string();
+            write!(f, "\n {gutter} | {}", text.trim_end())?;
+            if let Some(col) = loc.column {
+                let pad: String = text
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n {} | {pad}^", " ".repeat(gutter.len()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Maps byte offsets of a text to lines and columns.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    file: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    /// Index a text read from `file`.
+    pub fn new(file: PathBuf, text: String) -> SourceText {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText {
+            file,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The file name.
+    pub fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+
+    /// A location for a byte offset (or for the file as a whole when `None`).
+    pub fn locate(&self, offset: Option<usize>) -> Location {
+        let Some(off) = offset else {
+            return Location {
+                file: self.file.clone(),
+                ..Location::default()
+            };
+        };
+        let off = off.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&off) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let end = self
+            .line_starts
+            .get(line_idx + 1)
+            .map_or(self.text.len(), |&e| e.saturating_sub(1));
+        let line_text = self.text.get(start..end).unwrap_or("").to_string();
+        let column = self
+            .text
+            .get(start..off)
+            .map_or(1, |s| s.chars().count() + 1);
+        Location {
+            file: self.file.clone(),
+            line: Some(line_idx + 1),
+            column: Some(column),
+            source_line: Some(line_text.trim_end_matches('\r').to_string()),
+        }
+    }
+
+    /// An error at a byte offset.
+    pub fn error(&self, offset: Option<usize>, kind: ScenarioErrorKind) -> ScenarioError {
+        ScenarioError {
+            location: self.locate(offset),
+            kind,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns() {
+        let s = SourceText::new("a.toml".into(), "x = 1\n[pv]\ntilt = 2\n".into());
+        let l = s.locate(Some(11));
+        assert_eq!((l.line, l.column), (Some(3), Some(1)));
+        let l = s.locate(Some(18));
+        assert_eq!((l.line, l.column), (Some(3), Some(8)));
+        assert_eq!(l.source_line.as_deref(), Some("tilt = 2"));
+        let e = s.error(
+            Some(11),
+            ScenarioErrorKind::UnknownKey {
+                key: "pv.tilt".into(),
+                suggestion: Some("pv.tilt_deg".into()),
+            },
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("a.toml:3:1: unknown key `pv.tilt`; did you mean `pv.tilt_deg`?"),
+            "{text}"
+        );
+        assert!(text.contains(" 3 | tilt = 2"), "{text}");
+    }
+}

@@ -1,0 +1,130 @@
+//! Scenario files (TOML): the schema, the defaults, the checks with file/line/key in every error,
+//! and resolution into a [`Plan`].
+//!
+//! Loading has two phases [ripgrep LowArgs→HiArgs; nextest config]: first the file is checked
+//! on its syntax tree against the key table [`schema::KEYS`] (unknown keys, types, ranges:
+//! errors carry the exact line and column), then the defaults of `defaults.toml` are merged in,
+//! serde builds the [`raw`] structs, and [`resolve`] checks the rules across keys and builds the
+//! plan. Knows nothing of simulation.
+
+pub mod check;
+pub mod docs;
+pub mod error;
+pub mod plan;
+pub mod raw;
+pub mod resolve;
+pub mod schema;
+
+pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
+pub use plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, WeatherPlan};
+
+use std::path::Path;
+
+/// The defaults of every optional key, embedded.
+pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
+
+/// Read, check and resolve a scenario file.
+///
+/// # Errors
+/// [`ScenarioError`] naming the file, line, column and key of the first problem found.
+pub fn load(path: &Path) -> Result<Plan, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        location: Location {
+            file: path.to_path_buf(),
+            ..Location::default()
+        },
+        kind: ScenarioErrorKind::Io(e.to_string()),
+    })?;
+    load_str(&text, path)
+}
+
+/// Check and resolve scenario text as if read from `path` (relative paths resolve against its
+/// folder).
+///
+/// # Errors
+/// [`ScenarioError`] naming the file, line, column and key of the first problem found.
+pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
+    let src = SourceText::new(path.to_path_buf(), text.to_string());
+    let doc = parse_document(&src)?;
+    check::check_document(&src, doc.as_table(), true)?;
+    let mut user: toml::Table = toml::from_str(text).map_err(|e| {
+        src.error(
+            e.span().map(|s| s.start),
+            ScenarioErrorKind::Syntax(first_line(e.message())),
+        )
+    })?;
+    let defaults: toml::Table =
+        toml::from_str(DEFAULTS_TOML).expect("defaults.toml is checked by a unit test");
+    resolve::merge_defaults(&mut user, &defaults);
+    let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(user))
+        .map_err(|e| {
+            let key = e.path().to_string();
+            src.error(
+                resolve::span_of(doc.as_table(), &key),
+                ScenarioErrorKind::Rule {
+                    key,
+                    message: e.inner().to_string(),
+                },
+            )
+        })?;
+    let dir = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let resolver = resolve::Resolver {
+        src: &src,
+        doc: doc.as_table(),
+        dir,
+    };
+    resolver.resolve(raw, fnv1a(text.as_bytes()))
+}
+
+fn parse_document(src: &SourceText) -> Result<toml_edit::ImDocument<String>, ScenarioError> {
+    toml_edit::ImDocument::parse(src.text().to_string()).map_err(|e| {
+        src.error(
+            e.span().map(|s| s.start),
+            ScenarioErrorKind::Syntax(first_line(e.message())),
+        )
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// FNV-1a, 64 bit: a stable fingerprint of a scenario text.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_pass_the_checks_with_no_unknown_key() {
+        let src = SourceText::new("defaults.toml".into(), DEFAULTS_TOML.into());
+        let doc = parse_document(&src).unwrap();
+        check::check_document(&src, doc.as_table(), false).unwrap();
+    }
+
+    #[test]
+    fn minimal_scenario_resolves_with_defaults() {
+        let text = "[scenario]\nname = \"t\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+        let plan = load_str(text, Path::new("t.toml")).unwrap();
+        assert_eq!(plan.year, 2025);
+        assert_eq!(plan.enterprises[0].voltage_level, "1_10kv");
+        assert!((plan.pv.tilt_deg - 15.0).abs() < 1e-12);
+        assert_eq!(plan.strategies[0], crate::strategy::Strategy::BASELINE);
+        assert_eq!(plan.enterprise_count(), 1);
+    }
+}

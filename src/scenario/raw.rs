@@ -1,0 +1,246 @@
+//! The scenario file as serde sees it, after the defaults of `defaults.toml` are merged in.
+//!
+//! Mirrors the file one to one (`deny_unknown_fields`); keys with a default are plain fields,
+//! keys without one are `Option`. Ranges and cross-field rules are checked elsewhere
+//! ([`super::check`] and [`super::resolve`]); the key table [`super::schema::KEYS`] documents
+//! every field, and a test checks that both list the same keys.
+
+#![allow(missing_docs)] // every field is documented in schema::KEYS and docs/scenario.md
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub scenario: ScenarioSection,
+    pub site: SiteSection,
+    pub weather: WeatherSection,
+    pub tariff: TariffSection,
+    pub market: MarketSection,
+    pub pv: PvSection,
+    pub storage: StorageSection,
+    pub finance: FinanceSection,
+    #[serde(default)]
+    pub enterprise: Vec<EnterpriseEntry>,
+    #[serde(default)]
+    pub enterprise_group: Vec<GroupEntry>,
+    pub strategies: StrategiesSection,
+    pub claims: ClaimsSection,
+    pub sweep: SweepSection,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSection {
+    pub name: String,
+    pub description: Option<String>,
+    pub year: i32,
+    pub step_minutes: u32,
+    pub seed: u64,
+    pub utc_offset_hours: f64,
+    pub holidays_file: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSection {
+    pub name: String,
+    pub latitude_deg: f64,
+    pub longitude_deg: f64,
+    pub elevation_m: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherSection {
+    pub source: String,
+    pub file: Option<String>,
+    pub normals: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TariffSection {
+    pub version: String,
+    pub file: Option<String>,
+    pub choice_period: String,
+    pub baseline_basic_charge: String,
+    #[serde(rename = "override")]
+    pub override_table: Option<toml::Table>,
+    pub compensation_capex_yuan_per_kvar: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketSection {
+    pub mode: String,
+    pub returned_user: bool,
+    pub retail_fixed_price_yuan_per_kwh: f64,
+    pub retail_discount_yuan_per_kwh: f64,
+    pub retail_share_fraction: f64,
+    pub wholesale_discount_fraction: f64,
+    pub contract_price_yuan_per_kwh: f64,
+    pub contract_banded: bool,
+    pub deviation_band_fraction: f64,
+    pub over_use_price_factor: f64,
+    pub under_use_price_factor: f64,
+    pub forecast: String,
+    pub forecast_error_fraction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PvSection {
+    pub tilt_deg: f64,
+    pub azimuth_deg: f64,
+    pub roof_type: String,
+    pub usable_roof_fraction: f64,
+    pub max_dc_per_transformer_kva: f64,
+    pub dc_ac_ratio: f64,
+    pub losses_fraction: f64,
+    pub inverter_efficiency_fraction: f64,
+    pub gamma_pdc_per_c: f64,
+    pub albedo_fraction: f64,
+    pub transposition_model: String,
+    pub temperature_model: String,
+    pub degradation_first_year_fraction: f64,
+    pub degradation_annual_fraction: f64,
+    pub grid_connection: String,
+    pub export_price_yuan_per_kwh: f64,
+    pub ownership: String,
+    pub emc_discount_fraction: f64,
+    pub capex_yuan_per_w: f64,
+    pub om_yuan_per_w_year: f64,
+    pub life_years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSection {
+    pub dispatch: String,
+    pub sizing: String,
+    pub duration_hours: f64,
+    pub power_fraction_of_peak: f64,
+    pub charge_efficiency_fraction: f64,
+    pub discharge_efficiency_fraction: f64,
+    pub soc_min_fraction: f64,
+    pub soc_max_fraction: f64,
+    pub max_cycles_per_day: f64,
+    pub auxiliary_kw_per_kwh: f64,
+    pub degradation_cost_yuan_per_kwh: f64,
+    pub allow_export: bool,
+    pub grid_charging: bool,
+    pub capex_yuan_per_kwh: f64,
+    pub capex_yuan_per_kw: f64,
+    pub om_fraction_of_capex: f64,
+    pub life_years: u32,
+    pub cycle_life: f64,
+    pub calendar_fade_fraction_per_year: f64,
+    pub replacement_soh_fraction: f64,
+    pub ownership: String,
+    pub enterprise_share_fraction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceSection {
+    pub discount_rate_fraction: f64,
+    pub buy_escalation_fraction: f64,
+    pub sell_escalation_fraction: f64,
+    pub om_escalation_fraction: f64,
+    pub include_taxes: bool,
+    pub vat_fraction: f64,
+    pub income_tax_fraction: f64,
+    pub depreciation_years: u32,
+    pub subsidy_yuan_per_w: f64,
+    pub inverter_replacement_year: u32,
+    pub inverter_replacement_yuan_per_w: f64,
+    pub tariff_switch_year: u32,
+    pub tariff_switch_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseEntry {
+    pub name: String,
+    pub archetype: Option<String>,
+    pub annual_kwh: Option<f64>,
+    pub peak_kw: Option<f64>,
+    pub transformer_kva: f64,
+    pub voltage_level: String,
+    pub pf_standard: f64,
+    pub power_factor: f64,
+    pub roof_area_m2: f64,
+    pub roof_type: Option<String>,
+    pub tilt_deg: Option<f64>,
+    pub azimuth_deg: Option<f64>,
+    pub meter_file: Option<String>,
+    pub meter_layout: String,
+    pub meter_unit: Option<String>,
+    pub meter_step_minutes: Option<u32>,
+    pub pv_file: Option<String>,
+    pub pv_kw: Option<f64>,
+    pub storage_kwh: Option<f64>,
+    pub storage_kw: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupEntry {
+    pub name: String,
+    pub count: u32,
+    pub archetype: String,
+    pub annual_kwh_median: f64,
+    pub annual_kwh_sigma: f64,
+    pub transformer_loading_fraction: f64,
+    pub roof_m2_per_mwh: f64,
+    pub roof_sigma: f64,
+    pub power_factor_min: f64,
+    pub power_factor_max: f64,
+    pub voltage_level: String,
+    pub pf_standard: f64,
+    pub roof_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategiesSection {
+    pub list: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsSection {
+    pub cost_reduction_fraction: f64,
+    pub cost_reduction_strategy: String,
+    pub pv_saving_yuan_per_year: f64,
+    pub pv_saving_strategy: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSection {
+    pub method: String,
+    pub samples: u32,
+    pub max_samples: u32,
+    #[serde(default)]
+    pub parameter: Vec<SweepParameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParameter {
+    pub key: String,
+    pub values: Option<Vec<toml::Value>>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub steps: Option<u32>,
+    pub distribution: Option<String>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub mode: Option<f64>,
+    pub median: Option<f64>,
+    pub sigma: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}

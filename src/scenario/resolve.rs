@@ -1,0 +1,553 @@
+//! Second phase: merge the defaults, deserialize, check the rules that span several keys, and
+//! build the [`Plan`].
+
+use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
+use super::plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, WeatherPlan};
+use super::raw::{self, RawScenario};
+use super::schema::{self, Kind};
+use crate::calendar::{HolidayTable, StepLength};
+use crate::strategy::Strategy;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Built-in tariff versions (files under `data/tariffs/`).
+pub const TARIFF_VERSIONS: &[&str] = &["hunan-2025", "hunan-2023"];
+
+/// Built-in weather normals.
+pub const WEATHER_NORMALS: &[&str] = &["yongzhou"];
+
+/// Fill every key the user left out from the defaults: sections key by key, and each element of
+/// an array of tables from the single default element.
+pub fn merge_defaults(user: &mut toml::Table, defaults: &toml::Table) {
+    for (section, dv) in defaults {
+        match (dv, user.get_mut(section)) {
+            (toml::Value::Table(dt), Some(toml::Value::Table(ut))) => {
+                for (k, v) in dt {
+                    ut.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            (toml::Value::Table(_), None) => {
+                user.insert(section.clone(), dv.clone());
+            }
+            (toml::Value::Array(da), Some(toml::Value::Array(ua))) => {
+                if let Some(toml::Value::Table(dt)) = da.first() {
+                    for elem in ua.iter_mut() {
+                        if let toml::Value::Table(et) = elem {
+                            for (k, v) in dt {
+                                et.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Byte span of a concrete key path (`enterprise[3].name`) in the user's document, or of the
+/// nearest enclosing table that is there.
+pub fn span_of(root: &toml_edit::Table, path: &str) -> Option<usize> {
+    let mut best = None;
+    let mut cur: Option<&dyn toml_edit::TableLike> = Some(root);
+    for seg in path.split('.') {
+        let (name, index) = match seg.find('[') {
+            Some(i) => (
+                &seg[..i],
+                seg[i + 1..].trim_end_matches(']').parse::<usize>().ok(),
+            ),
+            None => (seg, None),
+        };
+        let t = cur?;
+        let (key, item) = t.get_key_value(name)?;
+        best = key.span().map(|s| s.start).or(best);
+        cur = match (item, index) {
+            (toml_edit::Item::ArrayOfTables(a), Some(i)) => {
+                let e = a.get(i)?;
+                best = e.span().map(|s| s.start).or(best);
+                Some(e as &dyn toml_edit::TableLike)
+            }
+            (toml_edit::Item::Value(toml_edit::Value::Array(a)), Some(i)) => {
+                let e = a.get(i)?;
+                best = e.span().map(|s| s.start).or(best);
+                e.as_inline_table().map(|t| t as &dyn toml_edit::TableLike)
+            }
+            (item, None) => item.as_table_like(),
+            _ => None,
+        };
+    }
+    best
+}
+
+pub(crate) struct Resolver<'a> {
+    pub src: &'a SourceText,
+    pub doc: &'a toml_edit::Table,
+    pub dir: PathBuf,
+}
+
+impl Resolver<'_> {
+    fn rule(&self, key: &str, message: impl Into<String>) -> ScenarioError {
+        self.src.error(
+            span_of(self.doc, key),
+            ScenarioErrorKind::Rule {
+                key: key.to_string(),
+                message: message.into(),
+            },
+        )
+    }
+
+    fn path(&self, key: &str, value: &str, must_exist: bool) -> Result<PathBuf, ScenarioError> {
+        let p = Path::new(value);
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.dir.join(p)
+        };
+        if must_exist && !full.is_file() {
+            return Err(self.src.error(
+                span_of(self.doc, key),
+                ScenarioErrorKind::File {
+                    key: key.to_string(),
+                    path: full.display().to_string(),
+                    message: if full.is_dir() {
+                        "is a folder, expected a file".into()
+                    } else {
+                        "file not found (relative paths start from the scenario file's folder)"
+                            .into()
+                    },
+                },
+            ));
+        }
+        Ok(full)
+    }
+
+    fn choice(&self, key: &str, value: &str, allowed: &[&str]) -> Result<(), ScenarioError> {
+        if allowed.contains(&value) {
+            return Ok(());
+        }
+        Err(self.src.error(
+            span_of(self.doc, key),
+            ScenarioErrorKind::BadValue {
+                key: key.to_string(),
+                found: format!("\"{value}\""),
+                expected: format!(
+                    "one of {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("\"{a}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        ))
+    }
+
+    pub fn resolve(&self, raw: RawScenario, text_hash: u64) -> Result<Plan, ScenarioError> {
+        let s = &raw.scenario;
+        let step = StepLength::from_minutes(s.step_minutes)
+            .ok_or_else(|| self.rule("scenario.step_minutes", "must be 60 or 15"))?;
+        let holidays = match &s.holidays_file {
+            Some(f) => {
+                let p = self.path("scenario.holidays_file", f, true)?;
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    self.rule("scenario.holidays_file", format!("cannot read: {e}"))
+                })?;
+                HolidayTable::parse(&text).map_err(|e| {
+                    self.rule("scenario.holidays_file", format!("{}: {e}", p.display()))
+                })?
+            }
+            None => HolidayTable::embedded(),
+        };
+        if holidays.year(s.year).is_none() {
+            let covered: Vec<String> = holidays.years().map(|y| y.to_string()).collect();
+            return Err(self.rule(
+                "scenario.year",
+                format!(
+                    "{} has no public-holiday data (covered: {}); pick a covered year or give `scenario.holidays_file`",
+                    s.year,
+                    covered.join(", ")
+                ),
+            ));
+        }
+        let weather = self.weather(&raw.weather)?;
+        let tariff_file = match &raw.tariff.file {
+            Some(f) => Some(self.path("tariff.file", f, true)?),
+            None => {
+                self.choice("tariff.version", &raw.tariff.version, TARIFF_VERSIONS)?;
+                None
+            }
+        };
+        if raw.finance.tariff_switch_year > 0 {
+            let v = raw
+                .finance
+                .tariff_switch_version
+                .as_deref()
+                .ok_or_else(|| {
+                    self.rule(
+                        "finance.tariff_switch_year",
+                        "a switch year needs `finance.tariff_switch_version`",
+                    )
+                })?;
+            self.choice("finance.tariff_switch_version", v, TARIFF_VERSIONS)?;
+        }
+        let st = &raw.storage;
+        if st.soc_min_fraction >= st.soc_max_fraction {
+            return Err(self.rule(
+                "storage.soc_max_fraction",
+                format!(
+                    "{} must be above `storage.soc_min_fraction` = {}",
+                    st.soc_max_fraction, st.soc_min_fraction
+                ),
+            ));
+        }
+        let enterprises = self.enterprises(&raw, step)?;
+        self.groups(&raw)?;
+        let strategies = self.strategies(&raw.strategies.list)?;
+        let claim_strategies = (
+            self.claim_strategy(
+                "claims.cost_reduction_strategy",
+                &raw.claims.cost_reduction_strategy,
+                &strategies,
+            )?,
+            self.claim_strategy(
+                "claims.pv_saving_strategy",
+                &raw.claims.pv_saving_strategy,
+                &strategies,
+            )?,
+        );
+        let sweep = self.sweep(&raw)?;
+        Ok(Plan {
+            file: self.src.file().to_path_buf(),
+            dir: self.dir.clone(),
+            text_hash,
+            name: raw.scenario.name.clone(),
+            description: raw.scenario.description.clone(),
+            year: raw.scenario.year,
+            step,
+            seed: raw.scenario.seed,
+            utc_offset_hours: raw.scenario.utc_offset_hours,
+            holidays,
+            site: raw.site,
+            weather,
+            tariff: raw.tariff,
+            tariff_file,
+            market: raw.market,
+            pv: raw.pv,
+            storage: raw.storage,
+            finance: raw.finance,
+            enterprises,
+            groups: raw.enterprise_group,
+            strategies,
+            claims: raw.claims,
+            claim_strategies,
+            sweep,
+        })
+    }
+
+    fn weather(&self, w: &raw::WeatherSection) -> Result<WeatherPlan, ScenarioError> {
+        if w.source == "synthetic" {
+            if w.file.is_some() {
+                return Err(self.rule(
+                    "weather.file",
+                    "a weather file is given but `weather.source` is \"synthetic\"; set the source to the file's format",
+                ));
+            }
+            if !WEATHER_NORMALS.contains(&w.normals.as_str()) {
+                self.path("weather.normals", &w.normals, true)?;
+            }
+            return Ok(WeatherPlan::Synthetic {
+                normals: w.normals.clone(),
+            });
+        }
+        let f = w.file.as_deref().ok_or_else(|| {
+            self.rule(
+                "weather.source",
+                format!(
+                    "source \"{}\" needs `weather.file`; use source = \"synthetic\" for the built-in typical year",
+                    w.source
+                ),
+            )
+        })?;
+        Ok(WeatherPlan::File {
+            format: w.source.clone(),
+            path: self.path("weather.file", f, true)?,
+        })
+    }
+
+    fn enterprises(
+        &self,
+        raw: &RawScenario,
+        step: StepLength,
+    ) -> Result<Vec<EnterprisePlan>, ScenarioError> {
+        if raw.enterprise.is_empty() && raw.enterprise_group.is_empty() {
+            return Err(self.src.error(
+                None,
+                ScenarioErrorKind::Rule {
+                    key: "enterprise".into(),
+                    message: "the scenario has no enterprise: add an [[enterprise]] or an [[enterprise_group]] table".into(),
+                },
+            ));
+        }
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (gi, g) in raw.enterprise_group.iter().enumerate() {
+            for k in 1..=g.count {
+                names.insert(
+                    group_member_name(&g.name, k),
+                    format!("enterprise_group[{gi}]"),
+                );
+            }
+        }
+        let mut out = Vec::with_capacity(raw.enterprise.len());
+        for (i, e) in raw.enterprise.iter().enumerate() {
+            let key = |k: &str| format!("enterprise[{i}].{k}");
+            if let Some(prev) = names.insert(e.name.clone(), format!("enterprise[{i}]")) {
+                return Err(self.rule(
+                    &key("name"),
+                    format!(
+                        "\"{}\" is already the name of {prev}; names must be unique",
+                        e.name
+                    ),
+                ));
+            }
+            let load = match (&e.archetype, &e.meter_file) {
+                (Some(_), Some(_)) => {
+                    return Err(self.rule(
+                        &key("meter_file"),
+                        "give either `archetype` (synthetic load) or `meter_file` (measured load), not both",
+                    ));
+                }
+                (None, None) => {
+                    return Err(self.rule(
+                        &key("name"),
+                        "needs a load: `archetype` (synthetic) or `meter_file` (measured)",
+                    ));
+                }
+                (Some(a), None) => {
+                    if let (Some(kwh), Some(peak)) = (e.annual_kwh, e.peak_kw)
+                        && kwh > peak * 8784.0
+                    {
+                        return Err(self.rule(
+                            &key("annual_kwh"),
+                            format!(
+                                "{kwh} kWh cannot be reached with a peak of {peak} kW (at most {} kWh a year)",
+                                peak * 8784.0
+                            ),
+                        ));
+                    }
+                    if e.annual_kwh.is_none() && e.peak_kw.is_none() {
+                        return Err(self.rule(
+                            &key("archetype"),
+                            "a synthetic load needs `annual_kwh`, `peak_kw` or both to set its size",
+                        ));
+                    }
+                    LoadSource::Archetype {
+                        name: a.clone(),
+                        annual_kwh: e.annual_kwh,
+                        peak_kw: e.peak_kw,
+                    }
+                }
+                (None, Some(f)) => {
+                    let path = self.path(&key("meter_file"), f, true)?;
+                    let unit = e.meter_unit.clone().ok_or_else(|| {
+                        self.rule(
+                            &key("meter_file"),
+                            "needs `meter_unit` (\"kw\" or \"kwh\"): the unit of meter data is never guessed",
+                        )
+                    })?;
+                    let step_minutes =
+                        e.meter_step_minutes
+                            .unwrap_or(match e.meter_layout.as_str() {
+                                "daily_96" => 15,
+                                "daily_24" => 60,
+                                _ => step.minutes(),
+                            });
+                    LoadSource::Meter {
+                        path,
+                        layout: e.meter_layout.clone(),
+                        unit,
+                        step_minutes,
+                    }
+                }
+            };
+            if let Some(peak) = e.peak_kw
+                && peak > e.transformer_kva
+            {
+                return Err(self.rule(
+                    &key("peak_kw"),
+                    format!(
+                        "{peak} kW exceeds the transformer's {} kVA; raise `transformer_kva` or lower the peak",
+                        e.transformer_kva
+                    ),
+                ));
+            }
+            let pv_file = match &e.pv_file {
+                Some(f) => Some(self.path(&key("pv_file"), f, true)?),
+                None => None,
+            };
+            out.push(EnterprisePlan {
+                name: e.name.clone(),
+                index: i,
+                load,
+                transformer_kva: e.transformer_kva,
+                voltage_level: e.voltage_level.clone(),
+                pf_standard: e.pf_standard,
+                power_factor: e.power_factor,
+                roof_area_m2: e.roof_area_m2,
+                roof_type: e
+                    .roof_type
+                    .clone()
+                    .unwrap_or_else(|| raw.pv.roof_type.clone()),
+                tilt_deg: e.tilt_deg.unwrap_or(raw.pv.tilt_deg),
+                azimuth_deg: e.azimuth_deg.unwrap_or(raw.pv.azimuth_deg),
+                pv_file,
+                pv_kw: e.pv_kw,
+                storage_kwh: e.storage_kwh,
+                storage_kw: e.storage_kw,
+            });
+        }
+        Ok(out)
+    }
+
+    fn groups(&self, raw: &RawScenario) -> Result<(), ScenarioError> {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, g) in raw.enterprise_group.iter().enumerate() {
+            if let Some(j) = seen.insert(g.name.as_str(), i) {
+                return Err(self.rule(
+                    &format!("enterprise_group[{i}].name"),
+                    format!(
+                        "\"{}\" is already the name of enterprise_group[{j}]",
+                        g.name
+                    ),
+                ));
+            }
+            if g.power_factor_min > g.power_factor_max {
+                return Err(self.rule(
+                    &format!("enterprise_group[{i}].power_factor_max"),
+                    format!(
+                        "{} is below `power_factor_min` = {}",
+                        g.power_factor_max, g.power_factor_min
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn strategies(&self, list: &[String]) -> Result<Vec<Strategy>, ScenarioError> {
+        let mut out = vec![Strategy::BASELINE];
+        for (i, name) in list.iter().enumerate() {
+            let s = Strategy::parse(name).map_err(|e| {
+                self.src.error(
+                    span_of(self.doc, "strategies.list"),
+                    ScenarioErrorKind::BadValue {
+                        key: format!("strategies.list[{i}]"),
+                        found: format!("\"{name}\""),
+                        expected: format!("a strategy name ({e})"),
+                    },
+                )
+            })?;
+            if !out.contains(&s) {
+                out.push(s);
+            } else if !s.is_baseline() {
+                return Err(self.rule(
+                    "strategies.list",
+                    format!("strategy \"{s}\" is listed twice"),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    fn claim_strategy(
+        &self,
+        key: &str,
+        name: &str,
+        strategies: &[Strategy],
+    ) -> Result<Strategy, ScenarioError> {
+        let s = Strategy::parse(name).map_err(|e| self.rule(key, format!("\"{name}\": {e}")))?;
+        if !strategies.contains(&s) {
+            return Err(self.rule(
+                key,
+                format!("strategy \"{s}\" is not in `strategies.list`; add it there"),
+            ));
+        }
+        Ok(s)
+    }
+
+    fn sweep(&self, raw: &RawScenario) -> Result<SweepPlan, ScenarioError> {
+        let sw = &raw.sweep;
+        for (i, p) in sw.parameter.iter().enumerate() {
+            let key = format!("sweep.parameter[{i}].key");
+            let pattern = schema::pattern_of(&p.key);
+            let spec = schema::spec(&pattern).ok_or_else(|| {
+                let (parent, leaf) = match pattern.rfind('.') {
+                    Some(j) => (&pattern[..j], &pattern[j + 1..]),
+                    None => ("", pattern.as_str()),
+                };
+                let hint = super::check::suggest(parent, parent, leaf)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.rule(&key, format!("`{}` is not a scenario key{hint}", p.key))
+            })?;
+            if !matches!(
+                spec.kind,
+                Kind::Float { .. }
+                    | Kind::Int { .. }
+                    | Kind::IntOneOf(_)
+                    | Kind::FloatOneOf(_)
+                    | Kind::Choice(_)
+                    | Kind::Bool
+            ) {
+                return Err(self.rule(
+                    &key,
+                    format!(
+                        "`{}` is {}; only numbers, choices and true/false can be swept",
+                        p.key,
+                        spec.kind.describe(spec.unit)
+                    ),
+                ));
+            }
+            self.sweep_index_exists(raw, &key, &p.key)?;
+        }
+        Ok(SweepPlan {
+            method: sw.method.clone(),
+            samples: sw.samples,
+            max_samples: sw.max_samples,
+            parameters: sw.parameter.clone(),
+        })
+    }
+
+    fn sweep_index_exists(
+        &self,
+        raw: &RawScenario,
+        key: &str,
+        target: &str,
+    ) -> Result<(), ScenarioError> {
+        for (array, len) in [
+            ("enterprise_group[", raw.enterprise_group.len()),
+            ("enterprise[", raw.enterprise.len()),
+        ] {
+            if let Some(rest) = target.strip_prefix(array) {
+                let idx: Option<usize> = rest.split(']').next().and_then(|n| n.parse().ok());
+                match idx {
+                    Some(i) if i < len => {}
+                    _ => {
+                        return Err(self.rule(
+                            key,
+                            format!(
+                                "`{target}`: the scenario has {len} {} entries (indices 0..{len})",
+                                array.trim_end_matches('[')
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Name of the `k`-th (1-based) enterprise of a group: `<group>-001`.
+pub fn group_member_name(group: &str, k: u32) -> String {
+    format!("{group}-{k:03}")
+}

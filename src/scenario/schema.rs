@@ -1,0 +1,1480 @@
+//! Every key a scenario file accepts, declared once: its type, unit, valid range and meaning.
+//!
+//! This table drives three things, so they cannot drift apart: the checks of a scenario file
+//! (unknown keys with "did you mean", types, ranges), the generated reference
+//! `docs/scenario.md`, and a test that the serde structs of [`super::raw`] accept exactly these
+//! keys. Default values are not here: they live in `src/scenario/defaults.toml`.
+//!
+//! Paths use `[]` for "any element" of an array of tables: `enterprise[].transformer_kva`.
+//! In error messages the element index is filled in, counting from 0: `enterprise[3]`.
+
+/// The value a key takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A section (`[pv]`), or a table nested in one.
+    Table,
+    /// An array of tables (`[[enterprise]]`).
+    TableArray,
+    /// Free-form table passed whole to a model that checks it (e.g. `tariff.override`).
+    FreeTable,
+    /// Any text.
+    Str,
+    /// A name: letters, digits, `-`, `_` and `.`, 1-64 characters, no spaces; used in file names.
+    Name,
+    /// A file path, relative to the scenario file's folder unless absolute.
+    Path,
+    /// `true` or `false`.
+    Bool,
+    /// An integer in `min..=max`.
+    Int {
+        /// Smallest valid value.
+        min: i64,
+        /// Largest valid value.
+        max: i64,
+    },
+    /// A finite number in `min..=max` (integers are accepted).
+    Float {
+        /// Smallest valid value.
+        min: f64,
+        /// Largest valid value.
+        max: f64,
+    },
+    /// One of a fixed set of strings.
+    Choice(&'static [&'static str]),
+    /// One of a fixed set of integers.
+    IntOneOf(&'static [i64]),
+    /// One of a fixed set of numbers.
+    FloatOneOf(&'static [f64]),
+    /// A list of finite numbers, each in `min..=max`.
+    FloatList {
+        /// Smallest valid element.
+        min: f64,
+        /// Largest valid element.
+        max: f64,
+    },
+    /// A list of strings, each one of a fixed set (empty set: any string).
+    ChoiceList(&'static [&'static str]),
+    /// A list of numbers or strings (sweep values).
+    ScalarList,
+}
+
+/// Whether a key must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Must be given in the scenario file (no default).
+    Required,
+    /// Has a default in `defaults.toml`, or is optional.
+    Optional,
+}
+
+/// One accepted key.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    /// Dotted path, `[]` for array elements.
+    pub path: &'static str,
+    /// Type and valid range.
+    pub kind: Kind,
+    /// Unit of the value, empty when it has none.
+    pub unit: &'static str,
+    /// Required or optional.
+    pub presence: Presence,
+    /// What the key means, in a sentence or two.
+    pub doc: &'static str,
+}
+
+use Kind::*;
+use Presence::*;
+
+const fn k(
+    path: &'static str,
+    kind: Kind,
+    unit: &'static str,
+    presence: Presence,
+    doc: &'static str,
+) -> KeySpec {
+    KeySpec {
+        path,
+        kind,
+        unit,
+        presence,
+        doc,
+    }
+}
+
+const F: f64 = f64::MAX;
+
+/// Strategy measures, in their canonical order.
+pub const MEASURES: &[&str] = &["tariff", "market", "pv", "storage"];
+
+/// Voltage levels of the tariff tables.
+pub const VOLTAGE_LEVELS: &[&str] = &["below_1kv", "1_10kv", "35kv", "110kv_plus"];
+
+/// Archetype names known to the load model.
+pub const ARCHETYPES: &[&str] = &[
+    "equipment_manufacturing",
+    "magnetic_electronics",
+    "battery_materials",
+    "general_manufacturing",
+];
+
+/// The whole table. Sections first, then their keys, in the order of `docs/scenario.md`.
+pub static KEYS: &[KeySpec] = &[
+    // ---------------------------------------------------------------- [scenario]
+    k(
+        "scenario",
+        Table,
+        "",
+        Required,
+        "The study: its name, year, time step and random seed.",
+    ),
+    k(
+        "scenario.name",
+        Name,
+        "",
+        Required,
+        "Name of the study; outputs go to `output/<name>/` unless `--out` says otherwise.",
+    ),
+    k(
+        "scenario.description",
+        Str,
+        "",
+        Optional,
+        "Free text shown in reports.",
+    ),
+    k(
+        "scenario.year",
+        Int {
+            min: 2000,
+            max: 2100,
+        },
+        "",
+        Optional,
+        "Calendar year simulated (weekdays, leap day, public holidays). The holiday table must cover it (2023-2027 built in).",
+    ),
+    k(
+        "scenario.step_minutes",
+        IntOneOf(&[60, 15]),
+        "min",
+        Optional,
+        "Time step of every series: 60 (8760 steps a year) or 15 (35040; the interval of Chinese demand metering).",
+    ),
+    k(
+        "scenario.seed",
+        Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "",
+        Optional,
+        "Seed of every random stream (load noise, enterprise groups, synthetic weather, Monte Carlo). Same seed, same bytes.",
+    ),
+    k(
+        "scenario.utc_offset_hours",
+        Float {
+            min: -12.0,
+            max: 14.0,
+        },
+        "h",
+        Optional,
+        "Offset of local standard time from UTC; China Standard Time is +8. Weather files that state their own offset are converted to this one.",
+    ),
+    k(
+        "scenario.holidays_file",
+        Path,
+        "",
+        Optional,
+        "A public-holiday table in the layout of `data/holidays/china.toml`, replacing the built-in one (for years it does not cover).",
+    ),
+    // ---------------------------------------------------------------- [site]
+    k("site", Table, "", Optional, "Where the park is."),
+    k(
+        "site.name",
+        Str,
+        "",
+        Optional,
+        "Name of the site, shown in reports.",
+    ),
+    k(
+        "site.latitude_deg",
+        Float {
+            min: -90.0,
+            max: 90.0,
+        },
+        "deg",
+        Optional,
+        "Latitude, north positive.",
+    ),
+    k(
+        "site.longitude_deg",
+        Float {
+            min: -180.0,
+            max: 180.0,
+        },
+        "deg",
+        Optional,
+        "Longitude, east positive.",
+    ),
+    k(
+        "site.elevation_m",
+        Float {
+            min: -500.0,
+            max: 9000.0,
+        },
+        "m",
+        Optional,
+        "Elevation above sea level.",
+    ),
+    // ---------------------------------------------------------------- [weather]
+    k(
+        "weather",
+        Table,
+        "",
+        Optional,
+        "Solar and temperature input of the PV model.",
+    ),
+    k(
+        "weather.source",
+        Choice(&["synthetic", "epw", "tmy3", "pvgis_csv", "pvgis_json", "csv"]),
+        "",
+        Optional,
+        "`synthetic`: a typical year generated from monthly normals; otherwise the format of `weather.file`.",
+    ),
+    k(
+        "weather.file",
+        Path,
+        "",
+        Optional,
+        "Weather file; required unless `weather.source = \"synthetic\"`.",
+    ),
+    k(
+        "weather.normals",
+        Str,
+        "",
+        Optional,
+        "Monthly normals for the synthetic year: a built-in name (`yongzhou`) or a path to a normals file.",
+    ),
+    // ---------------------------------------------------------------- [tariff]
+    k(
+        "tariff",
+        Table,
+        "",
+        Optional,
+        "The electricity tariff (电价政策) and the tariff category optimization (分类优化).",
+    ),
+    k(
+        "tariff.version",
+        Str,
+        "",
+        Optional,
+        "Built-in tariff version from `data/tariffs/` (`hunan-2025`: 湘发改价调〔2025〕385号; `hunan-2023`: the earlier schedule, low confidence).",
+    ),
+    k(
+        "tariff.file",
+        Path,
+        "",
+        Optional,
+        "A tariff file in the layout of `data/tariffs/*.toml`, used instead of `tariff.version`.",
+    ),
+    k(
+        "tariff.choice_period",
+        Choice(&["monthly", "quarterly", "yearly"]),
+        "",
+        Optional,
+        "How often an enterprise may change its billing option (基本电费计费方式变更周期) in the optimization.",
+    ),
+    k(
+        "tariff.baseline_basic_charge",
+        Choice(&["capacity", "actual_demand"]),
+        "",
+        Optional,
+        "Basic charge (基本电费) of two-part enterprises in the baseline, before optimization: by transformer capacity (按容量) or by actual maximum demand (按实际最大需量).",
+    ),
+    k(
+        "tariff.override",
+        FreeTable,
+        "",
+        Optional,
+        "Any part of the tariff file to replace, with the tariff file's own keys (e.g. `[tariff.override.funds] yuan_per_kwh = 0.05`); checked by the tariff model.",
+    ),
+    k(
+        "tariff.compensation_capex_yuan_per_kvar",
+        Float {
+            min: 0.0,
+            max: 10_000.0,
+        },
+        "yuan/kvar",
+        Optional,
+        "Installed cost of reactive compensation (无功补偿电容器) considered by the optimization.",
+    ),
+    // ---------------------------------------------------------------- [market]
+    k(
+        "market",
+        Table,
+        "",
+        Optional,
+        "Market trading (市场化交易): how an enterprise buys its energy when the `market` measure is on.",
+    ),
+    k(
+        "market.mode",
+        Choice(&[
+            "cheapest",
+            "agency",
+            "retail_fixed",
+            "retail_discount",
+            "retail_share",
+            "direct_contract",
+        ]),
+        "",
+        Optional,
+        "Purchase mode under the market measure: `cheapest` picks the cheapest of the others per enterprise; `agency` is grid agency purchase (电网代理购电).",
+    ),
+    k(
+        "market.returned_user",
+        Bool,
+        "",
+        Optional,
+        "Baseline enterprises that left the market and returned pay 1.5 times the agency price.",
+    ),
+    k(
+        "market.retail_fixed_price_yuan_per_kwh",
+        Float { min: 0.0, max: 2.0 },
+        "yuan/kWh",
+        Optional,
+        "Energy price of a fixed-price retail package (售电公司固定价格套餐).",
+    ),
+    k(
+        "market.retail_discount_yuan_per_kwh",
+        Float { min: 0.0, max: 1.0 },
+        "yuan/kWh",
+        Optional,
+        "Fixed discount off the agency price of a discount retail package.",
+    ),
+    k(
+        "market.retail_share_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Retailer's share of the price difference (价差分成) between agency price and its purchase price.",
+    ),
+    k(
+        "market.wholesale_discount_fraction",
+        Float {
+            min: -0.2,
+            max: 0.2,
+        },
+        "fraction",
+        Optional,
+        "Market price below the agency price, as a fraction of it: the market-price scenario that sweeps vary.",
+    ),
+    k(
+        "market.contract_price_yuan_per_kwh",
+        Float { min: 0.0, max: 2.0 },
+        "yuan/kWh",
+        Optional,
+        "Price of a direct medium/long-term contract (中长期合同); must lie within the ±20% band around the coal benchmark.",
+    ),
+    k(
+        "market.contract_banded",
+        Bool,
+        "",
+        Optional,
+        "Whether the contract is split into TOU bands (分时段合同) with volumes per band.",
+    ),
+    k(
+        "market.deviation_band_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Tolerance band around the contracted volume within which deviations are free (偏差考核免考核范围).",
+    ),
+    k(
+        "market.over_use_price_factor",
+        Float {
+            min: 0.0,
+            max: 10.0,
+        },
+        "fraction",
+        Optional,
+        "Energy used above the band is settled at this multiple of the contract price.",
+    ),
+    k(
+        "market.under_use_price_factor",
+        Float {
+            min: 0.0,
+            max: 10.0,
+        },
+        "fraction",
+        Optional,
+        "Contracted energy not used beyond the band costs this multiple of the contract price.",
+    ),
+    k(
+        "market.forecast",
+        Choice(&["last_year", "model"]),
+        "",
+        Optional,
+        "What the contract volume is sized on: last year's load, or the model's load with a forecast error.",
+    ),
+    k(
+        "market.forecast_error_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Standard deviation of the annual forecast error of the contracted volume.",
+    ),
+    // ---------------------------------------------------------------- [pv]
+    k(
+        "pv",
+        Table,
+        "",
+        Optional,
+        "Rooftop distributed PV (屋顶分布式光伏) under the `pv` measure.",
+    ),
+    k(
+        "pv.tilt_deg",
+        Float {
+            min: 0.0,
+            max: 90.0,
+        },
+        "deg",
+        Optional,
+        "Module tilt from horizontal, unless an enterprise sets its own.",
+    ),
+    k(
+        "pv.azimuth_deg",
+        Float {
+            min: 0.0,
+            max: 360.0,
+        },
+        "deg",
+        Optional,
+        "Module azimuth, clockwise from north: 180 = south.",
+    ),
+    k(
+        "pv.roof_type",
+        Choice(&["metal", "concrete"]),
+        "",
+        Optional,
+        "Default roof: `metal` (彩钢瓦, modules flush) or `concrete` (混凝土平屋面, tilted rows).",
+    ),
+    k(
+        "pv.usable_roof_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Share of an enterprise's roof area usable for modules (setbacks, skylights, equipment).",
+    ),
+    k(
+        "pv.max_dc_per_transformer_kva",
+        Float {
+            min: 0.0,
+            max: 10.0,
+        },
+        "kW/kVA",
+        Optional,
+        "Cap on an array's DC size per kVA of the enterprise's transformer (grid-connection rule).",
+    ),
+    k(
+        "pv.dc_ac_ratio",
+        Float { min: 0.5, max: 3.0 },
+        "",
+        Optional,
+        "DC nameplate over inverter AC rating (容配比).",
+    ),
+    k(
+        "pv.losses_fraction",
+        Float {
+            min: 0.0,
+            max: 0.99,
+        },
+        "fraction",
+        Optional,
+        "System losses before the inverter (soiling, wiring, mismatch, availability), PVWatts style.",
+    ),
+    k(
+        "pv.inverter_efficiency_fraction",
+        Float { min: 0.5, max: 1.0 },
+        "fraction",
+        Optional,
+        "Nominal inverter efficiency.",
+    ),
+    k(
+        "pv.gamma_pdc_per_c",
+        Float {
+            min: -0.02,
+            max: 0.0,
+        },
+        "1/°C",
+        Optional,
+        "Temperature coefficient of DC power.",
+    ),
+    k(
+        "pv.albedo_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Ground reflectance.",
+    ),
+    k(
+        "pv.transposition_model",
+        Choice(&["perez", "hay_davies", "isotropic"]),
+        "",
+        Optional,
+        "Sky-diffuse transposition model.",
+    ),
+    k(
+        "pv.temperature_model",
+        Choice(&["sapm", "faiman"]),
+        "",
+        Optional,
+        "Cell temperature model.",
+    ),
+    k(
+        "pv.degradation_first_year_fraction",
+        Float { min: 0.0, max: 0.2 },
+        "fraction",
+        Optional,
+        "Loss of output in the first year.",
+    ),
+    k(
+        "pv.degradation_annual_fraction",
+        Float { min: 0.0, max: 0.1 },
+        "fraction/yr",
+        Optional,
+        "Loss of output per year after the first.",
+    ),
+    k(
+        "pv.grid_connection",
+        Choice(&["surplus_export", "full_export"]),
+        "",
+        Optional,
+        "自发自用、余电上网 (self-consumption, surplus exported) or 全额上网 (all output exported).",
+    ),
+    k(
+        "pv.export_price_yuan_per_kwh",
+        Float { min: 0.0, max: 2.0 },
+        "yuan/kWh",
+        Optional,
+        "Price of exported PV energy (coal benchmark for older projects, a mechanism price under the 2025 reform).",
+    ),
+    k(
+        "pv.ownership",
+        Choice(&["self", "emc"]),
+        "",
+        Optional,
+        "Who owns the array: the enterprise (`self`) or an investor under an energy-management contract (`emc`, 合同能源管理).",
+    ),
+    k(
+        "pv.emc_discount_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Under EMC, the discount off the enterprise's tariff for PV energy used on site (0.15 = 8.5折).",
+    ),
+    k(
+        "pv.capex_yuan_per_w",
+        Float {
+            min: 0.0,
+            max: 20.0,
+        },
+        "yuan/W",
+        Optional,
+        "Installed cost per W DC.",
+    ),
+    k(
+        "pv.om_yuan_per_w_year",
+        Float { min: 0.0, max: 1.0 },
+        "yuan/W/yr",
+        Optional,
+        "Operation and maintenance cost per W DC and year.",
+    ),
+    k(
+        "pv.life_years",
+        Int { min: 1, max: 50 },
+        "yr",
+        Optional,
+        "Project life.",
+    ),
+    // ---------------------------------------------------------------- [storage]
+    k(
+        "storage",
+        Table,
+        "",
+        Optional,
+        "User-side battery storage (用户侧储能) under the `storage` measure.",
+    ),
+    k(
+        "storage.dispatch",
+        Choice(&["rule", "optimal"]),
+        "",
+        Optional,
+        "`rule`: charge in valley, discharge in peak (两充两放); `optimal`: perfect-foresight minimum cost including demand charges.",
+    ),
+    k(
+        "storage.sizing",
+        Choice(&["optimize", "fixed"]),
+        "",
+        Optional,
+        "`optimize`: choose each enterprise's size for the best NPV; `fixed`: `duration_hours` and `power_fraction_of_peak`.",
+    ),
+    k(
+        "storage.duration_hours",
+        Float {
+            min: 0.25,
+            max: 12.0,
+        },
+        "h",
+        Optional,
+        "Usable energy over rated power, for fixed sizing.",
+    ),
+    k(
+        "storage.power_fraction_of_peak",
+        Float { min: 0.0, max: 2.0 },
+        "fraction",
+        Optional,
+        "Rated power as a fraction of the enterprise's peak load, for fixed sizing.",
+    ),
+    k(
+        "storage.charge_efficiency_fraction",
+        Float { min: 0.5, max: 1.0 },
+        "fraction",
+        Optional,
+        "One-way charge efficiency.",
+    ),
+    k(
+        "storage.discharge_efficiency_fraction",
+        Float { min: 0.5, max: 1.0 },
+        "fraction",
+        Optional,
+        "One-way discharge efficiency.",
+    ),
+    k(
+        "storage.soc_min_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Lowest state of charge, as a fraction of nameplate energy.",
+    ),
+    k(
+        "storage.soc_max_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Highest state of charge; must exceed `soc_min_fraction`.",
+    ),
+    k(
+        "storage.max_cycles_per_day",
+        Float {
+            min: 0.0,
+            max: 10.0,
+        },
+        "cycles/day",
+        Optional,
+        "Warranty cap on full equivalent cycles per day.",
+    ),
+    k(
+        "storage.auxiliary_kw_per_kwh",
+        Float { min: 0.0, max: 0.1 },
+        "kW/kWh",
+        Optional,
+        "Auxiliary consumption (cooling, BMS) per kWh of nameplate energy.",
+    ),
+    k(
+        "storage.degradation_cost_yuan_per_kwh",
+        Float { min: 0.0, max: 2.0 },
+        "yuan/kWh",
+        Optional,
+        "Wear cost per kWh discharged, charged to the dispatch.",
+    ),
+    k(
+        "storage.allow_export",
+        Bool,
+        "",
+        Optional,
+        "Whether the battery may export to the grid (otherwise anti-backflow, 防逆流).",
+    ),
+    k(
+        "storage.grid_charging",
+        Bool,
+        "",
+        Optional,
+        "Whether the battery may charge from the grid (otherwise PV surplus only).",
+    ),
+    k(
+        "storage.capex_yuan_per_kwh",
+        Float {
+            min: 0.0,
+            max: 10_000.0,
+        },
+        "yuan/kWh",
+        Optional,
+        "Installed cost per kWh of nameplate energy.",
+    ),
+    k(
+        "storage.capex_yuan_per_kw",
+        Float {
+            min: 0.0,
+            max: 10_000.0,
+        },
+        "yuan/kW",
+        Optional,
+        "Installed cost per kW of rated power (PCS).",
+    ),
+    k(
+        "storage.om_fraction_of_capex",
+        Float { min: 0.0, max: 0.5 },
+        "fraction/yr",
+        Optional,
+        "Operation and maintenance per year as a fraction of capital cost.",
+    ),
+    k(
+        "storage.life_years",
+        Int { min: 1, max: 30 },
+        "yr",
+        Optional,
+        "Project life.",
+    ),
+    k(
+        "storage.cycle_life",
+        Float {
+            min: 100.0,
+            max: 100_000.0,
+        },
+        "cycles",
+        Optional,
+        "Full equivalent cycles to end of life (`replacement_soh_fraction`).",
+    ),
+    k(
+        "storage.calendar_fade_fraction_per_year",
+        Float { min: 0.0, max: 0.2 },
+        "fraction/yr",
+        Optional,
+        "Capacity lost per year from calendar ageing.",
+    ),
+    k(
+        "storage.replacement_soh_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "State of health at which the battery is replaced.",
+    ),
+    k(
+        "storage.ownership",
+        Choice(&["self", "shared_savings"]),
+        "",
+        Optional,
+        "Owned by the enterprise, or by an investor sharing the savings (收益分成).",
+    ),
+    k(
+        "storage.enterprise_share_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Under shared savings, the enterprise's share of the saving.",
+    ),
+    // ---------------------------------------------------------------- [finance]
+    k("finance", Table, "", Optional, "Lifetime economics."),
+    k(
+        "finance.discount_rate_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction/yr",
+        Optional,
+        "Nominal discount rate.",
+    ),
+    k(
+        "finance.buy_escalation_fraction",
+        Float {
+            min: -0.2,
+            max: 0.5,
+        },
+        "fraction/yr",
+        Optional,
+        "Yearly change of the prices the enterprise buys at.",
+    ),
+    k(
+        "finance.sell_escalation_fraction",
+        Float {
+            min: -0.2,
+            max: 0.5,
+        },
+        "fraction/yr",
+        Optional,
+        "Yearly change of export prices.",
+    ),
+    k(
+        "finance.om_escalation_fraction",
+        Float {
+            min: -0.2,
+            max: 0.5,
+        },
+        "fraction/yr",
+        Optional,
+        "Yearly change of O&M costs.",
+    ),
+    k(
+        "finance.include_taxes",
+        Bool,
+        "",
+        Optional,
+        "Whether VAT and income tax (with straight-line depreciation) enter the cash flows.",
+    ),
+    k(
+        "finance.vat_fraction",
+        Float { min: 0.0, max: 0.5 },
+        "fraction",
+        Optional,
+        "VAT rate on electricity sales and equipment.",
+    ),
+    k(
+        "finance.income_tax_fraction",
+        Float { min: 0.0, max: 0.6 },
+        "fraction",
+        Optional,
+        "Enterprise income tax rate.",
+    ),
+    k(
+        "finance.depreciation_years",
+        Int { min: 1, max: 50 },
+        "yr",
+        Optional,
+        "Straight-line depreciation period.",
+    ),
+    k(
+        "finance.subsidy_yuan_per_w",
+        Float {
+            min: 0.0,
+            max: 10.0,
+        },
+        "yuan/W",
+        Optional,
+        "One-off capital subsidy per W DC of PV.",
+    ),
+    k(
+        "finance.inverter_replacement_year",
+        Int { min: 0, max: 50 },
+        "yr",
+        Optional,
+        "Project year in which inverters are replaced (0: never).",
+    ),
+    k(
+        "finance.inverter_replacement_yuan_per_w",
+        Float { min: 0.0, max: 5.0 },
+        "yuan/W",
+        Optional,
+        "Cost of the inverter replacement per W DC.",
+    ),
+    k(
+        "finance.tariff_switch_year",
+        Int { min: 0, max: 50 },
+        "yr",
+        Optional,
+        "Project year from which `tariff_switch_version` applies (0: no switch).",
+    ),
+    k(
+        "finance.tariff_switch_version",
+        Str,
+        "",
+        Optional,
+        "Tariff version that applies from `tariff_switch_year`.",
+    ),
+    // ---------------------------------------------------------------- [[enterprise]]
+    k(
+        "enterprise",
+        TableArray,
+        "",
+        Optional,
+        "One enterprise, named explicitly. Every key not given takes the default of `[[enterprise]]` in defaults.toml.",
+    ),
+    k(
+        "enterprise[].name",
+        Name,
+        "",
+        Required,
+        "Unique name of the enterprise (no real company's name).",
+    ),
+    k(
+        "enterprise[].archetype",
+        Choice(ARCHETYPES),
+        "",
+        Optional,
+        "Industry archetype of the synthetic load; required unless `meter_file` is given.",
+    ),
+    k(
+        "enterprise[].annual_kwh",
+        Float {
+            min: 1.0,
+            max: 1e11,
+        },
+        "kWh",
+        Optional,
+        "Annual consumption the synthetic load is scaled to.",
+    ),
+    k(
+        "enterprise[].peak_kw",
+        Float { min: 1.0, max: 1e7 },
+        "kW",
+        Optional,
+        "Annual peak the synthetic load is scaled to (with `annual_kwh`, the shape adapts).",
+    ),
+    k(
+        "enterprise[].transformer_kva",
+        Float { min: 1.0, max: 1e7 },
+        "kVA",
+        Required,
+        "Installed transformer capacity (受电变压器容量): decides single/two-part eligibility and the capacity charge.",
+    ),
+    k(
+        "enterprise[].voltage_level",
+        Choice(VOLTAGE_LEVELS),
+        "",
+        Optional,
+        "Supply voltage (电压等级) for the T&D and basic-charge prices.",
+    ),
+    k(
+        "enterprise[].pf_standard",
+        FloatOneOf(&[0.9, 0.85, 0.8]),
+        "",
+        Optional,
+        "Power-factor standard of the adjustment (力调标准): 0.90, 0.85 or 0.80.",
+    ),
+    k(
+        "enterprise[].power_factor",
+        Float { min: 0.3, max: 1.0 },
+        "",
+        Optional,
+        "Mean power factor of the load before compensation.",
+    ),
+    k(
+        "enterprise[].roof_area_m2",
+        Float { min: 0.0, max: 1e7 },
+        "m²",
+        Optional,
+        "Roof area available to PV before the usable fraction.",
+    ),
+    k(
+        "enterprise[].roof_type",
+        Choice(&["metal", "concrete"]),
+        "",
+        Optional,
+        "Roof type; default `pv.roof_type`.",
+    ),
+    k(
+        "enterprise[].tilt_deg",
+        Float {
+            min: 0.0,
+            max: 90.0,
+        },
+        "deg",
+        Optional,
+        "Module tilt of this roof; default `pv.tilt_deg`.",
+    ),
+    k(
+        "enterprise[].azimuth_deg",
+        Float {
+            min: 0.0,
+            max: 360.0,
+        },
+        "deg",
+        Optional,
+        "Module azimuth of this roof; default `pv.azimuth_deg`.",
+    ),
+    k(
+        "enterprise[].meter_file",
+        Path,
+        "",
+        Optional,
+        "Measured load (meter data) instead of an archetype.",
+    ),
+    k(
+        "enterprise[].meter_layout",
+        Choice(&["interval", "daily_96", "daily_24"]),
+        "",
+        Optional,
+        "Layout of `meter_file`: timestamp + value rows, or one row per day with 96 or 24 points (96点负荷曲线).",
+    ),
+    k(
+        "enterprise[].meter_unit",
+        Choice(&["kw", "kwh"]),
+        "",
+        Optional,
+        "Unit of the meter values: mean kW over the interval, or kWh per interval. Never guessed.",
+    ),
+    k(
+        "enterprise[].meter_step_minutes",
+        IntOneOf(&[60, 15]),
+        "min",
+        Optional,
+        "Interval of `meter_file`: 15 or 60.",
+    ),
+    k(
+        "enterprise[].pv_file",
+        Path,
+        "",
+        Optional,
+        "Measured or externally modelled PV output of an existing array, instead of the PV model.",
+    ),
+    k(
+        "enterprise[].pv_kw",
+        Float { min: 0.0, max: 1e7 },
+        "kW",
+        Optional,
+        "PV DC size, instead of the size from the roof area.",
+    ),
+    k(
+        "enterprise[].storage_kwh",
+        Float { min: 0.0, max: 1e7 },
+        "kWh",
+        Optional,
+        "Battery energy, instead of the sizing rule.",
+    ),
+    k(
+        "enterprise[].storage_kw",
+        Float { min: 0.0, max: 1e7 },
+        "kW",
+        Optional,
+        "Battery power, instead of the sizing rule.",
+    ),
+    // ---------------------------------------------------------------- [[enterprise_group]]
+    k(
+        "enterprise_group",
+        TableArray,
+        "",
+        Optional,
+        "A group of similar enterprises generated from an archetype and size distributions.",
+    ),
+    k(
+        "enterprise_group[].name",
+        Name,
+        "",
+        Required,
+        "Group name; its enterprises are named `<name>-001`, `<name>-002`, ...",
+    ),
+    k(
+        "enterprise_group[].count",
+        Int {
+            min: 1,
+            max: 100_000,
+        },
+        "",
+        Required,
+        "Number of enterprises in the group.",
+    ),
+    k(
+        "enterprise_group[].archetype",
+        Choice(ARCHETYPES),
+        "",
+        Required,
+        "Industry archetype of the group's loads.",
+    ),
+    k(
+        "enterprise_group[].annual_kwh_median",
+        Float {
+            min: 1.0,
+            max: 1e11,
+        },
+        "kWh",
+        Optional,
+        "Median annual consumption (lognormal).",
+    ),
+    k(
+        "enterprise_group[].annual_kwh_sigma",
+        Float { min: 0.0, max: 3.0 },
+        "",
+        Optional,
+        "Standard deviation of ln(annual kWh).",
+    ),
+    k(
+        "enterprise_group[].transformer_loading_fraction",
+        Float {
+            min: 0.05,
+            max: 1.5,
+        },
+        "fraction",
+        Optional,
+        "Peak kW over transformer kVA, used to size each transformer (rounded up to a standard size).",
+    ),
+    k(
+        "enterprise_group[].roof_m2_per_mwh",
+        Float {
+            min: 0.0,
+            max: 1000.0,
+        },
+        "m²/MWh",
+        Optional,
+        "Median roof area per MWh of annual consumption.",
+    ),
+    k(
+        "enterprise_group[].roof_sigma",
+        Float { min: 0.0, max: 3.0 },
+        "",
+        Optional,
+        "Standard deviation of ln(roof area) around that median.",
+    ),
+    k(
+        "enterprise_group[].power_factor_min",
+        Float { min: 0.3, max: 1.0 },
+        "",
+        Optional,
+        "Lowest power factor drawn (uniform).",
+    ),
+    k(
+        "enterprise_group[].power_factor_max",
+        Float { min: 0.3, max: 1.0 },
+        "",
+        Optional,
+        "Highest power factor drawn (uniform).",
+    ),
+    k(
+        "enterprise_group[].voltage_level",
+        Choice(VOLTAGE_LEVELS),
+        "",
+        Optional,
+        "Supply voltage of the group's enterprises.",
+    ),
+    k(
+        "enterprise_group[].pf_standard",
+        FloatOneOf(&[0.9, 0.85, 0.8]),
+        "",
+        Optional,
+        "Power-factor standard of the group's enterprises.",
+    ),
+    k(
+        "enterprise_group[].roof_type",
+        Choice(&["metal", "concrete"]),
+        "",
+        Optional,
+        "Roof type of the group's enterprises; default `pv.roof_type`.",
+    ),
+    // ---------------------------------------------------------------- [strategies]
+    k(
+        "strategies",
+        Table,
+        "",
+        Optional,
+        "Which combinations of measures to simulate.",
+    ),
+    k(
+        "strategies.list",
+        ChoiceList(&[]),
+        "",
+        Optional,
+        "Strategy names: `baseline`, or measures joined by `+` in the order tariff, market, pv, storage (e.g. `pv`, `tariff+market+pv+storage`). Default: baseline, each measure alone, the cumulative stack.",
+    ),
+    // ---------------------------------------------------------------- [claims]
+    k(
+        "claims",
+        Table,
+        "",
+        Optional,
+        "The zone report's claims that the run checks.",
+    ),
+    k(
+        "claims.cost_reduction_fraction",
+        Float { min: 0.0, max: 1.0 },
+        "fraction",
+        Optional,
+        "Claimed reduction of the comprehensive electricity cost by all measures together (about 15%).",
+    ),
+    k(
+        "claims.cost_reduction_strategy",
+        Str,
+        "",
+        Optional,
+        "Strategy whose saving is compared with `cost_reduction_fraction`.",
+    ),
+    k(
+        "claims.pv_saving_yuan_per_year",
+        Float {
+            min: 0.0,
+            max: 1e12,
+        },
+        "yuan/yr",
+        Optional,
+        "Claimed yearly saving of the enterprises from the whole-zone PV project (over 6 million yuan).",
+    ),
+    k(
+        "claims.pv_saving_strategy",
+        Str,
+        "",
+        Optional,
+        "Strategy whose saving is compared with `pv_saving_yuan_per_year`.",
+    ),
+    // ---------------------------------------------------------------- [sweep]
+    k(
+        "sweep",
+        Table,
+        "",
+        Optional,
+        "A parameter sweep or Monte Carlo study run by `parkenergy sweep`.",
+    ),
+    k(
+        "sweep.method",
+        Choice(&["grid", "monte_carlo", "latin_hypercube", "one_at_a_time"]),
+        "",
+        Optional,
+        "How samples are drawn.",
+    ),
+    k(
+        "sweep.samples",
+        Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        "",
+        Optional,
+        "Number of samples of a Monte Carlo or Latin hypercube sweep.",
+    ),
+    k(
+        "sweep.max_samples",
+        Int {
+            min: 1,
+            max: 10_000_000,
+        },
+        "",
+        Optional,
+        "Refuse sweeps with more samples than this.",
+    ),
+    k(
+        "sweep.parameter",
+        TableArray,
+        "",
+        Optional,
+        "One swept parameter.",
+    ),
+    k(
+        "sweep.parameter[].key",
+        Str,
+        "",
+        Required,
+        "Scenario key path of the parameter, e.g. `pv.capex_yuan_per_w` or `enterprise_group[2].count`.",
+    ),
+    k(
+        "sweep.parameter[].values",
+        ScalarList,
+        "",
+        Optional,
+        "Values of a grid, or the choices of a `discrete` distribution.",
+    ),
+    k(
+        "sweep.parameter[].min",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Lower end of a grid range or of a `uniform`/`triangular` distribution.",
+    ),
+    k(
+        "sweep.parameter[].max",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Upper end of a grid range or of a `uniform`/`triangular` distribution.",
+    ),
+    k(
+        "sweep.parameter[].steps",
+        Int {
+            min: 1,
+            max: 100_000,
+        },
+        "",
+        Optional,
+        "Number of grid points from `min` to `max`.",
+    ),
+    k(
+        "sweep.parameter[].distribution",
+        Choice(&["uniform", "normal", "triangular", "lognormal", "discrete"]),
+        "",
+        Optional,
+        "Distribution of a Monte Carlo or Latin hypercube parameter.",
+    ),
+    k(
+        "sweep.parameter[].mean",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Mean of a `normal` distribution.",
+    ),
+    k(
+        "sweep.parameter[].sd",
+        Float { min: 0.0, max: F },
+        "",
+        Optional,
+        "Standard deviation of a `normal` distribution.",
+    ),
+    k(
+        "sweep.parameter[].mode",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Mode of a `triangular` distribution.",
+    ),
+    k(
+        "sweep.parameter[].median",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Median of a `lognormal` distribution.",
+    ),
+    k(
+        "sweep.parameter[].sigma",
+        Float { min: 0.0, max: F },
+        "",
+        Optional,
+        "Standard deviation of the logarithm for `lognormal`.",
+    ),
+    k(
+        "sweep.parameter[].low",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "Low value of a one-at-a-time sensitivity.",
+    ),
+    k(
+        "sweep.parameter[].high",
+        Float { min: -F, max: F },
+        "",
+        Optional,
+        "High value of a one-at-a-time sensitivity.",
+    ),
+];
+
+/// The spec of a path pattern (`enterprise[].name`), if the key exists.
+pub fn spec(pattern: &str) -> Option<&'static KeySpec> {
+    KEYS.iter().find(|s| s.path == pattern)
+}
+
+/// The keys directly below a table pattern (`""` for the top level).
+pub fn children(parent: &str) -> impl Iterator<Item = &'static KeySpec> + '_ {
+    KEYS.iter().filter(move |s| parent_of(s.path) == parent)
+}
+
+/// The pattern of the table holding `path`.
+pub fn parent_of(path: &str) -> &str {
+    match path.rfind('.') {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+/// The last segment of a pattern.
+pub fn leaf(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// Turn a concrete path (`enterprise[3].name`) into its pattern (`enterprise[].name`).
+pub fn pattern_of(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Kind {
+    /// What a value of this kind must be, for error messages and docs.
+    pub fn describe(&self, unit: &str) -> String {
+        let u = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" [{unit}]")
+        };
+        match self {
+            Table => "a table".into(),
+            TableArray => "an array of tables ([[...]])".into(),
+            FreeTable => "a table".into(),
+            Str => "a string".into(),
+            Name => "a name (letters, digits, '-', '_', '.'; 1-64 characters)".into(),
+            Path => "a file path (string)".into(),
+            Bool => "true or false".into(),
+            Int { min, max } if *max == i64::MAX => format!("an integer >= {min}{u}"),
+            Int { min, max } => format!("an integer in {min}..={max}{u}"),
+            Float { min, max } => format!("a finite number{}{u}", range_text(*min, *max)),
+            Choice(c) => format!("one of {}", quote_list(c)),
+            IntOneOf(c) => format!(
+                "one of {}{u}",
+                c.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            FloatOneOf(c) => format!(
+                "one of {}{u}",
+                c.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            FloatList { min, max } => {
+                format!("a list of finite numbers{}{u}", range_text(*min, *max))
+            }
+            ChoiceList(c) if c.is_empty() => "a list of strings".into(),
+            ChoiceList(c) => format!("a list of {}", quote_list(c)),
+            ScalarList => "a list of numbers or strings".into(),
+        }
+    }
+}
+
+fn range_text(min: f64, max: f64) -> String {
+    match (min <= -F, max >= F) {
+        (true, true) => String::new(),
+        (true, false) => format!(" <= {}", fmt_num(max)),
+        (false, true) => format!(" >= {}", fmt_num(min)),
+        (false, false) => format!(" in {}..={}", fmt_num(min), fmt_num(max)),
+    }
+}
+
+/// Format a bound compactly (1e7 rather than 10000000).
+pub fn fmt_num(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn quote_list(c: &[&str]) -> String {
+    c.iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn paths_are_unique_and_parents_exist() {
+        let mut seen = HashSet::new();
+        for s in KEYS {
+            assert!(seen.insert(s.path), "duplicate key {}", s.path);
+            let parent = parent_of(s.path);
+            if !parent.is_empty() {
+                let p = parent.trim_end_matches("[]");
+                let ps = spec(p).unwrap_or_else(|| panic!("no parent for {}", s.path));
+                assert!(matches!(ps.kind, Table | TableArray), "{}", s.path);
+            }
+            assert!(!s.doc.is_empty());
+        }
+    }
+
+    #[test]
+    fn pattern_strips_indices() {
+        assert_eq!(pattern_of("enterprise[3].name"), "enterprise[].name");
+        assert_eq!(
+            pattern_of("sweep.parameter[12].key"),
+            "sweep.parameter[].key"
+        );
+    }
+}
