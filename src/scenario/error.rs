@@ -25,8 +25,13 @@ pub enum ScenarioErrorKind {
     #[error("cannot read the file: {0}")]
     Io(String),
     /// The text is not valid TOML.
-    #[error("invalid TOML: {0}")]
-    Syntax(String),
+    #[error("invalid TOML{}: {message}", key.as_ref().map(|k| format!(" at `{k}`")).unwrap_or_default())]
+    Syntax {
+        /// The parser's message.
+        message: String,
+        /// The key being written where the error is, when one can be told.
+        key: Option<String>,
+    },
     /// A key the format does not have.
     #[error("unknown key `{key}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     UnknownKey {
@@ -91,6 +96,7 @@ impl ScenarioError {
             | ScenarioErrorKind::BadValue { key, .. }
             | ScenarioErrorKind::Rule { key, .. }
             | ScenarioErrorKind::File { key, .. } => Some(key),
+            ScenarioErrorKind::Syntax { key, .. } => key.as_deref(),
             _ => None,
         }
     }
@@ -183,6 +189,39 @@ impl SourceText {
             line: Some(line_idx + 1),
             column: Some(column),
             source_line: Some(line_text.trim_end_matches('\r').to_string()),
+        }
+    }
+
+    /// The key being written at a byte offset, told from the text alone (for syntax errors,
+    /// where no syntax tree exists): the last `[section]` header above and the `key =` of the
+    /// line, e.g. `pv.tilt_deg`.
+    pub fn key_context(&self, offset: usize) -> Option<String> {
+        let upto = self.text.get(..offset.min(self.text.len()))?;
+        let line_start = upto.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let line = &self.text[line_start..line_end];
+        let section = upto[..line_start].lines().rev().find_map(|l| {
+            let t = l.trim();
+            t.starts_with('[').then(|| {
+                t.trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+        });
+        let key = line
+            .split_once('=')
+            .map(|(k, _)| k.trim().to_string())
+            .filter(|k| !k.is_empty() && !k.starts_with('[') && !k.starts_with('#'));
+        match (section, key) {
+            (Some(s), Some(k)) => Some(format!("{s}.{k}")),
+            (None, Some(k)) => Some(k),
+            (Some(s), None) if !line.trim_start().starts_with('[') => Some(s),
+            _ => None,
         }
     }
 

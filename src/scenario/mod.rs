@@ -47,12 +47,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
     let src = SourceText::new(path.to_path_buf(), text.to_string());
     let doc = parse_document(&src)?;
     check::check_document(&src, doc.as_table(), true)?;
-    let mut user: toml::Table = toml::from_str(text).map_err(|e| {
-        src.error(
-            e.span().map(|s| s.start),
-            ScenarioErrorKind::Syntax(first_line(e.message())),
-        )
-    })?;
+    let mut user: toml::Table =
+        toml::from_str(text).map_err(|e| syntax_error(&src, e.span(), e.message()))?;
     let defaults: toml::Table =
         toml::from_str(DEFAULTS_TOML).expect("defaults.toml is checked by a unit test");
     resolve::merge_defaults(&mut user, &defaults);
@@ -87,12 +83,23 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
 }
 
 fn parse_document(src: &SourceText) -> Result<toml_edit::ImDocument<String>, ScenarioError> {
-    toml_edit::ImDocument::parse(src.text().to_string()).map_err(|e| {
-        src.error(
-            e.span().map(|s| s.start),
-            ScenarioErrorKind::Syntax(first_line(e.message())),
-        )
-    })
+    toml_edit::ImDocument::parse(src.text().to_string())
+        .map_err(|e| syntax_error(src, e.span(), e.message()))
+}
+
+fn syntax_error(
+    src: &SourceText,
+    span: Option<std::ops::Range<usize>>,
+    message: &str,
+) -> ScenarioError {
+    let offset = span.map(|s| s.start);
+    src.error(
+        offset,
+        ScenarioErrorKind::Syntax {
+            message: first_line(message),
+            key: offset.and_then(|o| src.key_context(o)),
+        },
+    )
 }
 
 fn first_line(s: &str) -> String {

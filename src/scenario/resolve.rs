@@ -281,7 +281,7 @@ impl Resolver<'_> {
     ) -> Result<Vec<EnterprisePlan>, ScenarioError> {
         if raw.enterprise.is_empty() && raw.enterprise_group.is_empty() {
             return Err(self.src.error(
-                None,
+                span_of(self.doc, "scenario"),
                 ScenarioErrorKind::Rule {
                     key: "enterprise".into(),
                     message: "the scenario has no enterprise: add an [[enterprise]] or an [[enterprise_group]] table".into(),

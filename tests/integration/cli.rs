@@ -1,0 +1,146 @@
+//! The command line, end to end: exit codes, messages, outputs.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("parkenergy").expect("binary built")
+}
+
+/// Each file of `tests/data/bad_scenarios/` states in its header the line and key its error must
+/// name (`# expect-line: N`, `# expect-key: K` or `none`, optionally `# expect-text: T`).
+#[test]
+fn every_broken_scenario_exits_2_naming_line_and_key() {
+    let dir = root().join("tests/data/bad_scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "only {} broken scenarios", files.len());
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let header = |tag: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("# {tag}: ")).map(str::to_string))
+        };
+        let line = header("expect-line").unwrap_or_else(|| panic!("{f:?}: no expect-line"));
+        let key = header("expect-key").unwrap_or_else(|| panic!("{f:?}: no expect-key"));
+        let out = bin().arg("check").arg(f).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let name = f.file_name().unwrap().to_string_lossy();
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}:{line}:")),
+            "{name}: expected line {line} in: {stderr}"
+        );
+        if key != "none" {
+            assert!(
+                stderr.contains(&format!("`{key}`")),
+                "{name}: expected key `{key}` in: {stderr}"
+            );
+        }
+        if let Some(t) = header("expect-text") {
+            assert!(stderr.contains(&t), "{name}: expected `{t}` in: {stderr}");
+        }
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn default_scenario_checks() {
+    bin()
+        .current_dir(root())
+        .args(["check", "scenarios/yongzhou-etdz.toml"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("enterprises 214"));
+}
+
+#[test]
+fn init_template_checks_and_runs_and_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("new.toml");
+    bin().arg("init").arg(&p).assert().success();
+    bin().arg("check").arg(&p).assert().success();
+    bin()
+        .arg("run")
+        .arg(&p)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(dir.path().join("out/summary.json").is_file());
+    bin().arg("init").arg(&p).assert().code(2);
+}
+
+#[test]
+fn bad_input_writes_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("run")
+        .arg(root().join("tests/data/bad_scenarios/negative_capacity.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn missing_scenario_file_is_bad_input() {
+    bin()
+        .args(["check", "no/such/scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no/such/scenario.toml"));
+}
+
+#[test]
+fn unfinished_subcommands_say_so_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [vec!["plot", "."], vec!["merge", "a", "b"]] {
+        bin()
+            .current_dir(dir.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("not available yet"));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for sub in ["run", "sweep", "check", "init", "plot", "merge", "pv"] {
+        bin()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("Example:"));
+    }
+}
+
+#[test]
+fn relative_paths_resolve_against_the_scenario_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("study");
+    std::fs::create_dir_all(sub.join("data")).unwrap();
+    std::fs::write(sub.join("data/w.epw"), "x").unwrap();
+    let scen = "[scenario]\nname = \"rel\"\n[weather]\nsource = \"epw\"\nfile = \"data/w.epw\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+    std::fs::write(sub.join("s.toml"), scen).unwrap();
+    // Run from another folder: the weather path must still be found.
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "study/s.toml"])
+        .assert()
+        .success();
+    let _ = Path::new("unused");
+}

@@ -1,0 +1,4 @@
+//! Integration tests: one binary [ripgrep tests/tests.rs; nextest integration/main.rs].
+
+mod cli;
+mod docs;
