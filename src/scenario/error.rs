@@ -81,8 +81,8 @@ pub enum ScenarioErrorKind {
 /// A scenario error with its location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
-    /// Where.
-    pub location: Location,
+    /// Where (boxed: errors travel through many `Result`s).
+    pub location: Box<Location>,
     /// What.
     pub kind: ScenarioErrorKind,
 }
@@ -228,7 +228,7 @@ impl SourceText {
     /// An error at a byte offset.
     pub fn error(&self, offset: Option<usize>, kind: ScenarioErrorKind) -> ScenarioError {
         ScenarioError {
-            location: self.locate(offset),
+            location: Box::new(self.locate(offset)),
             kind,
         }
     }

@@ -29,10 +29,10 @@ pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 /// [`ScenarioError`] naming the file, line, column and key of the first problem found.
 pub fn load(path: &Path) -> Result<Plan, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        location: Location {
+        location: Box::new(Location {
             file: path.to_path_buf(),
             ..Location::default()
-        },
+        }),
         kind: ScenarioErrorKind::Io(e.to_string()),
     })?;
     load_str(&text, path)
@@ -133,5 +133,34 @@ mod tests {
         assert!((plan.pv.tilt_deg - 15.0).abs() < 1e-12);
         assert_eq!(plan.strategies[0], crate::strategy::Strategy::BASELINE);
         assert_eq!(plan.enterprise_count(), 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any edit of a valid scenario either loads or gives an error; it never panics.
+        #[test]
+        fn never_panics_on_edited_scenarios(
+            line in 0usize..120,
+            junk in "[\\PC\\[\\]=\"\n]{0,16}",
+            replace_value in proptest::bool::ANY,
+        ) {
+            let mut lines: Vec<String> =
+                crate::cli::TEMPLATE_TOML.lines().map(String::from).collect();
+            let i = line % lines.len();
+            if replace_value && lines[i].contains('=') {
+                let key = lines[i].split('=').next().unwrap_or("").to_string();
+                lines[i] = format!("{key}= {junk}");
+            } else {
+                lines.insert(i, junk);
+            }
+            let _ = load_str(&lines.join("\n"), Path::new("edited.toml"));
+        }
+
+        /// Arbitrary text never panics either.
+        #[test]
+        fn never_panics_on_arbitrary_text(text in "\\PC{0,300}") {
+            let _ = load_str(&text, Path::new("random.toml"));
+        }
     }
 }

@@ -244,3 +244,87 @@ pub struct SweepParameter {
     pub low: Option<f64>,
     pub high: Option<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    //! The serde structs accept exactly the keys of `schema::KEYS`.
+    use super::*;
+    use crate::scenario::schema;
+    use serde::de::{self, Visitor};
+    use std::collections::BTreeSet;
+
+    /// A deserializer that only records the field names a struct asks for.
+    struct Fields(std::cell::RefCell<Vec<&'static str>>);
+
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for &Fields {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0.borrow_mut().extend_from_slice(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    fn fields_of<T: for<'de> Deserialize<'de>>() -> BTreeSet<String> {
+        let f = Fields(std::cell::RefCell::new(Vec::new()));
+        let _ = T::deserialize(&f);
+        f.0.into_inner().into_iter().map(String::from).collect()
+    }
+
+    fn documented(parent: &str) -> BTreeSet<String> {
+        schema::children(parent)
+            .map(|s| schema::leaf(s.path).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn serde_structs_and_key_table_list_the_same_keys() {
+        let pairs: Vec<(&str, BTreeSet<String>)> = vec![
+            ("", fields_of::<RawScenario>()),
+            ("scenario", fields_of::<ScenarioSection>()),
+            ("site", fields_of::<SiteSection>()),
+            ("weather", fields_of::<WeatherSection>()),
+            ("tariff", fields_of::<TariffSection>()),
+            ("market", fields_of::<MarketSection>()),
+            ("pv", fields_of::<PvSection>()),
+            ("storage", fields_of::<StorageSection>()),
+            ("finance", fields_of::<FinanceSection>()),
+            ("enterprise[]", fields_of::<EnterpriseEntry>()),
+            ("enterprise_group[]", fields_of::<GroupEntry>()),
+            ("strategies", fields_of::<StrategiesSection>()),
+            ("claims", fields_of::<ClaimsSection>()),
+            ("sweep", fields_of::<SweepSection>()),
+            ("sweep.parameter[]", fields_of::<SweepParameter>()),
+        ];
+        for (parent, fields) in pairs {
+            assert!(!fields.is_empty(), "{parent}: no fields collected");
+            assert_eq!(fields, documented(parent), "section `{parent}`");
+        }
+    }
+}
