@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod finance;
 pub mod report;
 pub mod scenario;
 pub mod seed;

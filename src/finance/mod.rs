@@ -1,0 +1,18 @@
+//! Money over a project's life: yearly cash flows of PV and storage for the enterprise and the
+//! investor (ownership models), and the metrics NPV, IRR, payback, LCOE and LCOS.
+//!
+//! Knows nothing of physics or files: it takes first-year energy and money figures and the
+//! money parameters, and returns series and numbers.
+
+pub mod cashflow;
+pub mod metrics;
+
+pub use cashflow::{
+    CashFlows, EmcPrice, Metrics, MoneyParams, PvCashFlows, PvOwnership, PvProject,
+    StorageCashFlows, StorageOwnership, StorageProject, TaxParams, pv_cash_flows,
+    storage_cash_flows,
+};
+pub use metrics::{
+    capital_recovery_factor, discounted_payback_years, irr, levelized_cost, npv,
+    simple_payback_years,
+};
