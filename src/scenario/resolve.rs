@@ -200,6 +200,20 @@ impl Resolver<'_> {
                 ),
             ));
         }
+        let (lo, hi) = crate::market::MarketRules::embedded().contract_price_range();
+        let cp = raw.market.contract_price_yuan_per_kwh;
+        if cp < lo - 1e-12 || cp > hi + 1e-12 {
+            return Err(self.src.error(
+                span_of(self.doc, "market.contract_price_yuan_per_kwh"),
+                ScenarioErrorKind::BadValue {
+                    key: "market.contract_price_yuan_per_kwh".into(),
+                    found: cp.to_string(),
+                    expected: format!(
+                        "a price within ±20% of the coal benchmark, {lo:.3}..={hi:.3} yuan/kWh (发改价格〔2021〕1439号)"
+                    ),
+                },
+            ));
+        }
         let enterprises = self.enterprises(&raw, step)?;
         self.groups(&raw)?;
         let strategies = self.strategies(&raw.strategies.list)?;
