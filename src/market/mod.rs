@@ -41,7 +41,7 @@ pub enum PurchaseMode {
         retailer_share_fraction: f64,
     },
     /// A direct medium/long-term contract with deviation settlement.
-    Contract(Contract),
+    Contract(Box<Contract>),
 }
 
 /// A direct medium/long-term contract (中长期合同).
@@ -264,7 +264,7 @@ mod tests {
 
     #[test]
     fn contract_within_band_has_no_deviation() {
-        let c = PurchaseMode::Contract(contract(false, [0.0, 0.0, 98_000.0, 0.0]));
+        let c = PurchaseMode::Contract(Box::new(contract(false, [0.0, 0.0, 98_000.0, 0.0])));
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         // 0.47 x 101,520 = 47,714.4 yuan; 100,000 is within 98,000 x (1 ± 5%).
         assert_relative_eq!(s.energy_yuan, 47_714.4, max_relative = 1e-12);
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn contract_under_use_beyond_band() {
         // Contract 120,000: lower edge 114,000; shortfall 14,000 x 0.1 x 0.47 = 658 yuan.
-        let c = PurchaseMode::Contract(contract(false, [0.0, 0.0, 120_000.0, 0.0]));
+        let c = PurchaseMode::Contract(Box::new(contract(false, [0.0, 0.0, 120_000.0, 0.0])));
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         assert_relative_eq!(s.deviation_yuan, 658.0, max_relative = 1e-12);
         assert_relative_eq!(s.total_yuan(), 47_714.4 + 658.0, max_relative = 1e-12);
@@ -287,7 +287,7 @@ mod tests {
     #[test]
     fn contract_over_use_beyond_band() {
         // Contract 80,000: upper edge 84,000; excess 16,000 x 0.1 x 0.47 = 752 yuan.
-        let c = PurchaseMode::Contract(contract(false, [0.0, 0.0, 80_000.0, 0.0]));
+        let c = PurchaseMode::Contract(Box::new(contract(false, [0.0, 0.0, 80_000.0, 0.0])));
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         assert_relative_eq!(s.deviation_yuan, 752.0, max_relative = 1e-12);
     }
@@ -301,7 +301,7 @@ mod tests {
         //   peak: 30,000 > 26,250 -> 3,750 x 0.1 x 0.752 = 282 yuan
         //   valley: 29,000 < 33,250 -> 4,250 x 0.1 x 0.188 = 79.9 yuan
         //   critical and flat within band. Deviation 361.9 yuan.
-        let c = PurchaseMode::Contract(contract(true, [1_000.0, 25_000.0, 40_000.0, 35_000.0]));
+        let c = PurchaseMode::Contract(Box::new(contract(true, [1_000.0, 25_000.0, 40_000.0, 35_000.0])));
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         assert_relative_eq!(s.energy_yuan, 47_714.4, max_relative = 1e-12);
         assert_relative_eq!(s.deviation_yuan, 361.9, max_relative = 1e-12);
