@@ -227,7 +227,7 @@ mod tests {
         let s = settle_month(&PurchaseMode::Agency, 6, 0.50, TOU, USE, &rules());
         assert_relative_eq!(s.energy_yuan, 50_760.0, max_relative = 1e-12);
         assert_relative_eq!(s.kwh, 100_000.0);
-        assert_eq!(s.deviation_yuan, 0.0);
+        assert!(s.deviation_yuan.abs() < 1e-12);
     }
 
     #[test]
@@ -268,7 +268,7 @@ mod tests {
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         // 0.47 x 101,520 = 47,714.4 yuan; 100,000 is within 98,000 x (1 ± 5%).
         assert_relative_eq!(s.energy_yuan, 47_714.4, max_relative = 1e-12);
-        assert_eq!(s.deviation_yuan, 0.0);
+        assert!(s.deviation_yuan.abs() < 1e-12);
     }
 
     #[test]
@@ -301,7 +301,10 @@ mod tests {
         //   peak: 30,000 > 26,250 -> 3,750 x 0.1 x 0.752 = 282 yuan
         //   valley: 29,000 < 33,250 -> 4,250 x 0.1 x 0.188 = 79.9 yuan
         //   critical and flat within band. Deviation 361.9 yuan.
-        let c = PurchaseMode::Contract(Box::new(contract(true, [1_000.0, 25_000.0, 40_000.0, 35_000.0])));
+        let c = PurchaseMode::Contract(Box::new(contract(
+            true,
+            [1_000.0, 25_000.0, 40_000.0, 35_000.0],
+        )));
         let s = settle_month(&c, 6, 0.50, TOU, USE, &rules());
         assert_relative_eq!(s.energy_yuan, 47_714.4, max_relative = 1e-12);
         assert_relative_eq!(s.deviation_yuan, 361.9, max_relative = 1e-12);
