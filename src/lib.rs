@@ -9,4 +9,5 @@
 #![deny(clippy::float_cmp)]
 
 pub mod calendar;
+pub mod load;
 pub mod seed;
