@@ -936,8 +936,12 @@ mod tests {
     #[test]
     fn every_archetype_hits_energy_and_peak() {
         let lib = ArchetypeLibrary::embedded();
-        for step in [StepLength::Hourly, StepLength::QuarterHourly] {
-            let c = cal(step);
+        let leap = Calendar::new(2024, StepLength::Hourly, 8.0, &HolidayTable::embedded()).unwrap();
+        for c in [
+            cal(StepLength::Hourly),
+            cal(StepLength::QuarterHourly),
+            leap,
+        ] {
             let hours = c.n_steps() as f64 * c.step_hours();
             for (i, a) in lib.archetypes().iter().enumerate() {
                 let seed = 7 + i as u64;

@@ -199,7 +199,7 @@ pub enum LoadError {
     /// The file holds intervals outside the calendar year (a different year or a year of another length).
     #[error(
         "{}:{line}: interval {timestamp} lies outside calendar year {year}; the file has {found} intervals, the {year} calendar has {expected} \
-         (a {year} file must run from {year}-01-01 00:00 to {year}-12-31 end of day)",
+         (a {year} file must run from {year}-01-01 00:00 to {year}-12-31 end of day; check whether its timestamps name the start or the end of each interval)",
         path.display()
     )]
     WrongYearLength {

@@ -257,6 +257,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn filling_keeps_observed_values_and_leaves_no_gap(
+            v in proptest::collection::vec(proptest::option::weighted(0.8, 0.0..500.0f64), 24 * 21),
+            max_interp in 0usize..6,
+        ) {
+            let mut x: Vec<f64> = v.iter().map(|o| o.unwrap_or(f64::NAN)).collect();
+            let c = fill_gaps(&mut x, 24, max_interp);
+            proptest::prop_assert!(x.iter().all(|y| y.is_finite() && *y >= 0.0));
+            let n_missing = v.iter().filter(|o| o.is_none()).count();
+            proptest::prop_assert_eq!(c.missing, n_missing);
+            proptest::prop_assert_eq!(c.interpolated + c.profile_filled, n_missing);
+            for (a, b) in v.iter().zip(&x) {
+                if let Some(a) = a {
+                    proptest::prop_assert!((a - b).abs() < 1e-12);
+                }
+            }
+        }
+
+        #[test]
+        fn smooth_split_conserves_each_hour(h in proptest::collection::vec(0.0..1000.0f64, 1..60)) {
+            let q = hourly_to_quarter_hourly(&h, Upsample::Smooth);
+            proptest::prop_assert!(q.iter().all(|&y| y >= -1e-9));
+            for (a, b) in quarter_hourly_to_hourly(&q).iter().zip(&h) {
+                proptest::prop_assert!((a - b).abs() <= 1e-9 * (1.0 + b));
+            }
+        }
+    }
+
     #[test]
     fn resampling_conserves_energy() {
         let q = [1.0, 2.0, 3.0, 6.0, 0.0, 0.0, 4.0, 4.0];

@@ -20,11 +20,19 @@ pub mod meter;
 pub mod reactive;
 pub mod stats;
 
-pub use archetype::{Archetype, ArchetypeLibrary, ArchetypeParams, LoadTarget, synthesize};
-pub use error::LoadError;
-pub use group::{EnterpriseDraw, GroupSpec, RoofRule, TransformerRule, sample_group};
-pub use meter::{
-    GapReport, MeterLayout, MeterSeries, MeterSpec, MeterUnit, read_meter, write_meter,
+pub use archetype::{
+    Archetype, ArchetypeLibrary, ArchetypeParams, LoadTarget, load_factor_range, synthesize,
 };
-pub use reactive::{PowerFactorModel, monthly_power_factor, power_factor_from_energy};
+pub use error::LoadError;
+pub use fill::Upsample;
+pub use group::{
+    EnterpriseDraw, GroupSpec, RoofRule, TransformerRule, sample_group, transformer_kva,
+};
+pub use meter::{
+    GapReport, MeterLayout, MeterSeries, MeterSpec, MeterUnit, Stamp, read_meter, write_meter,
+};
+pub use reactive::{
+    MonthlyPowerFactor, PowerFactorModel, compensate, monthly_power_factor,
+    power_factor_from_energy, reactive_kvar, required_compensation_kvar,
+};
 pub use stats::{LoadStats, TypicalDays, load_stats, typical_days};
