@@ -653,14 +653,55 @@ struct Parts {
     c: Vec<f64>,
     sum_a: f64,
     sum_c: f64,
+    /// Steps that can hold the maximum for some `b` in the pruned range; empty = all steps.
+    candidates: Vec<usize>,
 }
 
 impl Parts {
     fn max(&self, b: f64) -> f64 {
-        self.a
-            .iter()
-            .zip(&self.c)
-            .fold(0.0_f64, |m, (&a, &c)| m.max(b.mul_add(c, a)))
+        if self.candidates.is_empty() {
+            self.a
+                .iter()
+                .zip(&self.c)
+                .fold(0.0_f64, |m, (&a, &c)| m.max(b.mul_add(c, a)))
+        } else {
+            self.candidates
+                .iter()
+                .fold(0.0_f64, |m, &t| m.max(b.mul_add(self.c[t], self.a[t])))
+        }
+    }
+
+    /// Keep only the steps that can be the maximum for some `b` in `b0..=b1`.
+    ///
+    /// The maximum over steps is the upper envelope `E(b)` of the lines `a_t + b c_t`. With `t0`,
+    /// `t1` the maximisers at `b0`, `b1`, `E >= L = max(line t0, line t1)`, and `L − line t` is
+    /// convex with its kink at `b*` where the two lines cross; so a line that reaches `E`
+    /// somewhere in the range reaches `L` at `b0`, `b1` or `b*`. Exact, and usually a handful of
+    /// steps, which makes each load-factor evaluation O(handful) instead of O(steps).
+    fn prune(&mut self, b0: f64, b1: f64) {
+        let line = |t: usize, b: f64| b.mul_add(self.c[t], self.a[t]);
+        let argmax = |b: f64| {
+            (0..self.a.len()).fold(
+                0,
+                |best, t| if line(t, b) > line(best, b) { t } else { best },
+            )
+        };
+        if self.a.is_empty() {
+            return;
+        }
+        let (t0, t1) = (argmax(b0), argmax(b1));
+        let dc = self.c[t0] - self.c[t1];
+        let kink = if dc.abs() > 0.0 {
+            ((self.a[t1] - self.a[t0]) / dc).clamp(b0, b1)
+        } else {
+            b0
+        };
+        let lower = |b: f64| line(t0, b).max(line(t1, b));
+        let xs = [b0, b1, kink];
+        let ls = xs.map(|x| lower(x) * (1.0 - 1e-12));
+        self.candidates = (0..self.a.len())
+            .filter(|&t| xs.iter().zip(&ls).any(|(&x, &l)| line(t, x) >= l))
+            .collect();
     }
     fn load_factor(&self, b: f64) -> f64 {
         let mean = b.mul_add(self.sum_c, self.sum_a) / self.a.len() as f64;
@@ -707,7 +748,13 @@ fn build_parts(cal: &Calendar, arch: &Archetype, seed: u64) -> Parts {
         }
         e_day = nz.day_rho * e_day + innov_d * normal();
     }
-    Parts { a, c, sum_a, sum_c }
+    Parts {
+        a,
+        c,
+        sum_a,
+        sum_c,
+        candidates: Vec::new(),
+    }
 }
 
 fn positive(field: &str, v: Option<f64>) -> Result<Option<f64>, LoadError> {
@@ -724,7 +771,9 @@ fn positive(field: &str, v: Option<f64>) -> Result<Option<f64>, LoadError> {
 /// Load factors reachable by an archetype on a calendar with a seed: (lowest, highest) over its
 /// base-load range, and the one at its default base-load share [fraction].
 pub fn load_factor_range(cal: &Calendar, arch: &Archetype, seed: u64) -> (f64, f64, f64) {
-    let parts = build_parts(cal, arch, seed);
+    let mut parts = build_parts(cal, arch, seed);
+    let [b0, b1] = arch.params.base_load_fraction_range;
+    parts.prune(b0, b1);
     let (lo, hi, _) = lf_grid(&parts, arch);
     (lo, hi, parts.load_factor(arch.params.base_load_fraction))
 }
@@ -805,7 +854,7 @@ pub fn synthesize(
 ) -> Result<Vec<f64>, LoadError> {
     let energy = positive("annual_kwh", target.annual_kwh)?;
     let peak = positive("peak_kw", target.peak_kw)?;
-    let parts = build_parts(cal, arch, seed);
+    let mut parts = build_parts(cal, arch, seed);
     let dt = cal.step_hours();
     let n = parts.a.len() as f64;
     let (b, scale) = match (energy, peak) {
@@ -824,6 +873,8 @@ pub fn synthesize(
         }
         (Some(e), Some(pk)) => {
             let lf = e / (pk * n * dt);
+            let [b0, b1] = arch.params.base_load_fraction_range;
+            parts.prune(b0, b1);
             let b = solve_base(&parts, arch, lf).ok_or_else(|| {
                 let (lo, hi, _) = lf_grid(&parts, arch);
                 let [b0, b1] = arch.params.base_load_fraction_range;
@@ -841,6 +892,13 @@ pub fn synthesize(
             (b, e / (b.mul_add(parts.sum_c, parts.sum_a) * dt))
         }
     };
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(LoadError::InvalidParameter {
+            field: format!("archetype.{}", arch.name()),
+            value: "a profile that is zero at every step".into(),
+            valid: "some base load or some production on the calendar's days".into(),
+        });
+    }
     let Parts { mut a, c, .. } = parts;
     for (y, &cv) in a.iter_mut().zip(&c) {
         *y = (scale * b.mul_add(cv, *y)).max(0.0);
@@ -1017,6 +1075,56 @@ mod tests {
             synthesize(&c, a, &t, 1),
             Err(LoadError::InvalidParameter { .. })
         ));
+    }
+
+    #[test]
+    fn pruned_maximum_equals_the_full_maximum() {
+        let lib = ArchetypeLibrary::embedded();
+        let c = cal(StepLength::Hourly);
+        for (i, a) in lib.archetypes().iter().enumerate() {
+            let mut parts = build_parts(&c, a, 100 + i as u64);
+            let [b0, b1] = a.params().base_load_fraction_range;
+            let full: Vec<f64> = (0..=20)
+                .map(|j| parts.max(b0 + (b1 - b0) * f64::from(j) / 20.0))
+                .collect();
+            parts.prune(b0, b1);
+            assert!(!parts.candidates.is_empty() && parts.candidates.len() < c.n_steps() / 10);
+            for (j, m) in full.iter().enumerate() {
+                let b = b0 + (b1 - b0) * j as f64 / 20.0;
+                assert_relative_eq!(parts.max(b), *m, max_relative = 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn all_zero_archetype_is_an_error_not_a_nan() {
+        let mut p = ArchetypeLibrary::embedded()
+            .get("general_manufacturing")
+            .unwrap()
+            .params()
+            .clone();
+        p.base_load_fraction = 0.0;
+        p.base_load_fraction_range = [0.0, 0.0];
+        for s in &mut p.shifts {
+            s.level_fraction = 0.0;
+        }
+        let a = Archetype::new(p).unwrap();
+        let c = cal(StepLength::Hourly);
+        for t in [
+            LoadTarget {
+                annual_kwh: Some(1.0e6),
+                peak_kw: None,
+            },
+            LoadTarget {
+                annual_kwh: None,
+                peak_kw: Some(100.0),
+            },
+        ] {
+            assert!(matches!(
+                synthesize(&c, &a, &t, 1),
+                Err(LoadError::InvalidParameter { .. })
+            ));
+        }
     }
 
     #[test]

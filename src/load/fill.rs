@@ -99,16 +99,19 @@ pub fn fill_gaps(
         }
         let left = start.checked_sub(1).map(|i| values[i]);
         let right = values.get(start + len).copied();
-        if len <= max_interpolation_steps && (left.is_some() || right.is_some()) {
-            counts.interpolated += len;
-            for k in 0..len {
-                values[start + k] = match (left, right) {
-                    (Some(a), Some(b)) => a + (b - a) * (k + 1) as f64 / (len + 1) as f64,
-                    (Some(a), None) | (None, Some(a)) => a,
-                    (None, None) => unreachable!("checked above"),
-                };
+        if len <= max_interpolation_steps {
+            let line = match (left, right) {
+                (Some(a), Some(b)) => Some((a, b)),
+                (Some(a), None) | (None, Some(a)) => Some((a, a)),
+                (None, None) => None,
+            };
+            if let Some((a, b)) = line {
+                counts.interpolated += len;
+                for k in 0..len {
+                    values[start + k] = a + (b - a) * (k + 1) as f64 / (len + 1) as f64;
+                }
+                continue;
             }
-            continue;
         }
         counts.profile_filled += len;
         for i in start..start + len {

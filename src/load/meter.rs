@@ -294,7 +294,7 @@ fn parse_timestamp(s: &str, cal_offset_min: i64) -> Result<i64, &'static str> {
             .parse()
             .map_err(|_| "has an offset that is not ±HH:MM")?;
         offset = Some(sign * (hh * 60 + mm));
-        time = t;
+        time = t.trim_end();
     }
     let local = date.days_since_epoch() * 1440 + parse_time(time)?;
     Ok(match offset {
