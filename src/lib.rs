@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod finance;
+pub mod load;
 pub mod market;
 pub mod report;
 pub mod scenario;
