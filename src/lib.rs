@@ -10,3 +10,4 @@
 
 pub mod calendar;
 pub mod seed;
+pub mod tariff;
