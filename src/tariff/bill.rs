@@ -40,6 +40,15 @@
 //! Not modelled: the TOU scope limit (customers below 100 kVA are billed on TOU here too), the
 //! 260 kWh/kVA-month demand-price discount of 发改价格〔2018〕732号, partial months
 //! (减容/暂停), several incoming feeders, and the 1.5× agency price for users who leave the market.
+//!
+//! # References
+//! [1] 国家发展改革委, "关于第三监管周期省级电网输配电价及有关事项的通知," 发改价格〔2023〕526号,
+//!     May 2023. <https://zfxxgk.ndrc.gov.cn/wap/iteminfo.jsp?id=20233>
+//! [2] 国家发展改革委办公厅, "关于完善两部制电价用户基本电价执行方式的通知,"
+//!     发改办价格〔2016〕1583号, Jul. 2016.
+//! [3] 湖南省发展和改革委员会, "关于优化我省分时电价政策有关事项的通知," 湘发改价调〔2025〕385号,
+//!     Jul. 2025.
+//! [4] 水利电力部, 国家物价局, 《功率因数调整电费办法》, (83)水电财字第215号, 1983.
 
 use super::TariffError;
 use super::data::{Component, TouPeriod, VoltageLevel};
@@ -263,14 +272,23 @@ pub fn measure_usage(
     reactive: Reactive<'_>,
 ) -> Result<YearUsage, TariffError> {
     let n = signal.n_steps();
-    if import_kw.len() != n {
-        check_series("import_kw", "kW", import_kw, n)?;
-    }
-    if let Some(e) = export_kw {
-        check_series("export_kw", "kW", e, n)?;
-    }
-    if let Reactive::SeriesKvar(q) = reactive {
-        check_series("reactive_kvar", "kvar", q, n)?;
+    for (name, unit, series) in [
+        ("import_kw", "kW", Some(import_kw)),
+        ("export_kw", "kW", export_kw),
+        (
+            "reactive_kvar",
+            "kvar",
+            match reactive {
+                Reactive::SeriesKvar(q) => Some(q),
+                _ => None,
+            },
+        ),
+    ] {
+        if let Some(x) = series
+            && x.len() != n
+        {
+            check_series(name, unit, x, n)?;
+        }
     }
     if let Reactive::MonthlyKvarh(q) = reactive
         && let Some(m) = q.iter().position(|v| !(v.is_finite() && *v >= 0.0))
@@ -283,26 +301,30 @@ pub fn measure_usage(
         });
     }
     let h = signal.step_hours();
-    let period = signal.period_indices();
     let purchase = signal.purchase_yuan_per_kwh();
     let mut months = [MonthUsage::default(); 12];
+    // Values are checked through the sums: a negative value lowers the minimum, a NaN or an
+    // infinity makes the sum non-finite. The slow check runs only to name the bad step.
     let mut ok = true;
     for (m, mu) in months.iter_mut().enumerate() {
         let (a, b) = signal.month_range(m as u8 + 1);
         let mut kwh = [0.0; 4];
         let mut pur = [0.0; 4];
         let mut mx = 0.0_f64;
-        for ((&e, &p), &c) in import_kw[a..b]
-            .iter()
-            .zip(&period[a..b])
-            .zip(&purchase[a..b])
-        {
-            let p = usize::from(p & 3);
-            kwh[p] += e;
-            pur[p] += e * c;
-            mx = mx.max(e);
-            ok &= (0.0..f64::INFINITY).contains(&e);
+        let mut mn = 0.0_f64;
+        for &(s0, s1, p) in signal.month_segments(m as u8 + 1) {
+            let (s0, s1) = (s0 as usize, s1 as usize);
+            let (mut se, mut sc) = (0.0, 0.0);
+            for (&e, &c) in import_kw[s0..s1].iter().zip(&purchase[s0..s1]) {
+                se += e;
+                sc += e * c;
+                mx = mx.max(e);
+                mn = mn.min(e);
+            }
+            kwh[usize::from(p & 3)] += se;
+            pur[usize::from(p & 3)] += sc;
         }
+        ok &= mn >= 0.0 && kwh.iter().sum::<f64>().is_finite();
         for p in 0..4 {
             kwh[p] *= h;
             pur[p] *= h;
@@ -310,17 +332,56 @@ pub fn measure_usage(
         mu.kwh = kwh;
         mu.purchase_yuan = pur;
         mu.max_demand_kw = mx;
-        mu.export_kwh = export_kw.map_or(0.0, |e| e[a..b].iter().sum::<f64>() * h);
+        mu.export_kwh = match export_kw {
+            Some(e) => {
+                let (s, lo) = sum_min(&e[a..b]);
+                ok &= lo >= 0.0 && s.is_finite();
+                s * h
+            }
+            None => 0.0,
+        };
         mu.kvarh = match reactive {
             Reactive::None => None,
-            Reactive::SeriesKvar(q) => Some(q[a..b].iter().sum::<f64>() * h),
+            Reactive::SeriesKvar(q) => {
+                let (s, lo) = sum_min(&q[a..b]);
+                ok &= lo >= 0.0 && s.is_finite();
+                Some(s * h)
+            }
             Reactive::MonthlyKvarh(q) => Some(q[m]),
         };
     }
     if !ok {
         check_series("import_kw", "kW", import_kw, n)?;
+        if let Some(e) = export_kw {
+            check_series("export_kw", "kW", e, n)?;
+        }
+        if let Reactive::SeriesKvar(q) = reactive {
+            check_series("reactive_kvar", "kvar", q, n)?;
+        }
     }
     Ok(YearUsage { months })
+}
+
+/// Sum and minimum of a slice with four independent lanes (vectorisable).
+fn sum_min(x: &[f64]) -> (f64, f64) {
+    let mut s = [0.0; 4];
+    let mut lo = [0.0_f64; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            s[k] += c[k];
+            lo[k] = lo[k].min(c[k]);
+        }
+    }
+    for &v in rest {
+        s[0] += v;
+        lo[0] = lo[0].min(v);
+    }
+    (
+        s[0] + s[1] + s[2] + s[3],
+        lo[0].min(lo[1]).min(lo[2]).min(lo[3]),
+    )
 }
 
 /// Whether single-part and two-part are allowed for a transformer capacity, under a tariff's
@@ -491,13 +552,15 @@ pub fn bill_month(
 /// Price a year of usage with one billing option per month.
 ///
 /// # Errors
-/// As [`check_option`], for any month's option.
+/// As [`check_option`], for any month's option; [`TariffError::InvalidParameter`] when the
+/// customer's voltage level differs from the signal's.
 pub fn bill_usage(
     signal: &PriceSignal,
     customer: &Customer,
     options: &[BillingOption; 12],
     usage: &YearUsage,
 ) -> Result<AnnualBill, TariffError> {
+    check_voltage(signal, customer)?;
     for o in options {
         check_option(signal, customer, o)?;
     }

@@ -679,7 +679,17 @@ mod tests {
             let t = builtin(n).unwrap();
             assert_eq!(t.name(), n);
         }
-        assert_eq!(builtin("hunan-2023").unwrap().confidence(), Confidence::Low);
+        let t = builtin("hunan-2023").unwrap();
+        assert_eq!(t.confidence(), Confidence::Low);
+        // tip 19-22, peak 08-11 and 15-19, flat 07-08, 11-15, 22-23, valley 23-07 (hunan.md 1b).
+        assert_eq!(t.period(3, 19), TouPeriod::Critical);
+        assert_eq!(t.period(11, 21), TouPeriod::Critical);
+        assert_eq!(t.period(3, 22), TouPeriod::Flat);
+        assert_eq!(t.period(3, 23), TouPeriod::Valley);
+        assert_eq!(t.period(3, 6), TouPeriod::Valley);
+        assert_eq!(t.period(3, 7), TouPeriod::Flat);
+        assert_eq!(t.period(3, 10), TouPeriod::Peak);
+        assert_eq!(t.period(3, 18), TouPeriod::Peak);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct PriceSignal {
     voltage: VoltagePrices,
     step_hours: f64,
     month_ranges: [(usize, usize); 12],
+    /// Runs of consecutive steps with the same period inside one month: (start, end, period).
+    segments: Vec<(u32, u32, u8)>,
+    /// For each month, the range of its runs in `segments`.
+    month_segments: [(usize, usize); 12],
     period: Vec<u8>,
     purchase: Vec<f64>,
     line_loss: Vec<f64>,
@@ -68,6 +72,8 @@ impl PriceSignal {
             voltage: vp,
             step_hours: calendar.step_hours(),
             month_ranges,
+            segments: Vec::new(),
+            month_segments: [(0, 0); 12],
             period: Vec::with_capacity(n),
             purchase: Vec::with_capacity(n),
             line_loss: Vec::with_capacity(n),
@@ -97,7 +103,31 @@ impl PriceSignal {
             s.system_operation.push(price(Component::SystemOperation));
         }
         s.recompute_total();
+        s.build_segments();
         Ok(s)
+    }
+
+    fn build_segments(&mut self) {
+        for m in 0..12 {
+            let (a, b) = self.month_ranges[m];
+            let first = self.segments.len();
+            let mut start = a;
+            for i in a..b {
+                if i + 1 == b || self.period[i + 1] != self.period[start] {
+                    self.segments
+                        .push((start as u32, (i + 1) as u32, self.period[start]));
+                    start = i + 1;
+                }
+            }
+            self.month_segments[m] = (first, self.segments.len());
+        }
+    }
+
+    /// Runs of consecutive steps of one TOU period inside a month (1-12), as
+    /// (first step, one-past-last step, period index); for tight billing loops.
+    pub fn month_segments(&self, month: u8) -> &[(u32, u32, u8)] {
+        let (a, b) = self.month_segments[usize::from(month.clamp(1, 12)) - 1];
+        &self.segments[a..b]
     }
 
     fn recompute_total(&mut self) {
@@ -269,6 +299,28 @@ mod tests {
             epsilon = 1e-12
         );
         assert_eq!(s.month_range(2), (31 * 24, 59 * 24));
+    }
+
+    #[test]
+    fn segments_cover_each_month_in_runs_of_one_period() {
+        let cal = Calendar::without_holidays(2024, StepLength::QuarterHourly, 8.0);
+        let t = builtin("hunan-2025").unwrap();
+        let s = PriceSignal::new(&cal, &t, EnergyRate::TwoPart, VoltageLevel::Kv35).unwrap();
+        for m in 1..=12u8 {
+            let (a, b) = s.month_range(m);
+            let mut next = a;
+            for &(s0, s1, p) in s.month_segments(m) {
+                assert_eq!(s0 as usize, next);
+                assert!(s1 > s0);
+                assert!((s0 as usize..s1 as usize).all(|i| s.period_indices()[i] == p));
+                next = s1 as usize;
+            }
+            assert_eq!(next, b);
+        }
+        // March: per day V F V F P = 5 runs, the last P run meets the next day's V run.
+        assert_eq!(s.month_segments(3).len(), 31 * 5);
+        // July: V F V F P C = 6 runs per day.
+        assert_eq!(s.month_segments(7).len(), 31 * 6);
     }
 
     #[test]
