@@ -308,22 +308,11 @@ pub fn measure_usage(
     let mut ok = true;
     for (m, mu) in months.iter_mut().enumerate() {
         let (a, b) = signal.month_range(m as u8 + 1);
-        let mut kwh = [0.0; 4];
-        let mut pur = [0.0; 4];
-        let mut mx = 0.0_f64;
-        let mut mn = 0.0_f64;
-        for &(s0, s1, p) in signal.month_segments(m as u8 + 1) {
-            let (s0, s1) = (s0 as usize, s1 as usize);
-            let (mut se, mut sc) = (0.0, 0.0);
-            for (&e, &c) in import_kw[s0..s1].iter().zip(&purchase[s0..s1]) {
-                se += e;
-                sc += e * c;
-                mx = mx.max(e);
-                mn = mn.min(e);
-            }
-            kwh[usize::from(p & 3)] += se;
-            pur[usize::from(p & 3)] += sc;
-        }
+        let (mut kwh, mut pur, mx, mn) = month_sums(
+            &import_kw[a..b],
+            &signal.period_indices()[a..b],
+            &purchase[a..b],
+        );
         ok &= mn >= 0.0 && kwh.iter().sum::<f64>().is_finite();
         for p in 0..4 {
             kwh[p] *= h;
@@ -362,6 +351,62 @@ pub fn measure_usage(
     Ok(YearUsage { months })
 }
 
+/// One-hot weights of the four periods.
+const ONE_HOT: [[f64; 4]; 4] = [
+    [1.0, 0.0, 0.0, 0.0],
+    [0.0, 1.0, 0.0, 0.0],
+    [0.0, 0.0, 1.0, 0.0],
+    [0.0, 0.0, 0.0, 1.0],
+];
+
+/// Per-period sums of import [kW·steps] and import × purchase price, maximum and minimum of
+/// import, over one month. Branch-free: each step adds `one_hot(period) × value` to 4-lane
+/// accumulators, two steps at a time into independent accumulators (no store-to-load chains,
+/// vectorisable). A NaN or infinity makes the sums non-finite (0 × inf = NaN).
+fn month_sums(imp: &[f64], per: &[u8], pur: &[f64]) -> ([f64; 4], [f64; 4], f64, f64) {
+    let (mut k0, mut k1, mut c0, mut c1) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
+    let (mut mx0, mut mx1, mut mn0, mut mn1) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
+    let it = imp
+        .chunks_exact(2)
+        .zip(per.chunks_exact(2))
+        .zip(pur.chunks_exact(2));
+    for ((e, p), c) in it {
+        let (w0, w1) = (
+            ONE_HOT[usize::from(p[0] & 3)],
+            ONE_HOT[usize::from(p[1] & 3)],
+        );
+        let (ec0, ec1) = (e[0] * c[0], e[1] * c[1]);
+        for q in 0..4 {
+            k0[q] += w0[q] * e[0];
+            k1[q] += w1[q] * e[1];
+            c0[q] += w0[q] * ec0;
+            c1[q] += w1[q] * ec1;
+        }
+        mx0 = if e[0] > mx0 { e[0] } else { mx0 };
+        mx1 = if e[1] > mx1 { e[1] } else { mx1 };
+        mn0 = if e[0] < mn0 { e[0] } else { mn0 };
+        mn1 = if e[1] < mn1 { e[1] } else { mn1 };
+    }
+    if imp.len() % 2 == 1 {
+        let i = imp.len() - 1;
+        let w = ONE_HOT[usize::from(per[i] & 3)];
+        for q in 0..4 {
+            k0[q] += w[q] * imp[i];
+            c0[q] += w[q] * imp[i] * pur[i];
+        }
+        mx0 = if imp[i] > mx0 { imp[i] } else { mx0 };
+        mn0 = if imp[i] < mn0 { imp[i] } else { mn0 };
+    }
+    let kwh = std::array::from_fn(|q| k0[q] + k1[q]);
+    let cost = std::array::from_fn(|q| c0[q] + c1[q]);
+    (
+        kwh,
+        cost,
+        if mx1 > mx0 { mx1 } else { mx0 },
+        if mn1 < mn0 { mn1 } else { mn0 },
+    )
+}
+
 /// Sum and minimum of a slice with four independent lanes (vectorisable).
 fn sum_min(x: &[f64]) -> (f64, f64) {
     let mut s = [0.0; 4];
@@ -371,12 +416,12 @@ fn sum_min(x: &[f64]) -> (f64, f64) {
     for c in chunks {
         for k in 0..4 {
             s[k] += c[k];
-            lo[k] = lo[k].min(c[k]);
+            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
         }
     }
     for &v in rest {
         s[0] += v;
-        lo[0] = lo[0].min(v);
+        lo[0] = if v < lo[0] { v } else { lo[0] };
     }
     (
         s[0] + s[1] + s[2] + s[3],
