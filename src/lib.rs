@@ -17,3 +17,4 @@ pub mod report;
 pub mod scenario;
 pub mod seed;
 pub mod strategy;
+pub mod tariff;
