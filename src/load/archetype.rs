@@ -1168,6 +1168,44 @@ mod tests {
     }
 
     #[test]
+    fn shifts_and_weekends_shape_the_typical_days() {
+        use crate::load::typical_days;
+        let lib = ArchetypeLibrary::embedded();
+        let c = cal(StepLength::Hourly);
+        let t = LoadTarget {
+            annual_kwh: Some(1.0e6),
+            peak_kw: None,
+        };
+        let td = |name: &str| {
+            let p = synthesize(&c, lib.get(name).unwrap(), &t, 11).unwrap();
+            typical_days(&c, &p).unwrap()
+        };
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        // Day shift: 10:00 well above 03:00; the lunch hour dips; weekends far below workdays.
+        let g = td("general_manufacturing");
+        assert!(
+            g.workday_kw[10] > 4.0 * g.workday_kw[3],
+            "{:?}",
+            g.workday_kw
+        );
+        assert!(g.workday_kw[12] < 0.8 * g.workday_kw[10]);
+        assert!(mean(&g.weekend_kw) < 0.5 * mean(&g.workday_kw));
+        // Two shifts: the evening (20:00) runs at roughly 3/4 of the day shift, nights are base.
+        let e = td("equipment_manufacturing");
+        let r = e.workday_kw[20] / e.workday_kw[10];
+        assert!((0.7..0.9).contains(&r), "evening/day {r}");
+        assert!(e.workday_kw[3] < 0.4 * e.workday_kw[10]);
+        // Continuous plant: night ≈ day, weekend ≈ workday.
+        let b = td("battery_materials");
+        assert_relative_eq!(b.workday_kw[3], b.workday_kw[10], max_relative = 0.05);
+        assert_relative_eq!(
+            mean(&b.weekend_kw),
+            mean(&b.workday_kw),
+            max_relative = 0.05
+        );
+    }
+
+    #[test]
     fn same_seed_same_profile_other_seed_other_profile() {
         let lib = ArchetypeLibrary::embedded();
         let c = cal(StepLength::QuarterHourly);
