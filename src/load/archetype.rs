@@ -257,200 +257,52 @@ impl Archetype {
 
 fn validate(p: &ArchetypeParams) -> Result<(), LoadError> {
     let f = |k: &str| format!("archetype.{}.{k}", p.name);
-    check(f("base_load_fraction"), p.base_load_fraction, 0.0, 1.0, "")?;
     let [lo, hi] = p.base_load_fraction_range;
-    check(
-        f("base_load_fraction_range[0]"),
-        lo,
-        0.0,
-        p.base_load_fraction,
-        "",
-    )?;
-    check(
-        f("base_load_fraction_range[1]"),
-        hi,
-        p.base_load_fraction,
-        1.0,
-        "",
-    )?;
-    check(f("ramp_up_hours"), p.ramp_up_hours, 0.0, 4.0, "h")?;
-    check(f("ramp_down_hours"), p.ramp_down_hours, 0.0, 4.0, "h")?;
-    check(
-        f("shift_change_dip_fraction"),
-        p.shift_change_dip_fraction,
-        0.0,
-        0.5,
-        "",
-    )?;
-    check(
-        f("saturday_level_fraction"),
-        p.saturday_level_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    check(
-        f("sunday_level_fraction"),
-        p.sunday_level_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    check(
-        f("holiday_level_fraction"),
-        p.holiday_level_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    if p.shifts.is_empty() {
-        return Err(LoadError::InvalidParameter {
-            field: f("shift"),
-            value: "no shifts".into(),
-            valid: "at least one [[archetype.shift]]".into(),
-        });
+    let (sf, s, n) = (&p.spring_festival, &p.season, &p.noise);
+    let b = p.base_load_fraction;
+    // (key, value, lowest, highest, unit)
+    #[rustfmt::skip]
+    let scalars: [(&str, f64, f64, f64, &str); 24] = [
+        ("base_load_fraction", b, 0.0, 1.0, ""),
+        ("base_load_fraction_range[0]", lo, 0.0, b, ""),
+        ("base_load_fraction_range[1]", hi, b, 1.0, ""),
+        ("ramp_up_hours", p.ramp_up_hours, 0.0, 4.0, "h"),
+        ("ramp_down_hours", p.ramp_down_hours, 0.0, 4.0, "h"),
+        ("shift_change_dip_fraction", p.shift_change_dip_fraction, 0.0, 0.5, ""),
+        ("saturday_level_fraction", p.saturday_level_fraction, 0.0, 1.0, ""),
+        ("sunday_level_fraction", p.sunday_level_fraction, 0.0, 1.0, ""),
+        ("holiday_level_fraction", p.holiday_level_fraction, 0.0, 1.0, ""),
+        ("spring_festival.extra_days_before", f64::from(sf.extra_days_before), 0.0, 20.0, "days"),
+        ("spring_festival.extra_days_after", f64::from(sf.extra_days_after), 0.0, 30.0, "days"),
+        ("spring_festival.level_fraction", sf.level_fraction, 0.0, 1.0, ""),
+        ("spring_festival.base_factor", sf.base_factor, 0.0, 1.0, ""),
+        ("season.cooling_amplitude_fraction", s.cooling_amplitude_fraction, 0.0, 1.0, ""),
+        ("season.cooling_peak_day", s.cooling_peak_day, 0.0, 366.0, "day"),
+        ("season.cooling_half_width_days", s.cooling_half_width_days, 5.0, 150.0, "days"),
+        ("season.heating_amplitude_fraction", s.heating_amplitude_fraction, 0.0, 1.0, ""),
+        ("season.heating_peak_day", s.heating_peak_day, 0.0, 366.0, "day"),
+        ("season.heating_half_width_days", s.heating_half_width_days, 5.0, 150.0, "days"),
+        ("noise.day_sigma_fraction", n.day_sigma_fraction, 0.0, 0.5, ""),
+        ("noise.day_rho", n.day_rho, 0.0, 0.999, ""),
+        ("noise.step_sigma_fraction", n.step_sigma_fraction, 0.0, 0.5, ""),
+        ("noise.step_rho_per_hour", n.step_rho_per_hour, 0.0, 0.999, ""),
+        ("shift (count)", p.shifts.len() as f64, 1.0, 24.0, ""),
+    ];
+    for (key, value, lo, hi, unit) in scalars {
+        check(f(key), value, lo, hi, unit)?;
     }
-    for (i, s) in p.shifts.iter().enumerate() {
-        check(
-            f(&format!("shift[{i}].start_hour")),
-            s.start_hour,
-            0.0,
-            24.0,
-            "h",
-        )?;
-        check(
-            f(&format!("shift[{i}].end_hour")),
-            s.end_hour,
-            0.0,
-            24.0,
-            "h",
-        )?;
-        check(
-            f(&format!("shift[{i}].level_fraction")),
-            s.level_fraction,
-            0.0,
-            1.0,
-            "",
-        )?;
+    for (i, sh) in p.shifts.iter().enumerate() {
+        let k = |x: &str| f(&format!("shift[{i}].{x}"));
+        check(k("start_hour"), sh.start_hour, 0.0, 24.0, "h")?;
+        check(k("end_hour"), sh.end_hour, 0.0, 24.0, "h")?;
+        check(k("level_fraction"), sh.level_fraction, 0.0, 1.0, "")?;
     }
-    for (i, b) in p.breaks.iter().enumerate() {
-        check(
-            f(&format!("break[{i}].start_hour")),
-            b.start_hour,
-            0.0,
-            24.0,
-            "h",
-        )?;
-        check(
-            f(&format!("break[{i}].end_hour")),
-            b.end_hour,
-            b.start_hour,
-            24.0,
-            "h",
-        )?;
-        check(
-            f(&format!("break[{i}].depth_fraction")),
-            b.depth_fraction,
-            0.0,
-            1.0,
-            "",
-        )?;
+    for (i, br) in p.breaks.iter().enumerate() {
+        let k = |x: &str| f(&format!("break[{i}].{x}"));
+        check(k("start_hour"), br.start_hour, 0.0, 24.0, "h")?;
+        check(k("end_hour"), br.end_hour, br.start_hour, 24.0, "h")?;
+        check(k("depth_fraction"), br.depth_fraction, 0.0, 1.0, "")?;
     }
-    let sf = &p.spring_festival;
-    check(
-        f("spring_festival.extra_days_before"),
-        f64::from(sf.extra_days_before),
-        0.0,
-        20.0,
-        "days",
-    )?;
-    check(
-        f("spring_festival.extra_days_after"),
-        f64::from(sf.extra_days_after),
-        0.0,
-        30.0,
-        "days",
-    )?;
-    check(
-        f("spring_festival.level_fraction"),
-        sf.level_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    check(
-        f("spring_festival.base_factor"),
-        sf.base_factor,
-        0.0,
-        1.0,
-        "",
-    )?;
-    let s = &p.season;
-    check(
-        f("season.cooling_amplitude_fraction"),
-        s.cooling_amplitude_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    check(
-        f("season.cooling_peak_day"),
-        s.cooling_peak_day,
-        0.0,
-        366.0,
-        "day",
-    )?;
-    check(
-        f("season.cooling_half_width_days"),
-        s.cooling_half_width_days,
-        5.0,
-        150.0,
-        "days",
-    )?;
-    check(
-        f("season.heating_amplitude_fraction"),
-        s.heating_amplitude_fraction,
-        0.0,
-        1.0,
-        "",
-    )?;
-    check(
-        f("season.heating_peak_day"),
-        s.heating_peak_day,
-        0.0,
-        366.0,
-        "day",
-    )?;
-    check(
-        f("season.heating_half_width_days"),
-        s.heating_half_width_days,
-        5.0,
-        150.0,
-        "days",
-    )?;
-    let n = &p.noise;
-    check(
-        f("noise.day_sigma_fraction"),
-        n.day_sigma_fraction,
-        0.0,
-        0.5,
-        "",
-    )?;
-    check(f("noise.day_rho"), n.day_rho, 0.0, 0.999, "")?;
-    check(
-        f("noise.step_sigma_fraction"),
-        n.step_sigma_fraction,
-        0.0,
-        0.5,
-        "",
-    )?;
-    check(
-        f("noise.step_rho_per_hour"),
-        n.step_rho_per_hour,
-        0.0,
-        0.999,
-        "",
-    )?;
     Ok(())
 }
 
@@ -979,6 +831,32 @@ mod tests {
     }
 
     #[test]
+    fn out_of_range_parameter_names_its_key() {
+        let mut p = ArchetypeLibrary::embedded()
+            .get("battery_materials")
+            .unwrap()
+            .params()
+            .clone();
+        p.noise.day_rho = 1.5;
+        let e = Archetype::new(p.clone()).unwrap_err().to_string();
+        assert!(
+            e.contains("archetype.battery_materials.noise.day_rho") && e.contains("1.5"),
+            "{e}"
+        );
+        p.noise.day_rho = 0.5;
+        p.shifts.clear();
+        assert!(matches!(
+            Archetype::new(p),
+            Err(LoadError::InvalidParameter { .. })
+        ));
+        let bad = EMBEDDED_ARCHETYPES_TOML.replace("day_rho = 0.6", "day_rho = 0.6\nwobble = 1");
+        assert!(matches!(
+            ArchetypeLibrary::parse(&bad),
+            Err(LoadError::ArchetypeFile(_))
+        ));
+    }
+
+    #[test]
     fn seasonal_bump_is_half_at_the_half_width() {
         assert_relative_eq!(bump(200.0, 200.0, 40.0, 365.0), 1.0);
         assert_relative_eq!(bump(240.0, 200.0, 40.0, 365.0), 0.5, epsilon = 1e-12);
@@ -1165,6 +1043,44 @@ mod tests {
         let sf = week_mean(&p, day(1, 29));
         let normal = week_mean(&p, day(3, 10));
         assert!(sf > 0.6 * normal && sf < normal, "{sf} {normal}");
+    }
+
+    #[test]
+    fn shifts_and_weekends_shape_the_typical_days() {
+        use crate::load::typical_days;
+        let lib = ArchetypeLibrary::embedded();
+        let c = cal(StepLength::Hourly);
+        let t = LoadTarget {
+            annual_kwh: Some(1.0e6),
+            peak_kw: None,
+        };
+        let td = |name: &str| {
+            let p = synthesize(&c, lib.get(name).unwrap(), &t, 11).unwrap();
+            typical_days(&c, &p).unwrap()
+        };
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        // Day shift: 10:00 well above 03:00; the lunch hour dips; weekends far below workdays.
+        let g = td("general_manufacturing");
+        assert!(
+            g.workday_kw[10] > 4.0 * g.workday_kw[3],
+            "{:?}",
+            g.workday_kw
+        );
+        assert!(g.workday_kw[12] < 0.8 * g.workday_kw[10]);
+        assert!(mean(&g.weekend_kw) < 0.5 * mean(&g.workday_kw));
+        // Two shifts: the evening (20:00) runs at roughly 3/4 of the day shift, nights are base.
+        let e = td("equipment_manufacturing");
+        let r = e.workday_kw[20] / e.workday_kw[10];
+        assert!((0.7..0.9).contains(&r), "evening/day {r}");
+        assert!(e.workday_kw[3] < 0.4 * e.workday_kw[10]);
+        // Continuous plant: night ≈ day, weekend ≈ workday.
+        let b = td("battery_materials");
+        assert_relative_eq!(b.workday_kw[3], b.workday_kw[10], max_relative = 0.05);
+        assert_relative_eq!(
+            mean(&b.weekend_kw),
+            mean(&b.workday_kw),
+            max_relative = 0.05
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! # References
 //! E. Limpert, W. A. Stahel and M. Abbt, "Log-normal distributions across the sciences: keys and
 //! clues," *BioScience*, vol. 51, no. 5, pp. 341-352, 2001.
-//! doi: 10.1641/0006-3568(2001)051[0341:LNDATS]2.0.CO;2
+//! doi: `10.1641/0006-3568(2001)051[0341:LNDATS]2.0.CO;2`
 
 use super::error::LoadError;
 use crate::seed;
