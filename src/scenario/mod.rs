@@ -129,7 +129,7 @@ mod tests {
         let text = "[scenario]\nname = \"t\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
         let plan = load_str(text, Path::new("t.toml")).unwrap();
         assert_eq!(plan.year, 2025);
-        assert_eq!(plan.enterprises[0].voltage_level, "1_10kv");
+        assert_eq!(plan.enterprises[0].voltage_level, "kv1_10");
         assert!((plan.pv.tilt_deg - 15.0).abs() < 1e-12);
         assert_eq!(plan.strategies[0], crate::strategy::Strategy::BASELINE);
         assert_eq!(plan.enterprise_count(), 1);

@@ -132,6 +132,8 @@ pub struct Plan {
     pub tariff: raw::TariffSection,
     /// A tariff file replacing the version, resolved.
     pub tariff_file: Option<PathBuf>,
+    /// The tariff, built and checked (version or file, with the override merged).
+    pub tariff_model: crate::tariff::Tariff,
     /// Market.
     pub market: raw::MarketSection,
     /// PV.

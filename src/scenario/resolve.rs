@@ -10,9 +10,6 @@ use crate::strategy::Strategy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Built-in tariff versions (files under `data/tariffs/`).
-pub const TARIFF_VERSIONS: &[&str] = &["hunan-2025", "hunan-2023"];
-
 /// Built-in weather normals.
 pub const WEATHER_NORMALS: &[&str] = &["yongzhou"];
 
@@ -170,13 +167,15 @@ impl Resolver<'_> {
             ));
         }
         let weather = self.weather(&raw.weather)?;
+        let versions = crate::tariff::builtin_names();
         let tariff_file = match &raw.tariff.file {
             Some(f) => Some(self.path("tariff.file", f, true)?),
             None => {
-                self.choice("tariff.version", &raw.tariff.version, TARIFF_VERSIONS)?;
+                self.choice("tariff.version", &raw.tariff.version, &versions)?;
                 None
             }
         };
+        let tariff = self.tariff(&raw.tariff, tariff_file.as_deref())?;
         if raw.finance.tariff_switch_year > 0 {
             let v = raw
                 .finance
@@ -188,7 +187,7 @@ impl Resolver<'_> {
                         "a switch year needs `finance.tariff_switch_version`",
                     )
                 })?;
-            self.choice("finance.tariff_switch_version", v, TARIFF_VERSIONS)?;
+            self.choice("finance.tariff_switch_version", v, &versions)?;
         }
         let st = &raw.storage;
         if st.soc_min_fraction >= st.soc_max_fraction {
@@ -245,6 +244,7 @@ impl Resolver<'_> {
             weather,
             tariff: raw.tariff,
             tariff_file,
+            tariff_model: tariff,
             market: raw.market,
             pv: raw.pv,
             storage: raw.storage,
@@ -256,6 +256,39 @@ impl Resolver<'_> {
             claim_strategies,
             sweep,
         })
+    }
+
+    /// Build the tariff (version or file, with the override merged) so that a bad file or
+    /// override is reported now, with the key path inside the tariff.
+    fn tariff(
+        &self,
+        t: &raw::TariffSection,
+        file: Option<&Path>,
+    ) -> Result<crate::tariff::Tariff, ScenarioError> {
+        let (key, mut value) = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| {
+                    self.rule("tariff.file", format!("cannot read {}: {e}", p.display()))
+                })?;
+                let v: toml::Value = toml::from_str(&text).map_err(|e| {
+                    self.rule("tariff.file", format!("{}: {}", p.display(), e.message()))
+                })?;
+                ("tariff.file", v)
+            }
+            None => (
+                "tariff.version",
+                crate::tariff::builtin_value(&t.version)
+                    .map_err(|e| self.rule("tariff.version", e.to_string()))?,
+            ),
+        };
+        let key = match &t.override_table {
+            Some(o) => {
+                crate::tariff::merge_override(&mut value, &toml::Value::Table(o.clone()));
+                "tariff.override"
+            }
+            None => key,
+        };
+        crate::tariff::from_toml_value(value).map_err(|e| self.rule(key, e.to_string()))
     }
 
     fn weather(&self, w: &raw::WeatherSection) -> Result<WeatherPlan, ScenarioError> {

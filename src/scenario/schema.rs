@@ -107,7 +107,7 @@ const F: f64 = f64::MAX;
 pub const MEASURES: &[&str] = &["tariff", "market", "pv", "storage"];
 
 /// Voltage levels of the tariff tables.
-pub const VOLTAGE_LEVELS: &[&str] = &["below_1kv", "1_10kv", "35kv", "110kv_plus"];
+pub const VOLTAGE_LEVELS: &[&str] = &["below_1kv", "kv1_10", "kv35", "kv110_plus"];
 
 /// Archetype names known to the load model.
 pub const ARCHETYPES: &[&str] = &[
