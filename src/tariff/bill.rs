@@ -272,34 +272,7 @@ pub fn measure_usage(
     reactive: Reactive<'_>,
 ) -> Result<YearUsage, TariffError> {
     let n = signal.n_steps();
-    for (name, unit, series) in [
-        ("import_kw", "kW", Some(import_kw)),
-        ("export_kw", "kW", export_kw),
-        (
-            "reactive_kvar",
-            "kvar",
-            match reactive {
-                Reactive::SeriesKvar(q) => Some(q),
-                _ => None,
-            },
-        ),
-    ] {
-        if let Some(x) = series
-            && x.len() != n
-        {
-            check_series(name, unit, x, n)?;
-        }
-    }
-    if let Reactive::MonthlyKvarh(q) = reactive
-        && let Some(m) = q.iter().position(|v| !(v.is_finite() && *v >= 0.0))
-    {
-        return Err(TariffError::BadSeriesValue {
-            name: "monthly_kvarh",
-            step: m,
-            value: q[m],
-            unit: "kvarh",
-        });
-    }
+    check_lengths(n, import_kw, export_kw, reactive)?;
     let h = signal.step_hours();
     let purchase = signal.purchase_yuan_per_kwh();
     let mut months = [MonthUsage::default(); 12];
@@ -349,6 +322,44 @@ pub fn measure_usage(
         }
     }
     Ok(YearUsage { months })
+}
+
+/// Check series lengths and monthly reactive values (series values are checked in the pass).
+fn check_lengths(
+    n: usize,
+    import_kw: &[f64],
+    export_kw: Option<&[f64]>,
+    reactive: Reactive<'_>,
+) -> Result<(), TariffError> {
+    for (name, unit, series) in [
+        ("import_kw", "kW", Some(import_kw)),
+        ("export_kw", "kW", export_kw),
+        (
+            "reactive_kvar",
+            "kvar",
+            match reactive {
+                Reactive::SeriesKvar(q) => Some(q),
+                _ => None,
+            },
+        ),
+    ] {
+        if let Some(x) = series
+            && x.len() != n
+        {
+            check_series(name, unit, x, n)?;
+        }
+    }
+    if let Reactive::MonthlyKvarh(q) = reactive
+        && let Some(m) = q.iter().position(|v| !(v.is_finite() && *v >= 0.0))
+    {
+        return Err(TariffError::BadSeriesValue {
+            name: "monthly_kvarh",
+            step: m,
+            value: q[m],
+            unit: "kvarh",
+        });
+    }
+    Ok(())
 }
 
 /// One-hot weights of the four periods.
