@@ -126,7 +126,7 @@ impl PriceSignal {
     }
 
     /// Runs of consecutive steps of one TOU period inside a month (1-12), as
-    /// (first step, one-past-last step, period index); for tight billing loops.
+    /// (first step, one-past-last step, period index), e.g. for dispatch loops.
     pub fn month_segments(&self, month: u8) -> &[(u32, u32, u8)] {
         let (a, b) = self.month_segments[usize::from(month.clamp(1, 12)) - 1];
         &self.segments[a..b]
