@@ -272,34 +272,7 @@ pub fn measure_usage(
     reactive: Reactive<'_>,
 ) -> Result<YearUsage, TariffError> {
     let n = signal.n_steps();
-    for (name, unit, series) in [
-        ("import_kw", "kW", Some(import_kw)),
-        ("export_kw", "kW", export_kw),
-        (
-            "reactive_kvar",
-            "kvar",
-            match reactive {
-                Reactive::SeriesKvar(q) => Some(q),
-                _ => None,
-            },
-        ),
-    ] {
-        if let Some(x) = series
-            && x.len() != n
-        {
-            check_series(name, unit, x, n)?;
-        }
-    }
-    if let Reactive::MonthlyKvarh(q) = reactive
-        && let Some(m) = q.iter().position(|v| !(v.is_finite() && *v >= 0.0))
-    {
-        return Err(TariffError::BadSeriesValue {
-            name: "monthly_kvarh",
-            step: m,
-            value: q[m],
-            unit: "kvarh",
-        });
-    }
+    check_lengths(n, import_kw, export_kw, reactive)?;
     let h = signal.step_hours();
     let purchase = signal.purchase_yuan_per_kwh();
     let mut months = [MonthUsage::default(); 12];
@@ -312,6 +285,7 @@ pub fn measure_usage(
             &import_kw[a..b],
             &signal.period_indices()[a..b],
             &purchase[a..b],
+            signal.steps_per_day(),
         );
         ok &= mn >= 0.0 && kwh.iter().sum::<f64>().is_finite();
         for p in 0..4 {
@@ -351,60 +325,79 @@ pub fn measure_usage(
     Ok(YearUsage { months })
 }
 
-/// One-hot weights of the four periods.
-const ONE_HOT: [[f64; 4]; 4] = [
-    [1.0, 0.0, 0.0, 0.0],
-    [0.0, 1.0, 0.0, 0.0],
-    [0.0, 0.0, 1.0, 0.0],
-    [0.0, 0.0, 0.0, 1.0],
-];
+/// Check series lengths and monthly reactive values (series values are checked in the pass).
+fn check_lengths(
+    n: usize,
+    import_kw: &[f64],
+    export_kw: Option<&[f64]>,
+    reactive: Reactive<'_>,
+) -> Result<(), TariffError> {
+    for (name, unit, series) in [
+        ("import_kw", "kW", Some(import_kw)),
+        ("export_kw", "kW", export_kw),
+        (
+            "reactive_kvar",
+            "kvar",
+            match reactive {
+                Reactive::SeriesKvar(q) => Some(q),
+                _ => None,
+            },
+        ),
+    ] {
+        if let Some(x) = series
+            && x.len() != n
+        {
+            check_series(name, unit, x, n)?;
+        }
+    }
+    if let Reactive::MonthlyKvarh(q) = reactive
+        && let Some(m) = q.iter().position(|v| !(v.is_finite() && *v >= 0.0))
+    {
+        return Err(TariffError::BadSeriesValue {
+            name: "monthly_kvarh",
+            step: m,
+            value: q[m],
+            unit: "kvarh",
+        });
+    }
+    Ok(())
+}
 
 /// Per-period sums of import [kW·steps] and import × purchase price, maximum and minimum of
-/// import, over one month. Branch-free: each step adds `one_hot(period) × value` to 4-lane
-/// accumulators, two steps at a time into independent accumulators (no store-to-load chains,
-/// vectorisable). A NaN or infinity makes the sums non-finite (0 × inf = NaN).
-fn month_sums(imp: &[f64], per: &[u8], pur: &[f64]) -> ([f64; 4], [f64; 4], f64, f64) {
-    let (mut k0, mut k1, mut c0, mut c1) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
-    let (mut mx0, mut mx1, mut mn0, mut mn1) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
-    let it = imp
-        .chunks_exact(2)
-        .zip(per.chunks_exact(2))
-        .zip(pur.chunks_exact(2));
-    for ((e, p), c) in it {
-        let (w0, w1) = (
-            ONE_HOT[usize::from(p[0] & 3)],
-            ONE_HOT[usize::from(p[1] & 3)],
-        );
-        let (ec0, ec1) = (e[0] * c[0], e[1] * c[1]);
-        for q in 0..4 {
-            k0[q] += w0[q] * e[0];
-            k1[q] += w1[q] * e[1];
-            c0[q] += w0[q] * ec0;
-            c1[q] += w1[q] * ec1;
+/// import, over one month of whole days.
+///
+/// The TOU period of a step depends only on the month and the step of the day (as built by
+/// [`PriceSignal::new`]; a test checks it), and months are whole days, so the month is
+/// first folded onto the steps of a day (`spd` accumulators per quantity, one vector add per
+/// day: no dependency chain between steps, vectorisable), then each step of the day is added to
+/// its period. A NaN or infinity makes the sums non-finite.
+fn month_sums(imp: &[f64], per: &[u8], pur: &[f64], spd: usize) -> ([f64; 4], [f64; 4], f64, f64) {
+    const MAX_SPD: usize = 96;
+    let spd = spd.clamp(1, MAX_SPD);
+    let (mut hs, mut hc) = ([0.0; MAX_SPD], [0.0; MAX_SPD]);
+    let (mut hmx, mut hmn) = ([0.0_f64; MAX_SPD], [0.0_f64; MAX_SPD]);
+    let days = imp.chunks_exact(spd).zip(pur.chunks_exact(spd));
+    for (e, c) in days {
+        let acc = hs[..spd]
+            .iter_mut()
+            .zip(&mut hc[..spd])
+            .zip(hmx[..spd].iter_mut().zip(&mut hmn[..spd]));
+        for (((s, sc), (mx, mn)), (&e, &c)) in acc.zip(e.iter().zip(c)) {
+            *s += e;
+            *sc += e * c;
+            *mx = if e > *mx { e } else { *mx };
+            *mn = if e < *mn { e } else { *mn };
         }
-        mx0 = if e[0] > mx0 { e[0] } else { mx0 };
-        mx1 = if e[1] > mx1 { e[1] } else { mx1 };
-        mn0 = if e[0] < mn0 { e[0] } else { mn0 };
-        mn1 = if e[1] < mn1 { e[1] } else { mn1 };
     }
-    if imp.len() % 2 == 1 {
-        let i = imp.len() - 1;
-        let w = ONE_HOT[usize::from(per[i] & 3)];
-        for q in 0..4 {
-            k0[q] += w[q] * imp[i];
-            c0[q] += w[q] * imp[i] * pur[i];
-        }
-        mx0 = if imp[i] > mx0 { imp[i] } else { mx0 };
-        mn0 = if imp[i] < mn0 { imp[i] } else { mn0 };
+    let (mut kwh, mut cost, mut mx, mut mn) = ([0.0; 4], [0.0; 4], 0.0_f64, 0.0_f64);
+    for k in 0..spd.min(per.len()) {
+        let p = usize::from(per[k] & 3);
+        kwh[p] += hs[k];
+        cost[p] += hc[k];
+        mx = if hmx[k] > mx { hmx[k] } else { mx };
+        mn = if hmn[k] < mn { hmn[k] } else { mn };
     }
-    let kwh = std::array::from_fn(|q| k0[q] + k1[q]);
-    let cost = std::array::from_fn(|q| c0[q] + c1[q]);
-    (
-        kwh,
-        cost,
-        if mx1 > mx0 { mx1 } else { mx0 },
-        if mn1 < mn0 { mn1 } else { mn0 },
-    )
+    (kwh, cost, mx, mn)
 }
 
 /// Sum and minimum of a slice with four independent lanes (vectorisable).

@@ -527,8 +527,7 @@ fn hours(raw: &RawHours) -> Result<[[TouPeriod; 24]; 12], TariffError> {
     Ok(out)
 }
 
-fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
-    let mp = &raw.tou.multipliers;
+fn validate_multipliers(mp: &RawMultipliers) -> Result<[f64; 4], TariffError> {
     let mut multipliers = [0.0; 4];
     for (i, (k, v)) in [
         ("critical", mp.critical),
@@ -549,12 +548,14 @@ fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
         }
         multipliers[i] = v;
     }
-    let mut floats = [false; 4];
-    for c in &raw.tou.applies_to {
-        floats[*c as usize] = true;
-    }
+    Ok(multipliers)
+}
+
+fn validate_voltage(
+    raw: &BTreeMap<VoltageLevel, RawVoltage>,
+) -> Result<BTreeMap<VoltageLevel, VoltagePrices>, TariffError> {
     let mut voltage = BTreeMap::new();
-    if raw.voltage.is_empty() {
+    if raw.is_empty() {
         return Err(TariffError::Schema {
             key: "voltage".into(),
             message:
@@ -562,7 +563,7 @@ fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
                     .into(),
         });
     }
-    for (level, rv) in &raw.voltage {
+    for (level, rv) in raw {
         let k = format!("voltage.{}", level.key());
         voltage.insert(
             *level,
@@ -587,7 +588,10 @@ fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
             },
         );
     }
-    let r = &raw.rules;
+    Ok(voltage)
+}
+
+fn validate_rules(r: &RawRules) -> Result<Rules, TariffError> {
     let inf = f64::MAX;
     let optional = ranged(
         "rules.two_part_optional_from_kva",
@@ -597,7 +601,7 @@ fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
         "kVA",
         "finite and >= 0",
     )?;
-    let rules = Rules {
+    Ok(Rules {
         two_part_optional_from_kva: optional,
         two_part_mandatory_from_kva: ranged(
             "rules.two_part_mandatory_from_kva",
@@ -639,7 +643,17 @@ fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
             "(fraction of capacity)",
             "in 0..=1",
         )?,
-    };
+    })
+}
+
+fn validate(raw: RawTariff) -> Result<Tariff, TariffError> {
+    let multipliers = validate_multipliers(&raw.tou.multipliers)?;
+    let mut floats = [false; 4];
+    for c in &raw.tou.applies_to {
+        floats[*c as usize] = true;
+    }
+    let voltage = validate_voltage(&raw.voltage)?;
+    let rules = validate_rules(&raw.rules)?;
     Ok(Tariff {
         hours: hours(&raw.tou.hours)?,
         multipliers,

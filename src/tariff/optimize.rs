@@ -583,6 +583,20 @@ mod tests {
         assert_relative_eq!(r.bank_kvar, 0.0);
     }
 
+    #[test]
+    fn compensation_costs_are_checked() {
+        let bad = REACTIVE_COMPENSATION_TOML.replace("life_years = 10.0", "life_years = 0.0");
+        let e = CompensationCosts::from_toml_str(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("life_years") && e.contains("> 0"), "{e}");
+        let typo = format!("{REACTIVE_COMPENSATION_TOML}\ncapex_typo = 1.0\n");
+        let e = CompensationCosts::from_toml_str(&typo)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("capex_typo"), "{e}");
+    }
+
     fn all_uniform_options(kva: f64, s: &PriceSignal) -> Vec<BillingOption> {
         let (single, two) = allowed_energy_rates(s, kva);
         let mut v = Vec::new();

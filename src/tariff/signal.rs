@@ -26,6 +26,7 @@ pub struct PriceSignal {
     voltage_level: VoltageLevel,
     voltage: VoltagePrices,
     step_hours: f64,
+    steps_per_day: usize,
     month_ranges: [(usize, usize); 12],
     /// Runs of consecutive steps with the same period inside one month: (start, end, period).
     segments: Vec<(u32, u32, u8)>,
@@ -71,6 +72,7 @@ impl PriceSignal {
             voltage_level: voltage,
             voltage: vp,
             step_hours: calendar.step_hours(),
+            steps_per_day: calendar.steps_per_day(),
             month_ranges,
             segments: Vec::new(),
             month_segments: [(0, 0); 12],
@@ -124,7 +126,7 @@ impl PriceSignal {
     }
 
     /// Runs of consecutive steps of one TOU period inside a month (1-12), as
-    /// (first step, one-past-last step, period index); for tight billing loops.
+    /// (first step, one-past-last step, period index), e.g. for dispatch loops.
     pub fn month_segments(&self, month: u8) -> &[(u32, u32, u8)] {
         let (a, b) = self.month_segments[usize::from(month.clamp(1, 12)) - 1];
         &self.segments[a..b]
@@ -176,6 +178,10 @@ impl PriceSignal {
     /// Length of a step [h].
     pub fn step_hours(&self) -> f64 {
         self.step_hours
+    }
+    /// Steps per day (24 or 96).
+    pub fn steps_per_day(&self) -> usize {
+        self.steps_per_day
     }
     /// The tariff this signal was built from.
     pub fn tariff(&self) -> &Tariff {
@@ -316,6 +322,11 @@ mod tests {
                 next = s1 as usize;
             }
             assert_eq!(next, b);
+            // Billing folds a month onto the steps of a day: the period must depend only on the
+            // step of the day within a month, and months must be whole days.
+            let spd = s.steps_per_day();
+            assert_eq!((b - a) % spd, 0);
+            assert!((a..b).all(|i| s.period_indices()[i] == s.period_indices()[a + (i - a) % spd]));
         }
         // March: per day V F V F P = 5 runs, the last P run meets the next day's V run.
         assert_eq!(s.month_segments(3).len(), 31 * 5);
