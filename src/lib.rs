@@ -13,6 +13,7 @@ pub mod cli;
 pub mod finance;
 pub mod load;
 pub mod market;
+pub mod park;
 pub mod report;
 pub mod scenario;
 pub mod seed;

@@ -246,25 +246,41 @@ fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> R
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
-    let _ = hourly;
-    let cal =
-        crate::calendar::Calendar::new(plan.year, plan.step, plan.utc_offset_hours, &plan.holidays)
-            .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
-    let summary = serde_json::json!({
-        "scenario": plan.name,
-        "enterprises": plan.enterprise_count(),
-        "steps": cal.n_steps(),
-        "strategies": plan.strategies.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-    });
-    let text = serde_json::to_string_pretty(&summary).context("encoding summary.json")?;
-    crate::report::write_atomic(&out_dir.join("summary.json"), text.as_bytes())
-        .context("writing summary.json")?;
+    let opts = crate::park::RunOptions {
+        keep_series: hourly,
+    };
+    let output = crate::park::run(&plan, &opts).map_err(|e| match e {
+        crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+        other => Failure::BadInput(format!("{}: {other}", path.display())),
+    })?;
+    let r = &output.result;
+    let write = |name: &str, text: String| -> Result<(), Failure> {
+        crate::report::write_atomic(&out_dir.join(name), text.as_bytes())
+            .with_context(|| format!("writing {name}"))?;
+        Ok(())
+    };
+    write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
+    write("bills.csv", crate::report::tables::bills_csv(r))?;
+    if hourly {
+        for (i, e) in r.enterprises.iter().enumerate() {
+            for (k, o) in e.outcomes.iter().enumerate() {
+                if let Some(s) = &output.series[i][k] {
+                    let text = crate::report::tables::hourly_csv(
+                        &output.calendar,
+                        &output.loads[i].p_kw,
+                        s,
+                        &plan.tariff_model,
+                    );
+                    write(&format!("hourly/{}__{}.csv", e.name, o.strategy), text)?;
+                }
+            }
+        }
+    }
+    // The summary last: its presence marks a finished run.
+    write("summary.json", crate::report::tables::summary_json(r))?;
     if !quiet {
-        print!("{}", describe(&plan));
-        println!(
-            "  simulation  not yet available: this version checks the scenario and builds the calendar only"
-        );
-        println!("  output      {}", out_dir.display());
+        print!("{}", crate::report::tables::text_summary(&output));
+        println!("\n  outputs in {}", out_dir.display());
     }
     Ok(())
 }

@@ -67,7 +67,6 @@ pub struct TariffSection {
     pub baseline_basic_charge: String,
     #[serde(rename = "override")]
     pub override_table: Option<toml::Table>,
-    pub compensation_capex_yuan_per_kvar: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

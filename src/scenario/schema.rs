@@ -147,7 +147,6 @@ pub static KEYS: &[KeySpec] = &[
     k("tariff.choice_period", Choice(&["monthly", "quarterly", "yearly"]), "", Optional, "How often an enterprise may change its billing option (基本电费计费方式变更周期) in the optimization."),
     k("tariff.baseline_basic_charge", Choice(&["capacity", "actual_demand"]), "", Optional, "Basic charge (基本电费) of two-part enterprises in the baseline, before optimization: by transformer capacity (按容量) or by actual maximum demand (按实际最大需量)."),
     k("tariff.override", FreeTable, "", Optional, "Any part of the tariff file to replace, with the tariff file's own keys (e.g. `[tariff.override.funds] yuan_per_kwh = 0.05`); checked by the tariff model."),
-    k("tariff.compensation_capex_yuan_per_kvar", Float { min: 0.0, max: 10_000.0 }, "yuan/kvar", Optional, "Installed cost of reactive compensation (无功补偿电容器) considered by the optimization."),
     // ---------------------------------------------------------------- [market]
     k("market", Table, "", Optional, "Market trading (市场化交易): how an enterprise buys its energy when the `market` measure is on."),
     k("market.mode", Choice(&[ "cheapest", "agency", "retail_fixed", "retail_discount", "retail_share", "direct_contract", ]), "", Optional, "Purchase mode under the market measure: `cheapest` picks the cheapest of the others per enterprise; `agency` is grid agency purchase (电网代理购电)."),

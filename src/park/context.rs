@@ -1,0 +1,426 @@
+//! What every enterprise's simulation shares, computed once per run: the calendar, the tariff's
+//! price signals per voltage level, the market rules, PV output per kWp per orientation.
+
+use super::SimError;
+use super::roster::{EnterpriseSpec, LoadOrigin, LoadProfile};
+use crate::calendar::Calendar;
+use crate::finance::EmcPrice;
+use crate::load::{self, ArchetypeLibrary, LoadTarget};
+use crate::market::{self, Contract, MarketRules, PurchaseMode};
+use crate::scenario::Plan;
+use crate::seed::{self, streams};
+use crate::tariff::{
+    self, BasicCharge, BillingOption, ChoicePeriod, Component, Customer, EnergyRate, PfStandard,
+    PriceSignal, TouPeriod, VoltageLevel, YearUsage,
+};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use std::collections::BTreeMap;
+
+/// PV output of one enterprise's array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PvArray {
+    /// DC size [kW].
+    pub dc_kw: f64,
+    /// AC output per step [kW].
+    pub ac_kw: Vec<f64>,
+}
+
+/// Shared inputs of a park run.
+pub struct Context<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The calendar.
+    pub cal: Calendar,
+    /// Archetypes.
+    pub archetypes: ArchetypeLibrary,
+    /// Market rules.
+    pub market_rules: MarketRules,
+    /// Reactive compensation costs.
+    pub compensation: tariff::optimize::CompensationCosts,
+    signals: BTreeMap<String, PriceSignal>,
+    /// PV AC output per kWp DC, per orientation key (tilt, azimuth) [kW/kWp].
+    pub pv_per_kwp: BTreeMap<(u64, u64), Vec<f64>>,
+}
+
+fn voltage(key: &str) -> Option<VoltageLevel> {
+    [
+        VoltageLevel::Below1kv,
+        VoltageLevel::Kv1To10,
+        VoltageLevel::Kv35,
+        VoltageLevel::Kv110Plus,
+    ]
+    .into_iter()
+    .find(|v| v.key() == key)
+}
+
+/// The orientation key of a tilt and azimuth (to 0.001°).
+pub fn orientation_key(tilt_deg: f64, azimuth_deg: f64) -> (u64, u64) {
+    (
+        (tilt_deg * 1000.0).round() as u64,
+        (azimuth_deg * 1000.0).round() as u64,
+    )
+}
+
+impl<'a> Context<'a> {
+    /// Build the shared inputs for the voltage levels the roster uses.
+    ///
+    /// # Errors
+    /// [`SimError`] when the calendar or a price signal cannot be built.
+    pub fn new(plan: &'a Plan, cal: Calendar, roster: &[EnterpriseSpec]) -> Result<Self, SimError> {
+        let mut signals = BTreeMap::new();
+        for e in roster {
+            if signals.contains_key(&e.voltage_level) {
+                continue;
+            }
+            let v = voltage(&e.voltage_level).ok_or_else(|| {
+                SimError::BadInput(format!("unknown voltage level `{}`", e.voltage_level))
+            })?;
+            let s = PriceSignal::new(&cal, &plan.tariff_model, EnergyRate::TwoPart, v)
+                .map_err(|err| SimError::BadInput(err.to_string()))?;
+            signals.insert(e.voltage_level.clone(), s);
+        }
+        Ok(Context {
+            plan,
+            cal,
+            archetypes: ArchetypeLibrary::embedded(),
+            market_rules: MarketRules::embedded(),
+            compensation: tariff::optimize::CompensationCosts::builtin(),
+            signals,
+            pv_per_kwp: BTreeMap::new(),
+        })
+    }
+
+    /// The price signal of a voltage level.
+    ///
+    /// # Errors
+    /// [`SimError::Internal`] for a level not prepared (a bug).
+    pub fn signal(&self, level: &str) -> Result<&PriceSignal, SimError> {
+        self.signals
+            .get(level)
+            .ok_or_else(|| SimError::Internal(format!("no price signal for `{level}`")))
+    }
+
+    /// The power-factor standard of a value (0.90, 0.85, 0.80).
+    pub fn pf_standard(&self, v: f64) -> Option<PfStandard> {
+        if (v - 0.9).abs() < 1e-6 {
+            Some(PfStandard::Pf090)
+        } else if (v - 0.85).abs() < 1e-6 {
+            Some(PfStandard::Pf085)
+        } else if (v - 0.8).abs() < 1e-6 {
+            Some(PfStandard::Pf080)
+        } else {
+            None
+        }
+    }
+
+    /// The tariff optimization's choice period.
+    pub fn choice_period(&self) -> ChoicePeriod {
+        match self.plan.tariff.choice_period.as_str() {
+            "quarterly" => ChoicePeriod::Quarterly,
+            "yearly" => ChoicePeriod::Yearly,
+            _ => ChoicePeriod::Monthly,
+        }
+    }
+
+    /// The billing option of the baseline: single-part where the capacity allows it (below
+    /// 315 kVA), otherwise two-part with the scenario's baseline basic charge.
+    pub fn baseline_option(&self, signal: &PriceSignal, customer: &Customer) -> BillingOption {
+        match tariff::optimize::baseline_option(signal, customer) {
+            BillingOption::TwoPart(_)
+                if self.plan.tariff.baseline_basic_charge == "actual_demand" =>
+            {
+                BillingOption::TwoPart(BasicCharge::ActualDemand)
+            }
+            o => o,
+        }
+    }
+
+    /// The purchase mode of strategies without the market measure.
+    pub fn baseline_mode(&self) -> (PurchaseMode, String) {
+        if self.plan.market.returned_user {
+            (PurchaseMode::AgencyReturned, "agency_returned".into())
+        } else {
+            (PurchaseMode::Agency, "agency".into())
+        }
+    }
+
+    /// The EMC price of PV energy, when the PV is investor-owned.
+    pub fn emc_price(&self) -> Option<EmcPrice> {
+        (self.plan.pv.ownership == "emc").then_some(EmcPrice::DiscountOffTariff(
+            self.plan.pv.emc_discount_fraction,
+        ))
+    }
+
+    fn tou_ratios(&self) -> [f64; 4] {
+        let t = &self.plan.tariff_model;
+        if t.floats(Component::Purchase) {
+            TouPeriod::ALL.map(|p| t.multiplier(p))
+        } else {
+            [1.0; 4]
+        }
+    }
+
+    fn agency_flat(&self, month: u8) -> f64 {
+        let t = &self.plan.tariff_model;
+        let vp = self
+            .signals
+            .values()
+            .next()
+            .map(|s| *s.voltage_prices());
+        vp.map_or(0.0, |vp| {
+            t.base_price(Component::Purchase, month, &vp, true)
+        })
+    }
+
+    /// Replace the purchase cost of a usage by the mode's prices; returns the new usage and the
+    /// year's deviation cost [yuan].
+    pub fn apply_market(&self, mode: &PurchaseMode, mut usage: YearUsage) -> (YearUsage, f64) {
+        if matches!(mode, PurchaseMode::Agency) {
+            return (usage, 0.0);
+        }
+        let ratios = self.tou_ratios();
+        let mut deviation = 0.0;
+        for (m, mu) in usage.months.iter_mut().enumerate() {
+            let s = market::settle_month(
+                mode,
+                m,
+                self.agency_flat(m as u8 + 1),
+                ratios,
+                mu.kwh,
+                &self.market_rules,
+            );
+            let prices = market::band_prices(
+                mode,
+                self.agency_flat(m as u8 + 1),
+                ratios,
+                &self.market_rules,
+            );
+            mu.purchase_yuan = std::array::from_fn(|b| prices[b] * mu.kwh[b]);
+            deviation += s.deviation_yuan;
+        }
+        (usage, deviation)
+    }
+
+    /// Purchase price per step under a mode [yuan/kWh].
+    pub fn step_purchase_prices(&self, signal: &PriceSignal, mode: &PurchaseMode) -> Vec<f64> {
+        if matches!(mode, PurchaseMode::Agency) {
+            return signal.purchase_yuan_per_kwh().to_vec();
+        }
+        let ratios = self.tou_ratios();
+        let by_month: Vec<[f64; 4]> = (1..=12u8)
+            .map(|m| market::band_prices(mode, self.agency_flat(m), ratios, &self.market_rules))
+            .collect();
+        let months = self.cal.months();
+        signal
+            .period_indices()
+            .iter()
+            .zip(months)
+            .map(|(&p, &m)| by_month[usize::from(m) - 1][usize::from(p)])
+            .collect()
+    }
+
+    /// The candidate purchase modes of the market measure.
+    fn candidate_modes(&self, contract: Contract) -> Vec<(PurchaseMode, String)> {
+        let m = &self.plan.market;
+        let all = vec![
+            (PurchaseMode::Agency, "agency".to_string()),
+            (
+                PurchaseMode::RetailFixed {
+                    price_yuan_per_kwh: m.retail_fixed_price_yuan_per_kwh,
+                },
+                "retail_fixed".into(),
+            ),
+            (
+                PurchaseMode::RetailDiscount {
+                    discount_yuan_per_kwh: m.retail_discount_yuan_per_kwh,
+                },
+                "retail_discount".into(),
+            ),
+            (
+                PurchaseMode::RetailShare {
+                    wholesale_discount_fraction: m.wholesale_discount_fraction,
+                    retailer_share_fraction: m.retail_share_fraction,
+                },
+                "retail_share".into(),
+            ),
+            (
+                PurchaseMode::Contract(Box::new(contract)),
+                "direct_contract".into(),
+            ),
+        ];
+        if m.mode == "cheapest" {
+            all
+        } else {
+            all.into_iter().filter(|(_, n)| *n == m.mode).collect()
+        }
+    }
+
+    /// The cheapest purchase mode for an enterprise's grid import (purchase cost plus
+    /// deviation), with a contract sized on the forecast of that import.
+    ///
+    /// # Errors
+    /// [`SimError`] when the forecast load cannot be built.
+    pub fn cheapest_mode(
+        &self,
+        index: usize,
+        e: &EnterpriseSpec,
+        usage: &YearUsage,
+        load: &LoadProfile,
+    ) -> Result<(PurchaseMode, String), SimError> {
+        let contract = self.contract(index, e, usage, load)?;
+        let ratios = self.tou_ratios();
+        let mut best: Option<(f64, PurchaseMode, String)> = None;
+        for (mode, name) in self.candidate_modes(contract) {
+            let cost: f64 = usage
+                .months
+                .iter()
+                .enumerate()
+                .map(|(m, mu)| {
+                    market::settle_month(
+                        &mode,
+                        m,
+                        self.agency_flat(m as u8 + 1),
+                        ratios,
+                        mu.kwh,
+                        &self.market_rules,
+                    )
+                    .total_yuan()
+                })
+                .sum();
+            if best.as_ref().is_none_or(|(b, _, _)| cost < *b - 1e-9) {
+                best = Some((cost, mode, name));
+            }
+        }
+        let (_, mode, name) = best.ok_or_else(|| SimError::Internal("no purchase mode".into()))?;
+        Ok((mode, name))
+    }
+
+    /// A contract sized on the forecast of the enterprise's grid import.
+    ///
+    /// The forecast of month `m` is the import of the month scaled by the forecast error of the
+    /// load: `import_m × (forecast load_m / load_m)`. The forecast load is, with
+    /// `market.forecast = "last_year"`, the same archetype with last year's noise (another seed)
+    /// or, for measured loads, the meter data itself; with `"model"`, this year's load. Either
+    /// is then scaled by `(1 + ε)`, `ε ~ N(0, forecast_error_fraction)`, drawn once per
+    /// enterprise from the scenario seed.
+    fn contract(
+        &self,
+        index: usize,
+        e: &EnterpriseSpec,
+        usage: &YearUsage,
+        load: &LoadProfile,
+    ) -> Result<Contract, SimError> {
+        let m = &self.plan.market;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed::derive(
+            self.plan.seed,
+            &[streams::MARKET, index as u64],
+        ));
+        let z: f64 = StandardNormal.sample(&mut rng);
+        let scale = (1.0 + m.forecast_error_fraction * z).max(0.0);
+        let monthly = |p: &[f64]| -> [f64; 12] {
+            let mut out = [0.0; 12];
+            for (v, &mo) in p.iter().zip(self.cal.months()) {
+                out[usize::from(mo) - 1] += v;
+            }
+            out
+        };
+        let actual = monthly(&load.p_kw);
+        let forecast = match (&e.load, m.forecast.as_str()) {
+            (
+                LoadOrigin::Archetype {
+                    name,
+                    annual_kwh,
+                    peak_kw,
+                    seed,
+                },
+                "last_year",
+            ) => {
+                let arch = self.archetypes.get(name).map_err(SimError::Load)?;
+                let target = LoadTarget {
+                    annual_kwh: *annual_kwh,
+                    peak_kw: *peak_kw,
+                };
+                let last = load::synthesize(&self.cal, arch, &target, seed::derive(*seed, &[1]))
+                    .map_err(SimError::Load)?;
+                monthly(&last)
+            }
+            _ => actual,
+        };
+        let mut volume = [[0.0; 4]; 12];
+        for mo in 0..12 {
+            let r = if actual[mo] > 0.0 {
+                forecast[mo] / actual[mo]
+            } else {
+                1.0
+            } * scale;
+            let kwh = usage.months[mo].kwh;
+            if m.contract_banded {
+                volume[mo] = kwh.map(|q| q * r);
+            } else {
+                volume[mo][2] = kwh.iter().sum::<f64>() * r;
+            }
+        }
+        Ok(Contract {
+            price_yuan_per_kwh: m.contract_price_yuan_per_kwh,
+            volume_kwh: volume,
+            banded: m.contract_banded,
+            tolerance_fraction: m.deviation_band_fraction,
+            over_use_price_factor: m.over_use_price_factor,
+            under_use_price_factor: m.under_use_price_factor,
+        })
+    }
+
+    /// Why a strategy cannot be simulated by this build, if it cannot.
+    pub fn unsupported(&self, s: crate::strategy::Strategy) -> Option<String> {
+        if s.pv && self.pv_per_kwp.is_empty() {
+            return Some("the PV model is not part of this build yet".into());
+        }
+        if s.storage {
+            return Some("the storage model is not part of this build yet".into());
+        }
+        None
+    }
+
+    /// PV output of an enterprise's array, or `None` when it has no room for one.
+    ///
+    /// # Errors
+    /// [`SimError`] when the PV model is missing for the orientation.
+    pub fn pv_output(
+        &self,
+        _index: usize,
+        e: &EnterpriseSpec,
+    ) -> Result<Option<PvArray>, SimError> {
+        let per_kwp = self
+            .pv_per_kwp
+            .get(&orientation_key(e.tilt_deg, e.azimuth_deg))
+            .ok_or_else(|| {
+                SimError::Unsupported(
+                    "PV output (the PV model is not available in this build)".into(),
+                )
+            })?;
+        let dc_kw = self.pv_size_kw(e);
+        if dc_kw <= 0.0 {
+            return Ok(None);
+        }
+        Ok(Some(PvArray {
+            dc_kw,
+            ac_kw: per_kwp.iter().map(|x| x * dc_kw).collect(),
+        }))
+    }
+
+    /// DC size of an enterprise's array: its override, or the roof's capacity, capped by the
+    /// transformer rule [kW].
+    pub fn pv_size_kw(&self, e: &EnterpriseSpec) -> f64 {
+        if let Some(kw) = e.pv_kw {
+            return kw;
+        }
+        let density = self.roof_density_w_per_m2(&e.roof_type);
+        let roof_kw = e.roof_area_m2 * self.plan.pv.usable_roof_fraction * density / 1000.0;
+        roof_kw.min(e.transformer_kva * self.plan.pv.max_dc_per_transformer_kva)
+    }
+
+    fn roof_density_w_per_m2(&self, _roof_type: &str) -> f64 {
+        0.0
+    }
+}

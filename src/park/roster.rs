@@ -1,0 +1,276 @@
+//! The park's enterprises: the ones named in the scenario and the ones its groups generate,
+//! with their loads built once.
+
+use crate::calendar::Calendar;
+use crate::load::{self, ArchetypeLibrary, LoadTarget};
+use crate::scenario::{LoadSource, Plan};
+use crate::seed::{self, streams};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+use super::SimError;
+
+/// Where an enterprise's load comes from, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadOrigin {
+    /// Synthetic, from an archetype.
+    Archetype {
+        /// Archetype name.
+        name: String,
+        /// Annual energy target [kWh].
+        annual_kwh: Option<f64>,
+        /// Peak target [kW].
+        peak_kw: Option<f64>,
+        /// Seed of its noise.
+        seed: u64,
+    },
+    /// Measured.
+    Meter {
+        /// The file.
+        path: PathBuf,
+        /// Its layout and unit.
+        spec: load::MeterSpec,
+    },
+}
+
+/// One enterprise of the park, with everything the models need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnterpriseSpec {
+    /// Unique name.
+    pub name: String,
+    /// Group name, or `None` for an enterprise named in the scenario.
+    pub group: Option<String>,
+    /// Load origin.
+    pub load: LoadOrigin,
+    /// Transformer capacity [kVA].
+    pub transformer_kva: f64,
+    /// Voltage level key (`kv1_10`, ...).
+    pub voltage_level: String,
+    /// Power-factor standard (0.90, 0.85, 0.80).
+    pub pf_standard: f64,
+    /// Mean power factor before compensation.
+    pub power_factor: f64,
+    /// Roof area [m²].
+    pub roof_area_m2: f64,
+    /// Roof type.
+    pub roof_type: String,
+    /// Module tilt [deg].
+    pub tilt_deg: f64,
+    /// Module azimuth [deg], 180 = south.
+    pub azimuth_deg: f64,
+    /// Measured PV series.
+    pub pv_file: Option<PathBuf>,
+    /// PV size override [kW DC].
+    pub pv_kw: Option<f64>,
+    /// Battery energy override [kWh].
+    pub storage_kwh: Option<f64>,
+    /// Battery power override [kW].
+    pub storage_kw: Option<f64>,
+}
+
+/// An enterprise's load on the calendar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadProfile {
+    /// Active power per step [kW].
+    pub p_kw: Vec<f64>,
+    /// Reactive power per step [kvar].
+    pub q_kvar: Vec<f64>,
+    /// Gap report of meter data, when measured.
+    pub gaps: Option<load::GapReport>,
+}
+
+fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
+    let unit = if unit == "kwh" {
+        load::MeterUnit::KwhPerInterval
+    } else {
+        load::MeterUnit::Kw
+    };
+    let layout = match layout {
+        "daily_96" => load::MeterLayout::DailyPoints {
+            date_column: "date".into(),
+            points: 96,
+        },
+        "daily_24" => load::MeterLayout::DailyPoints {
+            date_column: "date".into(),
+            points: 24,
+        },
+        _ => load::MeterLayout::Interval {
+            timestamp_column: "timestamp".into(),
+            value_column: "value".into(),
+            interval: crate::calendar::StepLength::from_minutes(step_minutes)
+                .unwrap_or(crate::calendar::StepLength::Hourly),
+            stamp: load::Stamp::IntervalStart,
+        },
+    };
+    load::MeterSpec::new(layout, unit)
+}
+
+/// Every enterprise of the plan: named ones first, then each group's members in order.
+///
+/// # Errors
+/// [`SimError::Load`] when a group's parameters are rejected by the load model.
+pub fn roster(
+    plan: &Plan,
+    cal: &Calendar,
+    lib: &ArchetypeLibrary,
+) -> Result<Vec<EnterpriseSpec>, SimError> {
+    let mut out = Vec::with_capacity(plan.enterprise_count());
+    for e in &plan.enterprises {
+        let load = match &e.load {
+            LoadSource::Archetype {
+                name,
+                annual_kwh,
+                peak_kw,
+            } => LoadOrigin::Archetype {
+                name: name.clone(),
+                annual_kwh: *annual_kwh,
+                peak_kw: *peak_kw,
+                seed: seed::derive(plan.seed, &[streams::LOAD, 0, e.index as u64]),
+            },
+            LoadSource::Meter {
+                path,
+                layout,
+                unit,
+                step_minutes,
+            } => LoadOrigin::Meter {
+                path: path.clone(),
+                spec: meter_spec(layout, unit, *step_minutes),
+            },
+        };
+        out.push(EnterpriseSpec {
+            name: e.name.clone(),
+            group: None,
+            load,
+            transformer_kva: e.transformer_kva,
+            voltage_level: e.voltage_level.clone(),
+            pf_standard: e.pf_standard,
+            power_factor: e.power_factor,
+            roof_area_m2: e.roof_area_m2,
+            roof_type: e.roof_type.clone(),
+            tilt_deg: e.tilt_deg,
+            azimuth_deg: e.azimuth_deg,
+            pv_file: e.pv_file.clone(),
+            pv_kw: e.pv_kw,
+            storage_kwh: e.storage_kwh,
+            storage_kw: e.storage_kw,
+        });
+    }
+    for (gi, g) in plan.groups.iter().enumerate() {
+        let arch = lib.get(&g.archetype).map_err(SimError::Load)?;
+        let group_seed = seed::derive(plan.seed, &[streams::GROUP, gi as u64]);
+        let (_, _, load_factor) = load::load_factor_range(cal, arch, group_seed);
+        let spec = load::GroupSpec {
+            count: g.count as usize,
+            archetype: g.archetype.clone(),
+            annual_kwh_median: g.annual_kwh_median,
+            annual_kwh_sigma: g.annual_kwh_sigma,
+            load_factor,
+            transformer: load::TransformerRule {
+                loading_fraction: g.transformer_loading_fraction,
+                sizes_kva: lib.transformer_sizes_kva().to_vec(),
+            },
+            roof: load::RoofRule::PerAnnualEnergy {
+                m2_per_mwh: g.roof_m2_per_mwh,
+                sigma: g.roof_sigma,
+            },
+            power_factor_range: [g.power_factor_min, g.power_factor_max],
+        };
+        let draws = load::sample_group(&spec, group_seed).map_err(SimError::Load)?;
+        for (k, d) in draws.into_iter().enumerate() {
+            out.push(EnterpriseSpec {
+                name: crate::scenario::resolve::group_member_name(&g.name, k as u32 + 1),
+                group: Some(g.name.clone()),
+                load: LoadOrigin::Archetype {
+                    name: g.archetype.clone(),
+                    annual_kwh: Some(d.annual_kwh),
+                    peak_kw: None,
+                    seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
+                },
+                transformer_kva: d.transformer_kva,
+                voltage_level: g.voltage_level.clone(),
+                pf_standard: g.pf_standard,
+                power_factor: d.power_factor,
+                roof_area_m2: d.roof_area_m2,
+                roof_type: g
+                    .roof_type
+                    .clone()
+                    .unwrap_or_else(|| plan.pv.roof_type.clone()),
+                tilt_deg: plan.pv.tilt_deg,
+                azimuth_deg: plan.pv.azimuth_deg,
+                pv_file: None,
+                pv_kw: None,
+                storage_kwh: None,
+                storage_kw: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Build every enterprise's load, in parallel, in roster order.
+///
+/// A generated enterprise whose synthesized peak would load its transformer above its power
+/// factor's worth of kVA gets the next standard transformer size: a park's transformers carry
+/// their loads.
+///
+/// # Errors
+/// [`SimError::Load`] naming the enterprise when a load cannot be built (meter file errors
+/// name the file and line).
+pub fn build_loads(
+    roster: &mut [EnterpriseSpec],
+    cal: &Calendar,
+    lib: &ArchetypeLibrary,
+) -> Result<Vec<LoadProfile>, SimError> {
+    let loads: Vec<Result<LoadProfile, SimError>> =
+        roster.par_iter().map(|e| build_one(e, cal, lib)).collect();
+    let mut out = Vec::with_capacity(loads.len());
+    for (e, l) in roster.iter_mut().zip(loads) {
+        let l = l?;
+        if e.group.is_some() {
+            let peak = l.p_kw.iter().copied().fold(0.0, f64::max);
+            let needed = peak / e.power_factor.max(0.3);
+            if needed > e.transformer_kva {
+                e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
+            }
+        }
+        out.push(l);
+    }
+    Ok(out)
+}
+
+fn build_one(
+    e: &EnterpriseSpec,
+    cal: &Calendar,
+    lib: &ArchetypeLibrary,
+) -> Result<LoadProfile, SimError> {
+    let named = |err: load::LoadError| SimError::Enterprise {
+        enterprise: e.name.clone(),
+        message: err.to_string(),
+    };
+    let (p_kw, gaps) = match &e.load {
+        LoadOrigin::Archetype {
+            name,
+            annual_kwh,
+            peak_kw,
+            seed,
+        } => {
+            let arch = lib.get(name).map_err(named)?;
+            let target = LoadTarget {
+                annual_kwh: *annual_kwh,
+                peak_kw: *peak_kw,
+            };
+            (
+                load::synthesize(cal, arch, &target, *seed).map_err(named)?,
+                None,
+            )
+        }
+        LoadOrigin::Meter { path, spec } => {
+            let m = load::read_meter(path, spec, cal)
+                .map_err(|err| SimError::BadInput(err.to_string()))?;
+            (m.p_kw, Some(m.report))
+        }
+    };
+    let model = load::PowerFactorModel::Constant { pf: e.power_factor };
+    let q_kvar = load::reactive_kvar(&p_kw, &model).map_err(named)?;
+    Ok(LoadProfile { p_kw, q_kvar, gaps })
+}

@@ -1,0 +1,254 @@
+//! One enterprise under one strategy: the net load after PV and storage, the purchase mode, the
+//! billing option, the bill and the money.
+//!
+//! Measures interact, so each strategy is simulated whole: PV changes the best billing option
+//! and the contract volume, storage changes the demand. Order of the steps:
+//! 1. PV output on the roof (strategies with `pv`), surplus exported;
+//! 2. purchase mode: agency purchase, or with `market` the cheapest mode on the load net of PV;
+//! 3. storage dispatch (strategies with `storage`) on that mode's prices, once for each
+//!    candidate basic-charge method (with and without a demand charge) when the tariff measure is
+//!    on, keeping the cheaper;
+//! 4. the bill: the baseline option, or with `tariff` the cheapest legal options (分类优化) and
+//!    reactive compensation when it pays;
+//! 5. the enterprise's cost: the grid charges, minus the export credit it receives, plus market
+//!    deviation costs, EMC payments for PV energy and annualized compensation cost.
+
+use super::SimError;
+use super::context::Context;
+use super::result::{MarketOutcome, Outcome, PvOutcome, TariffOutcome};
+use super::roster::{EnterpriseSpec, LoadProfile};
+use crate::strategy::Strategy;
+use crate::tariff::{self, BasicCharge, BillingOption, Customer, Reactive};
+
+/// Per-step series of one simulated strategy, for `--hourly` output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    /// PV AC output [kW].
+    pub pv_kw: Vec<f64>,
+    /// Battery charge [kW].
+    pub charge_kw: Vec<f64>,
+    /// Battery discharge [kW].
+    pub discharge_kw: Vec<f64>,
+    /// Battery energy [kWh].
+    pub soc_kwh: Vec<f64>,
+    /// Grid import [kW].
+    pub import_kw: Vec<f64>,
+    /// Grid export [kW].
+    pub export_kw: Vec<f64>,
+    /// Import price per step, all per-kWh components [yuan/kWh].
+    pub import_price_yuan_per_kwh: Vec<f64>,
+}
+
+/// Simulate one enterprise under one strategy.
+///
+/// # Errors
+/// [`SimError`] naming the enterprise when a model rejects its inputs.
+pub fn simulate(
+    ctx: &Context,
+    index: usize,
+    e: &EnterpriseSpec,
+    load: &LoadProfile,
+    strategy: Strategy,
+    keep_series: bool,
+) -> Result<(Outcome, Option<Series>), SimError> {
+    let named = |err: tariff::TariffError| SimError::Enterprise {
+        enterprise: e.name.clone(),
+        message: err.to_string(),
+    };
+    let signal = ctx.signal(&e.voltage_level)?;
+    let customer = Customer {
+        transformer_kva: e.transformer_kva,
+        voltage_level: signal.voltage_level(),
+        pf_standard: ctx.pf_standard(e.pf_standard),
+    };
+    let n = load.p_kw.len();
+    let h = ctx.cal.step_hours();
+
+    // 1. PV.
+    let pv = if strategy.pv {
+        ctx.pv_output(index, e)?
+    } else {
+        None
+    };
+    let pv_ac: &[f64] = pv.as_ref().map_or(&[], |p| p.ac_kw.as_slice());
+    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let mut import = vec![0.0; n];
+    let mut export = vec![0.0; n];
+    let mut pv_self = vec![0.0; n];
+    for t in 0..n {
+        let g = pv_ac.get(t).copied().unwrap_or(0.0);
+        if full_export {
+            import[t] = load.p_kw[t];
+            export[t] = g;
+        } else {
+            let used = g.min(load.p_kw[t]);
+            pv_self[t] = used;
+            import[t] = load.p_kw[t] - used;
+            export[t] = g - used;
+        }
+    }
+
+    // 2. Purchase mode.
+    let reactive = Reactive::SeriesKvar(&load.q_kvar);
+    let usage0 = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
+    let (mode, mode_name) = if strategy.market {
+        ctx.cheapest_mode(index, e, &usage0, load)?
+    } else {
+        ctx.baseline_mode()
+    };
+
+    // 3. (Storage lands with the storage model.) 4. The bill.
+    let usage = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
+    let (usage, deviation) = ctx.apply_market(&mode, usage);
+    let (bill, tariff_outcome) = if strategy.tariff {
+        let r = tariff::optimize(signal, &customer, &usage, ctx.choice_period()).map_err(named)?;
+        let comp = tariff::optimize::reactive_compensation(
+            signal,
+            &customer,
+            &months_options(&r.choices),
+            &import,
+            &load.q_kvar,
+            &ctx.compensation,
+        )
+        .map_err(named)?;
+        let options = describe_choices(&r.choices);
+        let (bill, comp_out) = if comp.pays {
+            let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
+                .map_err(|err| SimError::Enterprise {
+                    enterprise: e.name.clone(),
+                    message: err.to_string(),
+                })?;
+            let usage_c =
+                tariff::measure_usage(signal, &import, Some(&export), Reactive::SeriesKvar(&q))
+                    .map_err(named)?;
+            let (usage_c, _) = ctx.apply_market(&mode, usage_c);
+            let b = tariff::bill_usage(signal, &customer, &months_options(&r.choices), &usage_c)
+                .map_err(named)?;
+            (b, Some((comp.bank_kvar, comp.annual_cost_yuan)))
+        } else {
+            (r.bill.clone(), None)
+        };
+        (
+            bill,
+            TariffOutcome {
+                options,
+                compensation_kvar: comp_out.map_or(0.0, |c| c.0),
+                compensation_annual_yuan: comp_out.map_or(0.0, |c| c.1),
+            },
+        )
+    } else {
+        let opt = ctx.baseline_option(signal, &customer);
+        let bill = tariff::bill_usage(signal, &customer, &[opt; 12], &usage).map_err(named)?;
+        (
+            bill,
+            TariffOutcome {
+                options: option_label(&opt),
+                compensation_kvar: 0.0,
+                compensation_annual_yuan: 0.0,
+            },
+        )
+    };
+
+    // 5. Money of the year.
+    let prices = signal.total_yuan_per_kwh();
+    let market_prices = ctx.step_purchase_prices(signal, &mode);
+    let price_at = |t: usize| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t];
+    let pv_out = pv.as_ref().map(|p| {
+        let self_kwh: f64 = pv_self.iter().sum::<f64>() * h;
+        let export_kwh: f64 = export.iter().sum::<f64>() * h;
+        let avoided_energy: f64 = (0..n).map(|t| pv_self[t] * h * price_at(t)).sum();
+        let emc_payment = match ctx.emc_price() {
+            Some(crate::finance::EmcPrice::DiscountOffTariff(d)) => (1.0 - d) * avoided_energy,
+            Some(crate::finance::EmcPrice::Fixed(p)) => p * self_kwh,
+            None => 0.0,
+        };
+        PvOutcome {
+            dc_kw: p.dc_kw,
+            kwh: (self_kwh + export_kwh),
+            self_consumed_kwh: self_kwh,
+            exported_kwh: export_kwh,
+            export_revenue_yuan: bill.export_credit_yuan,
+            avoided_energy_yuan: avoided_energy,
+            emc_payment_yuan: emc_payment,
+        }
+    });
+    let emc = ctx.emc_price().is_some();
+    let export_credit_kept = if emc && pv_out.is_some() {
+        0.0
+    } else {
+        bill.export_credit_yuan
+    };
+    let cost = bill.charges_yuan - export_credit_kept
+        + deviation
+        + pv_out.as_ref().map_or(0.0, |p| p.emc_payment_yuan)
+        + tariff_outcome.compensation_annual_yuan;
+    let series = keep_series.then(|| Series {
+        pv_kw: pv_ac.to_vec(),
+        charge_kw: vec![0.0; n],
+        discharge_kw: vec![0.0; n],
+        soc_kwh: vec![0.0; n],
+        import_kw: import.clone(),
+        export_kw: export.clone(),
+        import_price_yuan_per_kwh: (0..n).map(price_at).collect(),
+    });
+    Ok((
+        Outcome {
+            strategy,
+            load_kwh: load.p_kw.iter().sum::<f64>() * h,
+            bill,
+            deviation_yuan: deviation,
+            cost_yuan: cost,
+            tariff: tariff_outcome,
+            market: MarketOutcome { mode: mode_name },
+            pv: pv_out,
+            storage: None,
+            money: None,
+        },
+        series,
+    ))
+}
+
+fn months_options(choices: &[tariff::PeriodChoice]) -> [BillingOption; 12] {
+    let mut out = [BillingOption::TwoPart(BasicCharge::Capacity); 12];
+    for c in choices {
+        for m in c.first_month..=c.last_month {
+            out[usize::from(m) - 1] = c.option;
+        }
+    }
+    out
+}
+
+/// A short label of a billing option, e.g. `two-part, declared demand 208 kW`.
+pub fn option_label(o: &BillingOption) -> String {
+    match o {
+        BillingOption::SinglePart => "single-part".into(),
+        BillingOption::TwoPart(BasicCharge::Capacity) => "two-part, capacity".into(),
+        BillingOption::TwoPart(BasicCharge::ActualDemand) => "two-part, actual demand".into(),
+        BillingOption::TwoPart(BasicCharge::DeclaredDemand { kw }) => {
+            format!("two-part, declared demand {kw:.0} kW")
+        }
+    }
+}
+
+/// The options of a year in a few words: the kinds used and in how many months.
+fn describe_choices(choices: &[tariff::PeriodChoice]) -> String {
+    let mut kinds: Vec<(&'static str, u32)> = Vec::new();
+    for c in choices {
+        let kind = match c.option {
+            BillingOption::SinglePart => "single-part",
+            BillingOption::TwoPart(BasicCharge::Capacity) => "capacity",
+            BillingOption::TwoPart(BasicCharge::ActualDemand) => "actual demand",
+            BillingOption::TwoPart(BasicCharge::DeclaredDemand { .. }) => "declared demand",
+        };
+        let months = u32::from(c.last_month - c.first_month + 1);
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += months,
+            None => kinds.push((kind, months)),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(k, n)| format!("{k} {n} mo"))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
