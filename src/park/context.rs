@@ -163,11 +163,7 @@ impl<'a> Context<'a> {
 
     fn agency_flat(&self, month: u8) -> f64 {
         let t = &self.plan.tariff_model;
-        let vp = self
-            .signals
-            .values()
-            .next()
-            .map(|s| *s.voltage_prices());
+        let vp = self.signals.values().next().map(|s| *s.voltage_prices());
         vp.map_or(0.0, |vp| {
             t.base_price(Component::Purchase, month, &vp, true)
         })
