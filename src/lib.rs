@@ -10,3 +10,5 @@
 
 pub mod calendar;
 pub mod seed;
+pub mod solar;
+pub mod weather;
