@@ -17,7 +17,7 @@ use serde::Deserialize;
 ///
 /// `Default` gives the PVWatts v8 defaults from `data/pv/pvwatts_defaults.toml` (15° south tilt,
 /// 14.08 % losses, DC/AC 1.2, inverter 96 %, γ = −0.37 %/°C, albedo 0.2, Perez, glass cover,
-/// spectral modifier) with a SAPM close-roof thermal model and DIRINT when DNI/DHI are missing.
+/// spectral modifier, Fuentes cell temperature of a roof mount) and DIRINT when DNI/DHI are missing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PvSystem {
     /// Tilt from horizontal [deg], 0..=90.
@@ -226,14 +226,16 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         dc_kw_per_kwp: Vec::with_capacity(n),
         ac_kw_per_kwp: Vec::with_capacity(n),
     };
+    let mut beam_v = Vec::with_capacity(n);
+    let mut sky_v = Vec::with_capacity(n);
+    let mut gnd_v = Vec::with_capacity(n);
+    let mut cos_tt_v = Vec::with_capacity(n);
     for i in 0..n {
         let zen = sun.apparent_zenith_deg[i];
-        let ghi = weather.ghi_w_per_m2[i];
         let (sz, cz) = zen.to_radians().sin_cos();
         let (ss, cs) = sun.azimuth_deg[i].to_radians().sin_cos();
-        // cos(az_sun - az_surf) = cos·cos + sin·sin
+        // cos(az_sun − az_surface) = cos·cos + sin·sin
         let cos_tt = cz * cos_t + sz * sin_t * (cs * cos_a + ss * sin_a);
-        let beam = dni[i] * cos_tt.max(0.0);
         let sky = match system.sky_model {
             SkyModel::Isotropic => transposition::isotropic(system.tilt_deg, dhi[i]),
             SkyModel::HayDavies => transposition::hay_davies(
@@ -254,27 +256,34 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
                 airmass_kasten_young(zen),
             ),
         };
-        let gnd = ghi * system.albedo_fraction * (1.0 - cos_t) * 0.5;
-        let poa = beam + sky + gnd;
-        let t_cell = system.temperature_model.cell_temperature_c(
-            poa,
-            weather.temp_air_c[i],
-            weather.wind_speed_m_per_s[i],
-        );
+        beam_v.push(dni[i] * cos_tt.max(0.0));
+        sky_v.push(sky);
+        gnd_v.push(weather.ghi_w_per_m2[i] * system.albedo_fraction * (1.0 - cos_t) * 0.5);
+        cos_tt_v.push(cos_tt);
+        out.poa_w_per_m2.push(beam_v[i] + sky_v[i] + gnd_v[i]);
+    }
+    out.cell_temp_c = system.temperature_model.cell_temperature_series(
+        &out.poa_w_per_m2,
+        &weather.temp_air_c,
+        &weather.wind_speed_m_per_s,
+        weather.step_hours(),
+    );
+    for i in 0..n {
+        let poa = out.poa_w_per_m2[i];
+        let zen = sun.apparent_zenith_deg[i];
         let mut eff = poa;
         if let Some(c) = &system.cover {
-            let aoi = cos_tt.clamp(-1.0, 1.0).acos().to_degrees();
+            let aoi = cos_tt_v[i].clamp(-1.0, 1.0).acos().to_degrees();
             if aoi > 0.5 && aoi < 89.5 && poa > 0.0 {
                 let (kb, _, _) = iam::pvwatts_cover_modifiers(aoi, 0.0, c);
-                eff = (beam * kb + sky * k_sky + gnd * k_gnd).clamp(0.0, poa);
+                eff = (beam_v[i] * kb + sky_v[i] * k_sky + gnd_v[i] * k_gnd).clamp(0.0, poa);
             }
         }
-        if system.spectral_correction && poa > 0.0 {
+        if system.spectral_correction && poa > 0.0 && zen < 90.0 {
             eff *= desoto_airmass_modifier(zen, site.elevation_m);
         }
-        let dc = (pvwatts_dc(eff, t_cell, 1.0, system.gamma_pdc_per_c) * loss_factor).max(0.0);
-        out.poa_w_per_m2.push(poa);
-        out.cell_temp_c.push(t_cell);
+        let dc = (pvwatts_dc(eff, out.cell_temp_c[i], 1.0, system.gamma_pdc_per_c) * loss_factor)
+            .max(0.0);
         out.dc_kw_per_kwp.push(dc);
         out.ac_kw_per_kwp
             .push(pvwatts_ac(dc, pac0, system.inverter_efficiency_fraction));

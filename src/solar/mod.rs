@@ -13,6 +13,8 @@ pub mod array;
 pub mod chain;
 pub mod decomposition;
 pub mod dirint_coefficients;
+#[cfg(test)]
+mod golden_tests;
 pub mod iam;
 pub mod inverter;
 pub mod measured;
