@@ -191,3 +191,17 @@ fn chain_matches_pvlib_and_pvwatts_changsha_epw() {
         check_climate("changsha", &w);
     }
 }
+
+#[test]
+fn yongzhou_synthetic_year_gives_950_to_1100_kwh_per_kwp() {
+    use crate::weather::synthetic::{MonthlyNormals, synthetic_year};
+    // hunan.md 6c: 950-1,050 kWh/kWp recommended for Yongzhou rooftops (EST); brief: 950-1,100
+    for seed in [1, 2, 3] {
+        let w = synthetic_year(&MonthlyNormals::yongzhou(), 2025, 60, seed).unwrap();
+        let y = pv_per_kwp(&w, &PvSystem::default())
+            .unwrap()
+            .annual_ac_kwh_per_kwp();
+        eprintln!("Yongzhou synthetic seed {seed}: {y:.1} kWh/kWp (15° south, default losses)");
+        assert!((950.0..=1100.0).contains(&y), "{y}");
+    }
+}
