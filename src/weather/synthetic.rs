@@ -428,13 +428,12 @@ mod tests {
         let n = MonthlyNormals::yongzhou();
         let w = synthetic_year(&n, 2025, 60, 7).unwrap();
         let monthly = w.monthly_ghi_kwh_per_m2();
-        for m in 0..12 {
+        for (m, got) in monthly.iter().enumerate() {
             let days = f64::from(crate::calendar::days_in_month(2025, m as u8 + 1));
             let want = n.ghi_kwh_per_m2_day[m] * days;
             assert!(
-                (monthly[m] / want - 1.0).abs() < 0.02,
-                "month {m}: {} vs {want}",
-                monthly[m]
+                (got / want - 1.0).abs() < 0.02,
+                "month {m}: {got} vs {want}"
             );
         }
         let months = w.months();
