@@ -217,6 +217,11 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         }
         None => (1.0, 1.0),
     };
+    // τ(1°), the normalisation of `pvwatts_cover_modifiers`, computed once
+    let tau_norm = system
+        .cover
+        .as_ref()
+        .map_or(1.0, |c| iam::transmittance(1.0, c));
     let pac0 = 1.0 / system.dc_ac_ratio;
     let loss_factor = 1.0 - system.losses_fraction;
     let mut out = PvSeries {
@@ -253,7 +258,11 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
                 dni[i],
                 sun.dni_extra_w_per_m2[i],
                 zen,
-                airmass_kasten_young(zen),
+                if zen < 90.0 {
+                    airmass_kasten_young(zen)
+                } else {
+                    f64::NAN
+                },
             ),
         };
         beam_v.push(dni[i] * cos_tt.max(0.0));
@@ -275,7 +284,8 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         if let Some(c) = &system.cover {
             let aoi = cos_tt_v[i].clamp(-1.0, 1.0).acos().to_degrees();
             if aoi > 0.5 && aoi < 89.5 && poa > 0.0 {
-                let (kb, _, _) = iam::pvwatts_cover_modifiers(aoi, 0.0, c);
+                // = pvwatts_cover_modifiers(aoi, ..).0 without recomputing the diffuse terms
+                let kb = (iam::transmittance(aoi.clamp(1.0, 89.0), c) / tau_norm).min(1.0);
                 eff = (beam_v[i] * kb + sky_v[i] * k_sky + gnd_v[i] * k_gnd).clamp(0.0, poa);
             }
         }

@@ -165,9 +165,9 @@ fn topocentric(g: &Geocentric, jd: f64, obs: &Observer, sin_cos: &ObserverTerms)
     let lambda = g.theta_deg + g.dpsi_deg - 20.4898 / (3600.0 * g.r_au);
     let (sl, cl) = lambda.to_radians().sin_cos();
     let (se, ce) = g.eps_deg.to_radians().sin_cos();
-    let beta = g.beta_deg.to_radians();
-    let alpha = (sl * ce - beta.tan() * se).atan2(cl).to_degrees();
-    let delta = (beta.sin() * ce + beta.cos() * se * sl).asin();
+    let (sb, cb) = g.beta_deg.to_radians().sin_cos();
+    let alpha = (sl * ce - sb / cb * se).atan2(cl).to_degrees();
+    let delta = (sb * ce + cb * se * sl).asin();
     let nu0 = 280.46061837 + 360.98564736629 * (jd - JD_J2000) + 0.000387933 * jc * jc
         - jc.powi(3) / 38_710_000.0;
     let nu = nu0 + g.dpsi_deg * ce;
@@ -183,7 +183,7 @@ fn topocentric(g: &Geocentric, jd: f64, obs: &Observer, sin_cos: &ObserverTerms)
     let delta_p = ((sd - sin_cos.y * sxi) * dalpha.cos()).atan2(den);
     let h_p = h - dalpha;
     let (sdp, cdp) = delta_p.sin_cos();
-    let chp = h_p.cos();
+    let (shp, chp) = h_p.sin_cos();
     let e0 = (sin_cos.sin_lat * sdp + sin_cos.cos_lat * cdp * chp)
         .clamp(-1.0, 1.0)
         .asin()
@@ -194,8 +194,7 @@ fn topocentric(g: &Geocentric, jd: f64, obs: &Observer, sin_cos: &ObserverTerms)
     } else {
         0.0
     };
-    let gamma = h_p
-        .sin()
+    let gamma = shp
         .atan2(chp * sin_cos.sin_lat - sdp / cdp * sin_cos.cos_lat)
         .to_degrees();
     SolarPosition {
