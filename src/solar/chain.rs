@@ -13,6 +13,11 @@ use super::{SolarError, check_param, cosd};
 use crate::weather::WeatherYear;
 use serde::Deserialize;
 
+/// cos(89.5°).
+const COS_89_5: f64 = 0.008_726_535_498_373_935;
+/// cos(0.5°).
+const COS_0_5: f64 = 0.999_961_923_064_171_4;
+
 /// A PV system orientation and its loss and conversion parameters, per kWp DC.
 ///
 /// `Default` gives the PVWatts v8 defaults from `data/pv/pvwatts_defaults.toml` (15° south tilt,
@@ -196,7 +201,24 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     let site = &weather.site;
     let obs = Observer::at(site.latitude_deg, site.longitude_deg, site.elevation_m);
     let start = weather.start_unix_s() + step_s / 2.0;
-    let sun = position::sun_path(start, step_s, n, &obs, position::delta_t_s(weather.year, 7));
+    // With DNI and DHI given, steps without any irradiance give zero POA whatever the sun does,
+    // so their sun position is skipped; decomposition needs every step (DIRINT looks at neighbours).
+    let lit: Option<Vec<bool>> = match (&weather.dni_w_per_m2, &weather.dhi_w_per_m2) {
+        (Some(dni), Some(dhi)) => Some(
+            (0..n)
+                .map(|i| weather.ghi_w_per_m2[i] > 0.0 || dni[i] > 0.0 || dhi[i] > 0.0)
+                .collect(),
+        ),
+        _ => None,
+    };
+    let sun = position::sun_path_where(
+        start,
+        step_s,
+        n,
+        &obs,
+        position::delta_t_s(weather.year, 7),
+        lit.as_deref(),
+    );
     let (dni, dhi) = beam_and_diffuse(
         weather,
         &sun,
@@ -217,11 +239,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         }
         None => (1.0, 1.0),
     };
-    // τ(1°), the normalisation of `pvwatts_cover_modifiers`, computed once
-    let tau_norm = system
-        .cover
-        .as_ref()
-        .map_or(1.0, |c| iam::transmittance(1.0, c));
+    let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::new);
     let pac0 = 1.0 / system.dc_ac_ratio;
     let loss_factor = 1.0 - system.losses_fraction;
     let mut out = PvSeries {
@@ -237,6 +255,15 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     let mut cos_tt_v = Vec::with_capacity(n);
     for i in 0..n {
         let zen = sun.apparent_zenith_deg[i];
+        if zen.is_nan() {
+            // dark step (no irradiance at all): nothing reaches the plane
+            beam_v.push(0.0);
+            sky_v.push(0.0);
+            gnd_v.push(0.0);
+            cos_tt_v.push(0.0);
+            out.poa_w_per_m2.push(0.0);
+            continue;
+        }
         let (sz, cz) = zen.to_radians().sin_cos();
         let (ss, cs) = sun.azimuth_deg[i].to_radians().sin_cos();
         // cos(az_sun − az_surface) = cos·cos + sin·sin
@@ -281,11 +308,11 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         let poa = out.poa_w_per_m2[i];
         let zen = sun.apparent_zenith_deg[i];
         let mut eff = poa;
-        if let Some(c) = &system.cover {
-            let aoi = cos_tt_v[i].clamp(-1.0, 1.0).acos().to_degrees();
-            if aoi > 0.5 && aoi < 89.5 && poa > 0.0 {
-                // = pvwatts_cover_modifiers(aoi, ..).0 without recomputing the diffuse terms
-                let kb = (iam::transmittance(aoi.clamp(1.0, 89.0), c) / tau_norm).min(1.0);
+        if let Some(table) = &beam_iam {
+            // PVWatts applies the cover model only for 0.5° < θ < 89.5°
+            let c = cos_tt_v[i];
+            if c > COS_89_5 && c < COS_0_5 && poa > 0.0 {
+                let kb = table.at_cos_aoi(c);
                 eff = (beam_v[i] * kb + sky_v[i] * k_sky + gnd_v[i] * k_gnd).clamp(0.0, poa);
             }
         }

@@ -292,6 +292,19 @@ pub fn sun_path(
     observer: &Observer,
     delta_t_s: f64,
 ) -> SunPath {
+    sun_path_where(start_unix_s, step_s, n, observer, delta_t_s, None)
+}
+
+/// As [`sun_path`], computing only the steps where `needed[i]` is true; the others get `NaN`
+/// angles and extraterrestrial irradiance (used by the PV chain to skip dark steps).
+pub fn sun_path_where(
+    start_unix_s: f64,
+    step_s: f64,
+    n: usize,
+    observer: &Observer,
+    delta_t_s: f64,
+    needed: Option<&[bool]>,
+) -> SunPath {
     let mut out = SunPath {
         apparent_zenith_deg: Vec::with_capacity(n),
         zenith_deg: Vec::with_capacity(n),
@@ -312,6 +325,13 @@ pub fn sun_path(
         .map(|k| geocentric(base + k as f64 + dt_days))
         .collect();
     for i in 0..n {
+        if needed.is_some_and(|m| !m.get(i).copied().unwrap_or(true)) {
+            out.apparent_zenith_deg.push(f64::NAN);
+            out.zenith_deg.push(f64::NAN);
+            out.azimuth_deg.push(f64::NAN);
+            out.dni_extra_w_per_m2.push(f64::NAN);
+            continue;
+        }
         let t = start_unix_s + step_s * i as f64;
         let jd = julian_day(t);
         let x = jd - base;
