@@ -54,5 +54,44 @@ fn bench_chain(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_chain);
+fn bench_models(c: &mut Criterion) {
+    use parkenergy::solar::position::{Observer, delta_t_s, sun_path};
+    use parkenergy::solar::temperature::{FuentesParams, fuentes};
+    let w = weather();
+    let n = w.n_steps();
+    let obs = Observer::at(
+        w.site.latitude_deg,
+        w.site.longitude_deg,
+        w.site.elevation_m,
+    );
+    let mut g = c.benchmark_group("models");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("spa_sun_path", n), |b| {
+        b.iter(|| {
+            sun_path(
+                black_box(w.start_unix_s() + 1800.0),
+                3600.0,
+                n,
+                &obs,
+                delta_t_s(w.year, 7),
+            )
+        })
+    });
+    let poa: Vec<f64> = w.ghi_w_per_m2.clone();
+    let p = FuentesParams::pvwatts(49.0);
+    g.bench_function(BenchmarkId::new("fuentes", n), |b| {
+        b.iter(|| {
+            fuentes(
+                black_box(&poa),
+                &w.temp_air_c,
+                &w.wind_speed_m_per_s,
+                &p,
+                1.0,
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_chain, bench_models);
 criterion_main!(benches);

@@ -136,6 +136,10 @@ impl TemperatureModel {
     }
 }
 
+/// Convection coefficient of the Fuentes model [W/(m²·K)] (pvlib `_fuentes_hconv`).
+///
+/// Written with logarithms so that one `ln` of the mean temperature serves the air density,
+/// viscosity and conductivity power laws: ν ∝ T^1.76, k ∝ T^0.84, Gr ∝ ΔT/(T ν²).
 fn fuentes_hconv(
     tave: f64,
     windmod: f64,
@@ -144,17 +148,21 @@ fn fuentes_hconv(
     sin_tilt: f64,
     check_reynold: bool,
 ) -> f64 {
-    let densair = 0.003484 * 101325.0 / tave;
-    let visair = 0.24237e-6 * tave.powf(0.76) / densair;
-    let condair = 2.1695e-4 * tave.powf(0.84);
+    const D0: f64 = 0.003484 * 101325.0; // densair = D0 / T
+    const LN_V0: f64 = -21.099_314_584_291_314; // ln(0.24237e-6 / D0): visair = exp(LN_V0 + 1.76 ln T)
+    let ln_t = tave.ln();
+    let densair = D0 / tave;
+    let visair = (LN_V0 + 1.76 * ln_t).exp();
     let reynold = windmod * xlen / visair;
     let hforce = if check_reynold && reynold > 1.2e5 {
         0.0282 / reynold.powf(0.2) * densair * windmod * 1007.0 / 0.71_f64.powf(0.4)
     } else {
         0.8600 / reynold.sqrt() * densair * windmod * 1007.0 / 0.71_f64.powf(0.67)
     };
-    let grashof = 9.8 / tave * temp_delta * xlen.powi(3) / (visair * visair) * sin_tilt;
-    let hfree = 0.21 * (grashof * 0.71).powf(0.32) * condair / xlen;
+    // hfree = 0.21 (0.71 Gr)^0.32 k / L with Gr = 9.8/T ΔT L³/ν² sin β, k = 2.1695e-4 T^0.84
+    let ln_gr071 =
+        (0.71 * 9.8 * xlen.powi(3) * sin_tilt).ln() + temp_delta.ln() - ln_t - 2.0 * visair.ln();
+    let hfree = 0.21 * 2.1695e-4 / xlen * (0.84 * ln_t + 0.32 * ln_gr071).exp();
     (hfree.powi(3) + hforce.powi(3)).cbrt()
 }
 
