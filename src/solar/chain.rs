@@ -239,7 +239,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         }
         None => (1.0, 1.0),
     };
-    let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::new);
+    let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::cached);
     let pac0 = 1.0 / system.dc_ac_ratio;
     let loss_factor = 1.0 - system.losses_fraction;
     let mut out = PvSeries {

@@ -112,7 +112,8 @@ pub fn pvwatts_cover_modifiers(
 /// The PVWatts beam cover modifier tabulated against cos θ for fast series evaluation.
 ///
 /// 4,097 points evenly spaced in cos θ over 0..=1 with linear interpolation; the error against
-/// [`pvwatts_cover_modifiers`] is below 1e-6 (checked in the tests).
+/// [`pvwatts_cover_modifiers`] is below 1e-6 (checked in the tests). The table of
+/// [`PVWATTS_GLASS`] is built once per process.
 #[derive(Debug, Clone)]
 pub struct BeamModifierTable {
     values: Vec<f64>,
@@ -123,13 +124,24 @@ impl BeamModifierTable {
 
     /// Tabulate the beam modifier of a cover.
     pub fn new(cover: &CoverParams) -> BeamModifierTable {
+        let tau_norm = transmittance(1.0, cover);
         let values = (0..=Self::N)
             .map(|k| {
-                let c = k as f64 / Self::N as f64;
-                pvwatts_cover_modifiers(c.acos().to_degrees(), 0.0, cover).0
+                let aoi = (k as f64 / Self::N as f64).acos().to_degrees();
+                (transmittance(aoi.clamp(1.0, 89.0), cover) / tau_norm).min(1.0)
             })
             .collect();
         BeamModifierTable { values }
+    }
+
+    /// The table of `cover`, cached when it is [`PVWATTS_GLASS`].
+    pub fn cached(cover: &CoverParams) -> std::borrow::Cow<'static, BeamModifierTable> {
+        static GLASS: std::sync::OnceLock<BeamModifierTable> = std::sync::OnceLock::new();
+        if cover == &PVWATTS_GLASS {
+            std::borrow::Cow::Borrowed(GLASS.get_or_init(|| BeamModifierTable::new(&PVWATTS_GLASS)))
+        } else {
+            std::borrow::Cow::Owned(BeamModifierTable::new(cover))
+        }
     }
 
     /// Beam modifier at `cos θ` in 0..=1 [-].
@@ -173,6 +185,8 @@ mod tests {
             worst = worst.max((t.at_cos_aoi(aoi.to_radians().cos()) - direct).abs());
         }
         assert!(worst < 1e-6, "worst {worst}");
+        let cached = BeamModifierTable::cached(&PVWATTS_GLASS);
+        assert_relative_eq!(cached.at_cos_aoi(0.5), t.at_cos_aoi(0.5));
     }
     const PVLIB_60: f64 = 0.946_002_914_222_612_4;
     const PVLIB_80: f64 = 0.634_116_693_236_722_9;
