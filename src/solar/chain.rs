@@ -6,7 +6,7 @@ use super::decomposition::{self, DecompositionModel};
 use super::iam::{self, CoverParams, PVWATTS_GLASS};
 use super::inverter::pvwatts_ac;
 use super::position::{self, Observer, airmass_kasten_young};
-use super::pv_power::{combined_losses_fraction, desoto_airmass_modifier, pvwatts_dc};
+use super::pv_power::{combined_losses_fraction, desoto_polynomial, pvwatts_dc};
 use super::temperature::TemperatureModel;
 use super::transposition::{self, SkyModel, Surface};
 use super::{SolarError, check_param, cosd};
@@ -241,6 +241,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     };
     let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::cached);
     let pac0 = 1.0 / system.dc_ac_ratio;
+    let elevation_factor = (-0.0001184 * site.elevation_m).exp();
     let loss_factor = 1.0 - system.losses_fraction;
     let mut out = PvSeries {
         step_hours: weather.step_hours(),
@@ -253,6 +254,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     let mut sky_v = Vec::with_capacity(n);
     let mut gnd_v = Vec::with_capacity(n);
     let mut cos_tt_v = Vec::with_capacity(n);
+    let mut am_v = Vec::with_capacity(n);
     for i in 0..n {
         let zen = sun.apparent_zenith_deg[i];
         if zen.is_nan() {
@@ -261,10 +263,17 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
             sky_v.push(0.0);
             gnd_v.push(0.0);
             cos_tt_v.push(0.0);
+            am_v.push(f64::NAN);
             out.poa_w_per_m2.push(0.0);
             continue;
         }
         let (sz, cz) = zen.to_radians().sin_cos();
+        let am = if zen < 90.0 {
+            airmass_kasten_young(zen)
+        } else {
+            f64::NAN
+        };
+        am_v.push(am);
         let (ss, cs) = sun.azimuth_deg[i].to_radians().sin_cos();
         // cos(az_sun − az_surface) = cos·cos + sin·sin
         let cos_tt = cz * cos_t + sz * sin_t * (cs * cos_a + ss * sin_a);
@@ -285,11 +294,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
                 dni[i],
                 sun.dni_extra_w_per_m2[i],
                 zen,
-                if zen < 90.0 {
-                    airmass_kasten_young(zen)
-                } else {
-                    f64::NAN
-                },
+                am,
             ),
         };
         beam_v.push(dni[i] * cos_tt.max(0.0));
@@ -317,7 +322,8 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
             }
         }
         if system.spectral_correction && poa > 0.0 && zen < 90.0 {
-            eff *= desoto_airmass_modifier(zen, site.elevation_m);
+            // PVWatts' pressure correction of the (Kasten-Young) relative air mass
+            eff *= desoto_polynomial(am_v[i] * elevation_factor);
         }
         let dc = (pvwatts_dc(eff, out.cell_temp_c[i], 1.0, system.gamma_pdc_per_c) * loss_factor)
             .max(0.0);

@@ -165,10 +165,14 @@ fn geocentric(jde: f64) -> Geocentric {
 struct Apparent {
     /// Apparent right ascension [deg] (unwrapped along a series).
     alpha_deg: f64,
-    /// Apparent declination [deg].
-    delta_deg: f64,
+    /// Sine of the apparent declination [-].
+    sin_delta: f64,
+    /// Cosine of the apparent declination [-].
+    cos_delta: f64,
     /// Earth radius vector [AU].
     r_au: f64,
+    /// Sine of the equatorial horizontal parallax ξ = 8.794″/R [-].
+    sin_xi: f64,
     /// Nutation in longitude times cos(obliquity) [deg].
     eqeq_deg: f64,
 }
@@ -179,10 +183,13 @@ fn apparent(g: &Geocentric) -> Apparent {
     let (sl, cl) = lambda.to_radians().sin_cos();
     let (se, ce) = g.eps_deg.to_radians().sin_cos();
     let (sb, cb) = g.beta_deg.to_radians().sin_cos();
+    let delta = (sb * ce + cb * se * sl).asin();
     Apparent {
         alpha_deg: (sl * ce - sb / cb * se).atan2(cl).to_degrees(),
-        delta_deg: (sb * ce + cb * se * sl).asin().to_degrees(),
+        sin_delta: delta.sin(),
+        cos_delta: delta.cos(),
         r_au: g.r_au,
+        sin_xi: (8.794 / (3600.0 * g.r_au)).to_radians().sin(),
         eqeq_deg: g.dpsi_deg * ce,
     }
 }
@@ -197,9 +204,9 @@ fn topocentric(a: &Apparent, jd: f64, obs: &Observer, t: &ObserverTerms) -> Sola
     let h = (nu0 + a.eqeq_deg + obs.longitude_deg - a.alpha_deg)
         .rem_euclid(360.0)
         .to_radians();
-    let sxi = (8.794 / (3600.0 * a.r_au)).to_radians().sin();
+    let sxi = a.sin_xi;
     let (sh, ch) = h.sin_cos();
-    let (sd, cd) = a.delta_deg.to_radians().sin_cos();
+    let (sd, cd) = (a.sin_delta, a.cos_delta);
     // parallax in right ascension Δα = atan2(num, den)
     let den = cd - t.x * sxi * ch;
     let num = -t.x * sxi * sh;
@@ -401,8 +408,10 @@ fn interp_cubic(n: &[Apparent], u: f64) -> Apparent {
     let f = |g: fn(&Apparent) -> f64| (0..4).map(|k| w[k] * g(&n[k])).sum::<f64>();
     Apparent {
         alpha_deg: f(|a| a.alpha_deg),
-        delta_deg: f(|a| a.delta_deg),
+        sin_delta: f(|a| a.sin_delta),
+        cos_delta: f(|a| a.cos_delta),
         r_au: f(|a| a.r_au),
+        sin_xi: f(|a| a.sin_xi),
         eqeq_deg: f(|a| a.eqeq_deg),
     }
 }

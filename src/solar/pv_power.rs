@@ -47,6 +47,18 @@ pub fn desoto_airmass_modifier(zenith_deg: f64, elevation_m: f64) -> f64 {
     }
     let am = (-0.0001184 * elevation_m).exp()
         / (zenith_deg.to_radians().cos() + 0.5057 * (96.080 - zenith_deg).powf(-1.634));
+    desoto_polynomial(am)
+}
+
+/// The De Soto air-mass polynomial `max(Σ a_i AM^i, 0)` at an absolute air mass [-].
+///
+/// # Arguments
+/// * `airmass_absolute`: pressure-corrected air mass [-] (PVWatts: `exp(−0.0001184 h) · AM_rel`).
+///
+/// # References
+/// W. De Soto, S. A. Klein and W. A. Beckman (2006), see [`desoto_airmass_modifier`].
+pub fn desoto_polynomial(airmass_absolute: f64) -> f64 {
+    let am = airmass_absolute;
     let a = DESOTO_AIRMASS_COEFFICIENTS;
     (a[0] + am * (a[1] + am * (a[2] + am * (a[3] + am * a[4])))).max(0.0)
 }
