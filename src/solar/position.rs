@@ -210,11 +210,11 @@ fn topocentric(a: &Apparent, jd: f64, obs: &Observer, t: &ObserverTerms) -> Sola
     // parallax in right ascension Δα = atan2(num, den)
     let den = cd - t.x * sxi * ch;
     let num = -t.x * sxi * sh;
-    let r = num.hypot(den);
+    let r = (num * num + den * den).sqrt();
     let (sin_da, cos_da) = (num / r, den / r);
     // topocentric declination δ' = atan2(nd, den)
     let nd = (sd - t.y * sxi) * cos_da;
-    let rd = nd.hypot(den);
+    let rd = (nd * nd + den * den).sqrt();
     let (sdp, cdp) = (nd / rd, den / rd);
     // topocentric hour angle H' = H − Δα
     let shp = sh * cos_da - ch * sin_da;
