@@ -137,9 +137,13 @@ fn geocentric(jde: f64) -> Geocentric {
     ];
     let (mut dpsi, mut deps) = (0.0, 0.0);
     for (abcd, y) in c::NUTATION_ABCD.iter().zip(c::NUTATION_Y.iter()) {
-        let arg = (0..5).map(|j| x[j] * y[j]).sum::<f64>().to_radians();
-        dpsi += (abcd[0] + abcd[1] * jce) * arg.sin();
-        deps += (abcd[2] + abcd[3] * jce) * arg.cos();
+        let (s, c) = (0..5)
+            .map(|j| x[j] * y[j])
+            .sum::<f64>()
+            .to_radians()
+            .sin_cos();
+        dpsi += (abcd[0] + abcd[1] * jce) * s;
+        deps += (abcd[2] + abcd[3] * jce) * c;
     }
     let dpsi_deg = dpsi / 36e6;
     let deps_deg = deps / 36e6;
