@@ -17,5 +17,7 @@ pub mod park;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod solar;
 pub mod strategy;
 pub mod tariff;
+pub mod weather;

@@ -1,0 +1,422 @@
+//! The PV model chain (cf. pvlib `ModelChain`): weather year + one orientation → output per kWp.
+//!
+//! Computed once per (weather, orientation) and scaled by each enterprise's DC size.
+
+use super::decomposition::{self, DecompositionModel};
+use super::iam::{self, CoverParams, PVWATTS_GLASS};
+use super::inverter::pvwatts_ac;
+use super::position::{self, Observer, airmass_kasten_young};
+use super::pv_power::{combined_losses_fraction, desoto_polynomial, pvwatts_dc};
+use super::temperature::TemperatureModel;
+use super::transposition::{self, SkyModel, Surface};
+use super::{SolarError, check_param, cosd};
+use crate::weather::WeatherYear;
+use serde::Deserialize;
+
+/// cos(89.5°).
+const COS_89_5: f64 = 0.008_726_535_498_373_935;
+/// cos(0.5°).
+const COS_0_5: f64 = 0.999_961_923_064_171_4;
+
+/// A PV system orientation and its loss and conversion parameters, per kWp DC.
+///
+/// `Default` gives the PVWatts v8 defaults from `data/pv/pvwatts_defaults.toml` (15° south tilt,
+/// 14.08 % losses, DC/AC 1.2, inverter 96 %, γ = −0.37 %/°C, albedo 0.2, Perez, glass cover,
+/// spectral modifier, Fuentes cell temperature of a roof mount) and DIRINT when DNI/DHI are missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PvSystem {
+    /// Tilt from horizontal [deg], 0..=90.
+    pub tilt_deg: f64,
+    /// Azimuth clockwise from north [deg], 0..=360; 180 = south.
+    pub azimuth_deg: f64,
+    /// Ground albedo [-], 0..=1.
+    pub albedo_fraction: f64,
+    /// DC system losses, combined [-], 0..1 (PVWatts default 0.1408).
+    pub losses_fraction: f64,
+    /// DC nameplate over inverter AC nameplate [-], 0.5..=3.
+    pub dc_ac_ratio: f64,
+    /// Nominal inverter efficiency [-], 0.5..=1.
+    pub inverter_efficiency_fraction: f64,
+    /// Power temperature coefficient [1/°C], −0.02..=0.
+    pub gamma_pdc_per_c: f64,
+    /// Cell temperature model.
+    pub temperature_model: TemperatureModel,
+    /// Sky-diffuse transposition model.
+    pub sky_model: SkyModel,
+    /// Decomposition used when the weather has GHI only.
+    pub decomposition_model: DecompositionModel,
+    /// Apply the De Soto air-mass (spectral) modifier as PVWatts v8 does.
+    pub spectral_correction: bool,
+    /// Glass cover for the incidence-angle loss; `None` for no loss.
+    pub cover: Option<CoverParams>,
+}
+
+#[derive(Deserialize)]
+struct DefaultsFile {
+    tilt_deg: f64,
+    azimuth_deg: f64,
+    albedo_fraction: f64,
+    dc_ac_ratio: f64,
+    inverter_efficiency_fraction: f64,
+    gamma_pdc_per_c: f64,
+    spectral_correction: bool,
+    cover_iam: bool,
+    losses: std::collections::BTreeMap<String, f64>,
+    degradation: DegradationDefaults,
+}
+
+#[derive(Deserialize)]
+struct DegradationDefaults {
+    first_year_loss_fraction: f64,
+    annual_loss_fraction: f64,
+}
+
+/// The embedded `data/pv/pvwatts_defaults.toml`.
+pub const PVWATTS_DEFAULTS_TOML: &str = include_str!("../../data/pv/pvwatts_defaults.toml");
+
+fn defaults_file() -> DefaultsFile {
+    toml::from_str(PVWATTS_DEFAULTS_TOML)
+        .expect("embedded pvwatts_defaults.toml parses (checked by a test)")
+}
+
+/// Default lifetime degradation `(first_year_loss_fraction, annual_loss_fraction)` [-] from
+/// `data/pv/pvwatts_defaults.toml`, for [`super::pv_power::degradation_factor`].
+pub fn default_degradation() -> (f64, f64) {
+    let d = defaults_file().degradation;
+    (d.first_year_loss_fraction, d.annual_loss_fraction)
+}
+
+impl Default for PvSystem {
+    fn default() -> Self {
+        let d = defaults_file();
+        let losses: Vec<f64> = d.losses.values().copied().collect();
+        PvSystem {
+            tilt_deg: d.tilt_deg,
+            azimuth_deg: d.azimuth_deg,
+            albedo_fraction: d.albedo_fraction,
+            losses_fraction: combined_losses_fraction(&losses),
+            dc_ac_ratio: d.dc_ac_ratio,
+            inverter_efficiency_fraction: d.inverter_efficiency_fraction,
+            gamma_pdc_per_c: d.gamma_pdc_per_c,
+            temperature_model: TemperatureModel::default(),
+            sky_model: SkyModel::default(),
+            decomposition_model: DecompositionModel::default(),
+            spectral_correction: d.spectral_correction,
+            cover: d.cover_iam.then_some(PVWATTS_GLASS),
+        }
+    }
+}
+
+impl PvSystem {
+    /// Check every parameter's range.
+    ///
+    /// # Errors
+    /// [`SolarError::Parameter`] naming the field, value, unit and range.
+    pub fn validate(&self) -> Result<(), SolarError> {
+        check_param("pv.tilt_deg", self.tilt_deg, "deg", 0.0, 90.0)?;
+        check_param("pv.azimuth_deg", self.azimuth_deg, "deg", 0.0, 360.0)?;
+        check_param("pv.albedo_fraction", self.albedo_fraction, "", 0.0, 1.0)?;
+        check_param("pv.losses_fraction", self.losses_fraction, "", 0.0, 0.99)?;
+        check_param("pv.dc_ac_ratio", self.dc_ac_ratio, "", 0.5, 3.0)?;
+        check_param(
+            "pv.inverter_efficiency_fraction",
+            self.inverter_efficiency_fraction,
+            "",
+            0.5,
+            1.0,
+        )?;
+        check_param(
+            "pv.gamma_pdc_per_c",
+            self.gamma_pdc_per_c,
+            "1/°C",
+            -0.02,
+            0.0,
+        )?;
+        Ok(())
+    }
+}
+
+/// PV output per kWp DC on the weather year's steps.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PvSeries {
+    /// Step length [h].
+    pub step_hours: f64,
+    /// Plane-of-array irradiance before cover loss [W/m²].
+    pub poa_w_per_m2: Vec<f64>,
+    /// Cell temperature [°C].
+    pub cell_temp_c: Vec<f64>,
+    /// DC power after system losses, per kWp [kW/kWp].
+    pub dc_kw_per_kwp: Vec<f64>,
+    /// AC power after the inverter, per kWp DC [kW/kWp].
+    pub ac_kw_per_kwp: Vec<f64>,
+}
+
+impl PvSeries {
+    /// Annual AC energy per kWp (specific yield, 等效利用小时数) [kWh/kWp].
+    pub fn annual_ac_kwh_per_kwp(&self) -> f64 {
+        self.ac_kw_per_kwp.iter().sum::<f64>() * self.step_hours
+    }
+
+    /// AC energy per kWp for each month, given the month (1-12) of each step [kWh/kWp].
+    pub fn monthly_ac_kwh_per_kwp(&self, months: &[u8]) -> [f64; 12] {
+        let mut out = [0.0; 12];
+        for (p, m) in self.ac_kw_per_kwp.iter().zip(months) {
+            out[usize::from(m.clamp(&1, &12) - 1)] += p * self.step_hours;
+        }
+        out
+    }
+}
+
+/// Run the PV chain for one orientation: output per kWp DC at every step.
+///
+/// # Arguments
+/// * `weather`: a validated weather year (any reader's output or a synthetic year);
+/// * `system`: orientation and parameters (see [`PvSystem::default`]).
+///
+/// # Returns
+/// POA irradiance, cell temperature, DC and AC power per kWp.
+///
+/// # Errors
+/// [`SolarError::Parameter`] for an invalid system, [`SolarError::Weather`] for a weather year that
+/// fails [`WeatherYear::validate`].
+///
+/// # Notes
+/// Steps: (1) SPA sun position at the middle of each step (as SAM does for hourly data);
+/// (2) DNI and DHI from the weather, or from GHI with the decomposition model;
+/// (3) POA = beam + sky diffuse (sky model) + ground reflected (albedo);
+/// (4) cell temperature from POA, air temperature and wind;
+/// (5) transmitted POA through the glass cover (PVWatts v8 component modifiers) and the air-mass
+/// modifier; (6) PVWatts DC with γ, times (1 − losses); (7) PVWatts inverter with clipping at
+/// `1/dc_ac_ratio` kW per kWp.
+///
+/// # References
+/// A. P. Dobos, "PVWatts Version 5 Manual," NREL/TP-6A20-62641, 2014. <https://doi.org/10.2172/1158421>;
+/// W. F. Holmgren, C. W. Hansen and M. A. Mikofski, "pvlib python: a python package for modeling
+/// solar energy systems," *JOSS*, vol. 3, no. 29, p. 884, 2018. <https://doi.org/10.21105/joss.00884>
+pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, SolarError> {
+    system.validate()?;
+    weather.validate()?;
+    let n = weather.n_steps();
+    let step_s = weather.step_hours() * 3600.0;
+    let site = &weather.site;
+    let obs = Observer::at(site.latitude_deg, site.longitude_deg, site.elevation_m);
+    let start = weather.start_unix_s() + step_s / 2.0;
+    // With DNI and DHI given, steps without any irradiance give zero POA whatever the sun does,
+    // so their sun position is skipped; decomposition needs every step (DIRINT looks at neighbours).
+    let lit: Option<Vec<bool>> = match (&weather.dni_w_per_m2, &weather.dhi_w_per_m2) {
+        (Some(dni), Some(dhi)) => Some(
+            (0..n)
+                .map(|i| weather.ghi_w_per_m2[i] > 0.0 || dni[i] > 0.0 || dhi[i] > 0.0)
+                .collect(),
+        ),
+        _ => None,
+    };
+    let sun = position::sun_path_where(
+        start,
+        step_s,
+        n,
+        &obs,
+        position::delta_t_s(weather.year, 7),
+        lit.as_deref(),
+    );
+    let (dni, dhi) = beam_and_diffuse(
+        weather,
+        &sun,
+        system.decomposition_model,
+        obs.pressure_hpa * 100.0,
+        (start, step_s),
+    );
+    let surface = Surface {
+        tilt_deg: system.tilt_deg,
+        azimuth_deg: system.azimuth_deg,
+    };
+    let (sin_t, cos_t) = system.tilt_deg.to_radians().sin_cos();
+    let (sin_a, cos_a) = system.azimuth_deg.to_radians().sin_cos();
+    let (k_sky, k_gnd) = match &system.cover {
+        Some(c) => {
+            let (_, s, g) = iam::pvwatts_cover_modifiers(0.0, system.tilt_deg, c);
+            (s, g)
+        }
+        None => (1.0, 1.0),
+    };
+    let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::cached);
+    let pac0 = 1.0 / system.dc_ac_ratio;
+    let elevation_factor = (-0.0001184 * site.elevation_m).exp();
+    let loss_factor = 1.0 - system.losses_fraction;
+    let mut out = PvSeries {
+        step_hours: weather.step_hours(),
+        poa_w_per_m2: Vec::with_capacity(n),
+        cell_temp_c: Vec::with_capacity(n),
+        dc_kw_per_kwp: Vec::with_capacity(n),
+        ac_kw_per_kwp: Vec::with_capacity(n),
+    };
+    let mut beam_v = Vec::with_capacity(n);
+    let mut sky_v = Vec::with_capacity(n);
+    let mut gnd_v = Vec::with_capacity(n);
+    let mut cos_tt_v = Vec::with_capacity(n);
+    let mut am_v = Vec::with_capacity(n);
+    for i in 0..n {
+        let zen = sun.apparent_zenith_deg[i];
+        if zen.is_nan() {
+            // dark step (no irradiance at all): nothing reaches the plane
+            beam_v.push(0.0);
+            sky_v.push(0.0);
+            gnd_v.push(0.0);
+            cos_tt_v.push(0.0);
+            am_v.push(f64::NAN);
+            out.poa_w_per_m2.push(0.0);
+            continue;
+        }
+        let (sz, cz) = zen.to_radians().sin_cos();
+        let am = if zen < 90.0 {
+            airmass_kasten_young(zen)
+        } else {
+            f64::NAN
+        };
+        am_v.push(am);
+        let (ss, cs) = sun.azimuth_deg[i].to_radians().sin_cos();
+        // cos(az_sun − az_surface) = cos·cos + sin·sin
+        let cos_tt = cz * cos_t + sz * sin_t * (cs * cos_a + ss * sin_a);
+        let sky = match system.sky_model {
+            SkyModel::Isotropic => transposition::isotropic(system.tilt_deg, dhi[i]),
+            SkyModel::HayDavies => transposition::hay_davies(
+                surface,
+                dhi[i],
+                dni[i],
+                sun.dni_extra_w_per_m2[i],
+                zen,
+                sun.azimuth_deg[i],
+            ),
+            SkyModel::Perez => transposition::perez_with_projection(
+                (sin_t, cos_t),
+                cos_tt,
+                dhi[i],
+                dni[i],
+                sun.dni_extra_w_per_m2[i],
+                zen,
+                am,
+            ),
+        };
+        beam_v.push(dni[i] * cos_tt.max(0.0));
+        sky_v.push(sky);
+        gnd_v.push(weather.ghi_w_per_m2[i] * system.albedo_fraction * (1.0 - cos_t) * 0.5);
+        cos_tt_v.push(cos_tt);
+        out.poa_w_per_m2.push(beam_v[i] + sky_v[i] + gnd_v[i]);
+    }
+    out.cell_temp_c = system.temperature_model.cell_temperature_series(
+        &out.poa_w_per_m2,
+        &weather.temp_air_c,
+        &weather.wind_speed_m_per_s,
+        weather.step_hours(),
+    );
+    for i in 0..n {
+        let poa = out.poa_w_per_m2[i];
+        let zen = sun.apparent_zenith_deg[i];
+        let mut eff = poa;
+        if let Some(table) = &beam_iam {
+            // PVWatts applies the cover model only for 0.5° < θ < 89.5°
+            let c = cos_tt_v[i];
+            if c > COS_89_5 && c < COS_0_5 && poa > 0.0 {
+                let kb = table.at_cos_aoi(c);
+                eff = (beam_v[i] * kb + sky_v[i] * k_sky + gnd_v[i] * k_gnd).clamp(0.0, poa);
+            }
+        }
+        if system.spectral_correction && poa > 0.0 && zen < 90.0 {
+            // PVWatts' pressure correction of the (Kasten-Young) relative air mass
+            eff *= desoto_polynomial(am_v[i] * elevation_factor);
+        }
+        let dc = (pvwatts_dc(eff, out.cell_temp_c[i], 1.0, system.gamma_pdc_per_c) * loss_factor)
+            .max(0.0);
+        out.dc_kw_per_kwp.push(dc);
+        out.ac_kw_per_kwp
+            .push(pvwatts_ac(dc, pac0, system.inverter_efficiency_fraction));
+    }
+    Ok(out)
+}
+
+/// DNI and DHI per step: from the weather if present, otherwise by decomposition of GHI.
+fn beam_and_diffuse(
+    weather: &WeatherYear,
+    sun: &position::SunPath,
+    model: DecompositionModel,
+    pressure_pa: f64,
+    (start, step_s): (f64, f64),
+) -> (Vec<f64>, Vec<f64>) {
+    let n = weather.n_steps();
+    let ghi = &weather.ghi_w_per_m2;
+    let zen = &sun.apparent_zenith_deg;
+    match (&weather.dni_w_per_m2, &weather.dhi_w_per_m2) {
+        (Some(dni), Some(dhi)) => (dni.clone(), dhi.clone()),
+        (Some(dni), None) => {
+            let dhi = (0..ghi.len())
+                .map(|i| decomposition::dhi_from_closure(ghi[i], dni[i], zen[i]))
+                .collect();
+            (dni.clone(), dhi)
+        }
+        (None, Some(dhi)) => {
+            let dni = (0..ghi.len())
+                .map(|i| {
+                    let c = cosd(zen[i]);
+                    if c > 0.065 {
+                        ((ghi[i] - dhi[i]) / c).max(0.0)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            (dni, dhi.clone())
+        }
+        (None, None) => match model {
+            DecompositionModel::Erbs => {
+                let pairs: Vec<(f64, f64)> = (0..ghi.len())
+                    .map(|i| decomposition::erbs(ghi[i], zen[i], sun.dni_extra_w_per_m2[i]))
+                    .collect();
+                (
+                    pairs.iter().map(|p| p.0).collect(),
+                    pairs.iter().map(|p| p.1).collect(),
+                )
+            }
+            _ => {
+                let doy: Vec<u32> = (0..n)
+                    .map(|i| position::day_of_year_utc(start + step_s * i as f64))
+                    .collect();
+                let dni = decomposition::dirint(ghi, zen, &doy, pressure_pa);
+                let dhi = (0..ghi.len())
+                    .map(|i| decomposition::dhi_from_closure(ghi[i], dni[i], zen[i]))
+                    .collect();
+                (dni, dhi)
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn defaults_parse_and_are_pvwatts() {
+        let s = PvSystem::default();
+        assert!(s.validate().is_ok());
+        assert_relative_eq!(s.losses_fraction, 0.1408, epsilon = 5e-5);
+        assert_relative_eq!(s.dc_ac_ratio, 1.2);
+        assert_eq!(s.sky_model, SkyModel::Perez);
+        let (d1, d) = default_degradation();
+        assert_relative_eq!(d1, 0.02);
+        assert_relative_eq!(d, 0.006);
+    }
+
+    #[test]
+    fn bad_system_is_refused_with_range() {
+        let s = PvSystem {
+            tilt_deg: 95.0,
+            ..PvSystem::default()
+        };
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("pv.tilt_deg") && e.contains("95") && e.contains("0..=90"),
+            "{e}"
+        );
+    }
+}

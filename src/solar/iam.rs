@@ -1,0 +1,193 @@
+//! Incidence-angle modifiers (入射角修正): the share of plane-of-array irradiance that passes the
+//! module's glass cover, as a function of the angle of incidence.
+//!
+//! Must not know about sky models: takes POA components already transposed.
+
+/// Glass cover of a PV module, for the Fresnel/Bouguer transmittance model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoverParams {
+    /// Refractive index of the glass [-].
+    pub refractive_index: f64,
+    /// Glazing extinction coefficient [1/m].
+    pub extinction_per_m: f64,
+    /// Glazing thickness [m].
+    pub thickness_m: f64,
+}
+
+/// Standard module glass of PVWatts v8 and SAM: n = 1.526, K = 4 /m, L = 2 mm
+/// (`lib_pv_incidence_modifier.h` in NREL ssc).
+pub const PVWATTS_GLASS: CoverParams = CoverParams {
+    refractive_index: 1.526,
+    extinction_per_m: 4.0,
+    thickness_m: 0.002,
+};
+
+/// Transmittance of a cover at an angle of incidence, not normalised [-].
+///
+/// # Arguments
+/// * `aoi_deg`: angle of incidence [deg], 0..90; `cover`: glass parameters.
+///
+/// # Notes
+/// Snell refraction `θr = asin(sin θ / n)`, Fresnel reflection averaged over both polarisations,
+/// Bouguer absorption `exp(−K L / cos θr)` (eqs. 5.1.4-5.2.2 of the reference). At 0° the
+/// Fresnel limit `1 − ((n−1)/(n+1))²` is used.
+///
+/// # References
+/// J. A. Duffie and W. A. Beckman, *Solar Engineering of Thermal Processes*, 4th ed., Wiley,
+/// 2013, ch. 5. <https://doi.org/10.1002/9781118671603>
+pub fn transmittance(aoi_deg: f64, cover: &CoverParams) -> f64 {
+    let n = cover.refractive_index;
+    let t1 = aoi_deg.to_radians();
+    let t2 = (t1.sin() / n).asin();
+    let tr = if t1.abs() < 1e-9 {
+        1.0 - ((n - 1.0) / (n + 1.0)).powi(2)
+    } else {
+        1.0 - 0.5
+            * ((t2 - t1).sin().powi(2) / (t2 + t1).sin().powi(2)
+                + (t2 - t1).tan().powi(2) / (t2 + t1).tan().powi(2))
+    };
+    tr * (-cover.extinction_per_m * cover.thickness_m / t2.cos()).exp()
+}
+
+/// Physical (Fresnel + Bouguer) incidence-angle modifier normalised to normal incidence [-].
+///
+/// # Arguments
+/// * `aoi_deg` [deg]; 0 at and beyond 90°.
+///
+/// # Notes
+/// `IAM(θ) = τ(θ)/τ(0)`, the same model as pvlib `iam.physical`.
+///
+/// # References
+/// W. De Soto, S. A. Klein and W. A. Beckman, "Improvement and validation of a model for
+/// photovoltaic array performance," *Solar Energy*, vol. 80, no. 1, pp. 78-88, 2006.
+/// <https://doi.org/10.1016/j.solener.2005.06.010>
+pub fn physical(aoi_deg: f64, cover: &CoverParams) -> f64 {
+    if aoi_deg >= 90.0 {
+        return 0.0;
+    }
+    transmittance(aoi_deg.abs(), cover) / transmittance(0.0, cover)
+}
+
+/// Equivalent angles of incidence of isotropic sky and ground diffuse for a tilt [deg].
+///
+/// # Notes
+/// Sky `59.7 − 0.1388 β + 0.001497 β²`, ground `90 − 0.5788 β + 0.002693 β²` (eqs. 5.4.1-5.4.2).
+///
+/// # References
+/// T. A. Brandemuehl and W. A. Beckman, "Transmission of diffuse radiation through CPC and flat
+/// plate collector glazings," *Solar Energy*, vol. 24, no. 5, pp. 511-513, 1980.
+/// <https://doi.org/10.1016/0038-092X(80)90320-5>
+pub fn diffuse_equivalent_angles_deg(tilt_deg: f64) -> (f64, f64) {
+    (
+        59.7 - 0.1388 * tilt_deg + 0.001497 * tilt_deg * tilt_deg,
+        90.0 - 0.5788 * tilt_deg + 0.002693 * tilt_deg * tilt_deg,
+    )
+}
+
+/// Cover modifiers for beam, sky diffuse and ground diffuse `(k_beam, k_sky, k_ground)` [-], as
+/// PVWatts v8 applies them.
+///
+/// # Arguments
+/// * `aoi_deg`: beam angle of incidence [deg]; `tilt_deg` [deg]; `cover`.
+///
+/// # Notes
+/// Angles are limited to 1..89° and each modifier is `τ(θ)/τ(1°)`, at most 1; sky and ground use
+/// [`diffuse_equivalent_angles_deg`]. This is `calculateIrradianceThroughCoverDeSoto` of NREL ssc,
+/// which PVWatts v8 applies when 0.5° < θ < 89.5° (outside it applies no cover loss).
+///
+/// # References
+/// A. P. Dobos, "PVWatts Version 5 Manual," NREL/TP-6A20-62641, 2014, sec. 6.
+/// <https://doi.org/10.2172/1158421>; W. De Soto, S. A. Klein and W. A. Beckman (2006), above.
+pub fn pvwatts_cover_modifiers(
+    aoi_deg: f64,
+    tilt_deg: f64,
+    cover: &CoverParams,
+) -> (f64, f64, f64) {
+    let tau_norm = transmittance(1.0, cover);
+    let k = |theta: f64| (transmittance(theta.clamp(1.0, 89.0), cover) / tau_norm).min(1.0);
+    let (sky, gnd) = diffuse_equivalent_angles_deg(tilt_deg);
+    (k(aoi_deg), k(sky), k(gnd))
+}
+
+/// The PVWatts beam cover modifier tabulated against cos θ for fast series evaluation.
+///
+/// 4,097 points evenly spaced in cos θ over 0..=1 with linear interpolation; the error against
+/// [`pvwatts_cover_modifiers`] is below 1e-6 (checked in the tests). The table of
+/// [`PVWATTS_GLASS`] is built once per process.
+#[derive(Debug, Clone)]
+pub struct BeamModifierTable {
+    values: Vec<f64>,
+}
+
+impl BeamModifierTable {
+    const N: usize = 4096;
+
+    /// Tabulate the beam modifier of a cover.
+    pub fn new(cover: &CoverParams) -> BeamModifierTable {
+        let tau_norm = transmittance(1.0, cover);
+        let values = (0..=Self::N)
+            .map(|k| {
+                let aoi = (k as f64 / Self::N as f64).acos().to_degrees();
+                (transmittance(aoi.clamp(1.0, 89.0), cover) / tau_norm).min(1.0)
+            })
+            .collect();
+        BeamModifierTable { values }
+    }
+
+    /// The table of `cover`, cached when it is [`PVWATTS_GLASS`].
+    pub fn cached(cover: &CoverParams) -> std::borrow::Cow<'static, BeamModifierTable> {
+        static GLASS: std::sync::OnceLock<BeamModifierTable> = std::sync::OnceLock::new();
+        if cover == &PVWATTS_GLASS {
+            std::borrow::Cow::Borrowed(GLASS.get_or_init(|| BeamModifierTable::new(&PVWATTS_GLASS)))
+        } else {
+            std::borrow::Cow::Owned(BeamModifierTable::new(cover))
+        }
+    }
+
+    /// Beam modifier at `cos θ` in 0..=1 [-].
+    pub fn at_cos_aoi(&self, cos_aoi: f64) -> f64 {
+        let x = cos_aoi.clamp(0.0, 1.0) * Self::N as f64;
+        let k = (x as usize).min(Self::N - 1);
+        let f = x - k as f64;
+        self.values[k] * (1.0 - f) + self.values[k + 1] * f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn physical_matches_pvlib() {
+        // pvlib 0.16.1 iam.physical(aoi, n=1.526, K=4, L=0.002)
+        assert_relative_eq!(physical(60.0, &PVWATTS_GLASS), PVLIB_60, epsilon = 1e-9);
+        assert_relative_eq!(physical(80.0, &PVWATTS_GLASS), PVLIB_80, epsilon = 1e-9);
+        assert_relative_eq!(physical(0.0, &PVWATTS_GLASS), 1.0, epsilon = 1e-12);
+        assert_relative_eq!(physical(90.0, &PVWATTS_GLASS), 0.0);
+    }
+
+    #[test]
+    fn cover_modifiers_are_bounded_and_ordered() {
+        let (b, s, g) = pvwatts_cover_modifiers(20.0, 15.0, &PVWATTS_GLASS);
+        assert!(b <= 1.0 && b > 0.99);
+        // diffuse arrives at ~58° (sky) and ~82° (ground) equivalent angles
+        assert!(s < b && g < s && g > 0.4);
+        assert_relative_eq!(diffuse_equivalent_angles_deg(0.0).0, 59.7);
+    }
+    #[test]
+    fn beam_table_matches_direct_model() {
+        let t = BeamModifierTable::new(&PVWATTS_GLASS);
+        let mut worst: f64 = 0.0;
+        for k in 0..=2000 {
+            let aoi = 0.5 + 89.0 * k as f64 / 2000.0;
+            let direct = pvwatts_cover_modifiers(aoi, 0.0, &PVWATTS_GLASS).0;
+            worst = worst.max((t.at_cos_aoi(aoi.to_radians().cos()) - direct).abs());
+        }
+        assert!(worst < 1e-6, "worst {worst}");
+        let cached = BeamModifierTable::cached(&PVWATTS_GLASS);
+        assert_relative_eq!(cached.at_cos_aoi(0.5), t.at_cos_aoi(0.5));
+    }
+    const PVLIB_60: f64 = 0.946_002_914_222_612_4;
+    const PVLIB_80: f64 = 0.634_116_693_236_722_9;
+}
