@@ -65,7 +65,7 @@ fn assumptions(plan: &Plan) -> Vec<String> {
             m.deviation_band_fraction * 100.0
         ),
         format!(
-            "PV: {} ownership{}, tilt {}°, azimuth {}°, {:.0}% of roofs usable, capped at {} kW DC per kVA",
+            "PV: {} ownership{}, tilt {}°, azimuth {}°, roof type {}, usable share {}, capped at {} kW DC per kVA",
             pv.ownership,
             if pv.ownership == "emc" {
                 format!(" at {:.0}% discount", pv.emc_discount_fraction * 100.0)
@@ -74,8 +74,14 @@ fn assumptions(plan: &Plan) -> Vec<String> {
             },
             pv.tilt_deg,
             pv.azimuth_deg,
-            pv.usable_roof_fraction * 100.0,
+            pv.roof_type,
+            pv.usable_roof_fraction
+                .map_or("of the roof type".to_string(), |f| format!(
+                    "{:.0}%",
+                    f * 100.0
+                )),
             pv.max_dc_per_transformer_kva
+                .unwrap_or_else(crate::solar::array::default_transformer_limit_fraction)
         ),
         format!(
             "storage: {} dispatch, {} sizing",

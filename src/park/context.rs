@@ -369,33 +369,62 @@ impl<'a> Context<'a> {
 
     /// Why a strategy cannot be simulated by this build, if it cannot.
     pub fn unsupported(&self, s: crate::strategy::Strategy) -> Option<String> {
-        if s.pv && self.pv_per_kwp.is_empty() {
-            return Some("the PV model is not part of this build yet".into());
-        }
         if s.storage {
             return Some("the storage model is not part of this build yet".into());
         }
         None
     }
 
-    /// PV output of an enterprise's array, or `None` when it has no room for one.
+    /// PV output of an enterprise's array, or `None` when it has no room for one: a measured
+    /// series (`pv_file`, columns `timestamp` and `value` in kW) or the model's output per kWp
+    /// of its orientation times its size.
     ///
     /// # Errors
-    /// [`SimError`] when the PV model is missing for the orientation.
+    /// [`SimError`] when a measured file cannot be used.
     pub fn pv_output(
         &self,
         _index: usize,
         e: &EnterpriseSpec,
     ) -> Result<Option<PvArray>, SimError> {
+        if let Some(path) = &e.pv_file {
+            let spec = crate::solar::measured::MeasuredSpec {
+                timestamp_column: "timestamp".into(),
+                value_column: "value".into(),
+                unit: crate::solar::measured::MeasuredUnit::Kw,
+                time_label: crate::weather::csv::TimeLabel::IntervalStart,
+            };
+            let m = crate::solar::measured::read_measured_pv(path, &spec)
+                .map_err(|err| SimError::BadInput(err.to_string()))?;
+            let per_step = self.cal.n_steps() / m.ac_kw.len().max(1);
+            let ac_kw: Vec<f64> = if per_step > 1 {
+                m.ac_kw
+                    .iter()
+                    .flat_map(|&x| std::iter::repeat_n(x, per_step))
+                    .collect()
+            } else {
+                m.ac_kw.clone()
+            };
+            if ac_kw.len() != self.cal.n_steps() {
+                return Err(SimError::BadInput(format!(
+                    "{}: {} PV values, the calendar has {} steps",
+                    path.display(),
+                    m.ac_kw.len(),
+                    self.cal.n_steps()
+                )));
+            }
+            let peak = ac_kw.iter().copied().fold(0.0, f64::max);
+            return Ok(Some(PvArray {
+                dc_kw: e.pv_kw.unwrap_or(peak),
+                ac_kw,
+            }));
+        }
         let per_kwp = self
             .pv_per_kwp
             .get(&orientation_key(e.tilt_deg, e.azimuth_deg))
             .ok_or_else(|| {
-                SimError::Unsupported(
-                    "PV output (the PV model is not available in this build)".into(),
-                )
+                SimError::Internal(format!("no PV output for the orientation of `{}`", e.name))
             })?;
-        let dc_kw = self.pv_size_kw(e);
+        let dc_kw = self.pv_size_kw(e)?;
         if dc_kw <= 0.0 {
             return Ok(None);
         }
@@ -405,18 +434,34 @@ impl<'a> Context<'a> {
         }))
     }
 
-    /// DC size of an enterprise's array: its override, or the roof's capacity, capped by the
-    /// transformer rule [kW].
-    pub fn pv_size_kw(&self, e: &EnterpriseSpec) -> f64 {
+    /// DC size of an enterprise's array: its override, or what its roof takes (area × usable
+    /// share × packing density of its roof type), capped by the transformer rule [kW].
+    ///
+    /// # Errors
+    /// [`SimError`] for an unknown roof type.
+    pub fn pv_size_kw(&self, e: &EnterpriseSpec) -> Result<f64, SimError> {
         if let Some(kw) = e.pv_kw {
-            return kw;
+            return Ok(kw);
         }
-        let density = self.roof_density_w_per_m2(&e.roof_type);
-        let roof_kw = e.roof_area_m2 * self.plan.pv.usable_roof_fraction * density / 1000.0;
-        roof_kw.min(e.transformer_kva * self.plan.pv.max_dc_per_transformer_kva)
-    }
-
-    fn roof_density_w_per_m2(&self, _roof_type: &str) -> f64 {
-        0.0
+        let roof = crate::solar::array::roof_type(&e.roof_type)
+            .map_err(|err| SimError::BadInput(err.to_string()))?;
+        let usable = self
+            .plan
+            .pv
+            .usable_roof_fraction
+            .unwrap_or(roof.usable_share_fraction);
+        let cap_fraction = self
+            .plan
+            .pv
+            .max_dc_per_transformer_kva
+            .unwrap_or_else(crate::solar::array::default_transformer_limit_fraction);
+        let size = crate::solar::array::size_on_roof(
+            e.roof_area_m2,
+            usable,
+            roof.packing_w_per_m2,
+            Some(e.transformer_kva * cap_fraction),
+        )
+        .map_err(|err| SimError::BadInput(format!("enterprise `{}`: {err}", e.name)))?;
+        Ok(size.dc_kwp)
     }
 }

@@ -10,6 +10,7 @@
 pub mod claims;
 pub mod context;
 pub mod money;
+pub mod pv;
 pub mod result;
 pub mod roster;
 pub mod simulate;
@@ -79,7 +80,10 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
     let lib = crate::load::ArchetypeLibrary::embedded();
     let mut roster = roster::roster(plan, &cal, &lib)?;
     let loads = roster::build_loads(&mut roster, &cal, &lib)?;
-    let ctx = Context::new(plan, cal, &roster)?;
+    let mut ctx = Context::new(plan, cal, &roster)?;
+    if plan.strategies.iter().any(|s| s.pv) {
+        ctx.pv_per_kwp = pv::per_kwp_by_orientation(plan, &ctx.cal, &roster)?;
+    }
     let (strategies, skipped): (Vec<&Strategy>, Vec<&Strategy>) = plan
         .strategies
         .iter()

@@ -29,6 +29,7 @@ pub fn money_params(plan: &Plan) -> MoneyParams {
 /// Fill the money of every outcome with PV, in place.
 pub fn fill(plan: &Plan, outcomes: &mut [Outcome]) {
     let m = money_params(plan);
+    let (d1, da) = crate::solar::chain::default_degradation();
     let rate = m.discount_rate_fraction;
     let costs: Vec<(Strategy, f64)> = outcomes.iter().map(|o| (o.strategy, o.cost_yuan)).collect();
     let reference_cost = |s: Strategy| {
@@ -71,8 +72,8 @@ pub fn fill(plan: &Plan, outcomes: &mut [Outcome]) {
             avoided_energy_yuan: pv.avoided_energy_yuan,
             avoided_other_yuan: avoided_total - pv.avoided_energy_yuan,
             export_revenue_yuan: pv.export_revenue_yuan,
-            degradation_first_year_fraction: p.degradation_first_year_fraction,
-            degradation_annual_fraction: p.degradation_annual_fraction,
+            degradation_first_year_fraction: p.degradation_first_year_fraction.unwrap_or(d1),
+            degradation_annual_fraction: p.degradation_annual_fraction.unwrap_or(da),
         };
         let own = if emc {
             PvOwnership::Emc(EmcPrice::DiscountOffTariff(p.emc_discount_fraction))

@@ -109,6 +109,13 @@ pub const MEASURES: &[&str] = &["tariff", "market", "pv", "storage"];
 /// Voltage levels of the tariff tables.
 pub const VOLTAGE_LEVELS: &[&str] = &["below_1kv", "kv1_10", "kv35", "kv110_plus"];
 
+/// Roof types of `data/pv/roof_types.toml` (a test checks they agree).
+pub const ROOF_TYPES: &[&str] = &[
+    "metal_flush",
+    "concrete_flat_tilted",
+    "concrete_flat_low_tilt",
+];
+
 /// Archetype names known to the load model.
 pub const ARCHETYPES: &[&str] = &[
     "equipment_manufacturing",
@@ -137,7 +144,7 @@ pub static KEYS: &[KeySpec] = &[
     k("site.elevation_m", Float { min: -500.0, max: 9000.0 }, "m", Optional, "Elevation above sea level."),
     // ---------------------------------------------------------------- [weather]
     k("weather", Table, "", Optional, "Solar and temperature input of the PV model."),
-    k("weather.source", Choice(&["synthetic", "epw", "tmy3", "pvgis_csv", "pvgis_json", "csv"]), "", Optional, "`synthetic`: a typical year generated from monthly normals; otherwise the format of `weather.file`."),
+    k("weather.source", Choice(&["synthetic", "epw", "tmy3", "pvgis_csv", "pvgis_json"]), "", Optional, "`synthetic`: a typical year generated from monthly normals; otherwise the format of `weather.file`."),
     k("weather.file", Path, "", Optional, "Weather file; required unless `weather.source = \"synthetic\"`."),
     k("weather.normals", Str, "", Optional, "Monthly normals for the synthetic year: a built-in name (`yongzhou`) or a path to a normals file."),
     // ---------------------------------------------------------------- [tariff]
@@ -166,18 +173,18 @@ pub static KEYS: &[KeySpec] = &[
     k("pv", Table, "", Optional, "Rooftop distributed PV (屋顶分布式光伏) under the `pv` measure."),
     k("pv.tilt_deg", Float { min: 0.0, max: 90.0 }, "deg", Optional, "Module tilt from horizontal, unless an enterprise sets its own."),
     k("pv.azimuth_deg", Float { min: 0.0, max: 360.0 }, "deg", Optional, "Module azimuth, clockwise from north: 180 = south."),
-    k("pv.roof_type", Choice(&["metal", "concrete"]), "", Optional, "Default roof: `metal` (彩钢瓦, modules flush) or `concrete` (混凝土平屋面, tilted rows)."),
-    k("pv.usable_roof_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Share of an enterprise's roof area usable for modules (setbacks, skylights, equipment)."),
-    k("pv.max_dc_per_transformer_kva", Float { min: 0.0, max: 10.0 }, "kW/kVA", Optional, "Cap on an array's DC size per kVA of the enterprise's transformer (grid-connection rule)."),
-    k("pv.dc_ac_ratio", Float { min: 0.5, max: 3.0 }, "", Optional, "DC nameplate over inverter AC rating (容配比)."),
-    k("pv.losses_fraction", Float { min: 0.0, max: 0.99 }, "fraction", Optional, "System losses before the inverter (soiling, wiring, mismatch, availability), PVWatts style."),
-    k("pv.inverter_efficiency_fraction", Float { min: 0.5, max: 1.0 }, "fraction", Optional, "Nominal inverter efficiency."),
-    k("pv.gamma_pdc_per_c", Float { min: -0.02, max: 0.0 }, "1/°C", Optional, "Temperature coefficient of DC power."),
-    k("pv.albedo_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Ground reflectance."),
-    k("pv.transposition_model", Choice(&["perez", "hay_davies", "isotropic"]), "", Optional, "Sky-diffuse transposition model."),
-    k("pv.temperature_model", Choice(&["sapm", "faiman"]), "", Optional, "Cell temperature model."),
-    k("pv.degradation_first_year_fraction", Float { min: 0.0, max: 0.2 }, "fraction", Optional, "Loss of output in the first year."),
-    k("pv.degradation_annual_fraction", Float { min: 0.0, max: 0.1 }, "fraction/yr", Optional, "Loss of output per year after the first."),
+    k("pv.roof_type", Choice(ROOF_TYPES), "", Optional, "Default roof type of `data/pv/roof_types.toml`: `metal_flush` (彩钢瓦, modules flush), `concrete_flat_tilted` (混凝土平屋面, tilted rows) or `concrete_flat_low_tilt`."),
+    k("pv.usable_roof_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Share of an enterprise's roof area usable for modules (setbacks, skylights, equipment). Default: the roof type's share in `data/pv/roof_types.toml`."),
+    k("pv.max_dc_per_transformer_kva", Float { min: 0.0, max: 10.0 }, "kW/kVA", Optional, "Cap on an array's DC size per kVA of the enterprise's transformer (grid-connection rule). Default: `transformer_limit_fraction` of `data/pv/roof_types.toml`."),
+    k("pv.dc_ac_ratio", Float { min: 0.5, max: 3.0 }, "", Optional, "DC nameplate over inverter AC rating (容配比). Default: PVWatts v8 (`data/pv/pvwatts_defaults.toml`)."),
+    k("pv.losses_fraction", Float { min: 0.0, max: 0.99 }, "fraction", Optional, "System losses before the inverter (soiling, wiring, mismatch, availability), PVWatts style. Default: PVWatts v8 (14.08%)."),
+    k("pv.inverter_efficiency_fraction", Float { min: 0.5, max: 1.0 }, "fraction", Optional, "Nominal inverter efficiency. Default: PVWatts v8 (0.96)."),
+    k("pv.gamma_pdc_per_c", Float { min: -0.02, max: 0.0 }, "1/°C", Optional, "Temperature coefficient of DC power. Default: PVWatts v8 standard module (-0.0037)."),
+    k("pv.albedo_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Ground reflectance. Default: `data/pv/pvwatts_defaults.toml` (0.2)."),
+    k("pv.transposition_model", Choice(&["perez", "hay_davies", "isotropic"]), "", Optional, "Sky-diffuse transposition model. Default: Perez 1990."),
+    k("pv.temperature_model", Choice(&["fuentes", "sapm", "faiman"]), "", Optional, "Cell temperature model. Default: Fuentes with PVWatts roof-mount parameters (as PVWatts v8)."),
+    k("pv.degradation_first_year_fraction", Float { min: 0.0, max: 0.2 }, "fraction", Optional, "Loss of output in the first year. Default: `data/pv/pvwatts_defaults.toml`."),
+    k("pv.degradation_annual_fraction", Float { min: 0.0, max: 0.1 }, "fraction/yr", Optional, "Loss of output per year after the first. Default: `data/pv/pvwatts_defaults.toml`."),
     k("pv.grid_connection", Choice(&["surplus_export", "full_export"]), "", Optional, "自发自用、余电上网 (self-consumption, surplus exported) or 全额上网 (all output exported)."),
     k("pv.export_price_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Price of exported PV energy (coal benchmark for older projects, a mechanism price under the 2025 reform)."),
     k("pv.ownership", Choice(&["self", "emc"]), "", Optional, "Who owns the array: the enterprise (`self`) or an investor under an energy-management contract (`emc`, 合同能源管理)."),
@@ -235,7 +242,7 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise[].pf_standard", FloatOneOf(&[0.9, 0.85, 0.8]), "", Optional, "Power-factor standard of the adjustment (力调标准): 0.90, 0.85 or 0.80."),
     k("enterprise[].power_factor", Float { min: 0.3, max: 1.0 }, "", Optional, "Mean power factor of the load before compensation."),
     k("enterprise[].roof_area_m2", Float { min: 0.0, max: 1e7 }, "m²", Optional, "Roof area available to PV before the usable fraction."),
-    k("enterprise[].roof_type", Choice(&["metal", "concrete"]), "", Optional, "Roof type; default `pv.roof_type`."),
+    k("enterprise[].roof_type", Choice(ROOF_TYPES), "", Optional, "Roof type; default `pv.roof_type`."),
     k("enterprise[].tilt_deg", Float { min: 0.0, max: 90.0 }, "deg", Optional, "Module tilt of this roof; default `pv.tilt_deg`."),
     k("enterprise[].azimuth_deg", Float { min: 0.0, max: 360.0 }, "deg", Optional, "Module azimuth of this roof; default `pv.azimuth_deg`."),
     k("enterprise[].meter_file", Path, "", Optional, "Measured load (meter data) instead of an archetype."),
@@ -260,7 +267,7 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise_group[].power_factor_max", Float { min: 0.3, max: 1.0 }, "", Optional, "Highest power factor drawn (uniform)."),
     k("enterprise_group[].voltage_level", Choice(VOLTAGE_LEVELS), "", Optional, "Supply voltage of the group's enterprises."),
     k("enterprise_group[].pf_standard", FloatOneOf(&[0.9, 0.85, 0.8]), "", Optional, "Power-factor standard of the group's enterprises."),
-    k("enterprise_group[].roof_type", Choice(&["metal", "concrete"]), "", Optional, "Roof type of the group's enterprises; default `pv.roof_type`."),
+    k("enterprise_group[].roof_type", Choice(ROOF_TYPES), "", Optional, "Roof type of the group's enterprises; default `pv.roof_type`."),
     // ---------------------------------------------------------------- [strategies]
     k("strategies", Table, "", Optional, "Which combinations of measures to simulate."),
     k("strategies.list", ChoiceList(&[]), "", Optional, "Strategy names: `baseline`, or measures joined by `+` in the order tariff, market, pv, storage (e.g. `pv`, `tariff+market+pv+storage`). Default: baseline, each measure alone, the cumulative stack."),
@@ -421,6 +428,34 @@ mod tests {
                 assert!(matches!(ps.kind, Table | TableArray), "{}", s.path);
             }
             assert!(!s.doc.is_empty());
+        }
+    }
+
+    #[test]
+    fn choice_lists_agree_with_the_models_data() {
+        let roofs: Vec<String> = crate::solar::array::roof_types()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(roofs, ROOF_TYPES);
+        let lib = crate::load::ArchetypeLibrary::embedded();
+        let mut archetypes: Vec<&str> = lib.names().collect();
+        archetypes.sort_unstable();
+        let mut ours = ARCHETYPES.to_vec();
+        ours.sort_unstable();
+        assert_eq!(archetypes, ours);
+        for v in VOLTAGE_LEVELS {
+            assert!(
+                crate::tariff::builtin("hunan-2025")
+                    .unwrap()
+                    .voltage(
+                        toml::Value::String((*v).into())
+                            .try_into()
+                            .unwrap_or_else(|_| panic!("{v}"))
+                    )
+                    .is_ok(),
+                "{v}"
+            );
         }
     }
 

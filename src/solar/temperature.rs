@@ -80,6 +80,16 @@ impl FuentesParams {
     }
 }
 
+/// Faiman heat-loss coefficients of pvlib's default (u0 = 25.0 W/(m²·K), u1 = 6.84 W·s/(m³·K)),
+/// from the PVsyst/IEC 61853 fits for open-rack c-Si.
+///
+/// # References
+/// D. Faiman, "Assessing the outdoor operating temperature of photovoltaic modules," Progress
+/// in Photovoltaics, vol. 16, no. 4, pp. 307-315, 2008. <https://doi.org/10.1002/pip.813>
+pub const FAIMAN_DEFAULT_U0: f64 = 25.0;
+/// See [`FAIMAN_DEFAULT_U0`].
+pub const FAIMAN_DEFAULT_U1: f64 = 6.84;
+
 /// Installed NOCT of a PVWatts "fixed roof mount" array [°C].
 pub const PVWATTS_ROOF_MOUNT_NOCT_C: f64 = 49.0;
 

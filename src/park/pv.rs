@@ -1,0 +1,155 @@
+//! PV inputs of a park run: the weather year and the PV output per kWp DC of each orientation
+//! used by the enterprises, computed once and shared (an orientation's output serves every
+//! enterprise that has it).
+
+use super::SimError;
+use super::context::orientation_key;
+use super::roster::EnterpriseSpec;
+use crate::calendar::Calendar;
+use crate::scenario::{Plan, WeatherPlan};
+use crate::seed::{self, streams};
+use crate::solar::{self, PvSystem};
+use crate::weather::{self, WeatherYear};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Read or generate the weather of the plan, on the plan's year.
+///
+/// The synthetic year is placed at the scenario's site; a weather file keeps its own site.
+///
+/// # Errors
+/// [`SimError::BadInput`] when the file cannot be used (the message names file and line).
+pub fn weather_year(plan: &Plan) -> Result<WeatherYear, SimError> {
+    let bad = |e: weather::WeatherError| SimError::BadInput(e.to_string());
+    let w = match &plan.weather {
+        WeatherPlan::Synthetic { normals } => {
+            let mut n = if normals == "yongzhou" {
+                weather::synthetic::MonthlyNormals::yongzhou()
+            } else {
+                let p = plan.dir.join(normals);
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| SimError::BadInput(format!("{}: {e}", p.display())))?;
+                weather::synthetic::MonthlyNormals::from_toml_str(&text, &p.display().to_string())
+                    .map_err(bad)?
+            };
+            n.site.latitude_deg = plan.site.latitude_deg;
+            n.site.longitude_deg = plan.site.longitude_deg;
+            n.site.elevation_m = plan.site.elevation_m;
+            n.site.utc_offset_hours = plan.utc_offset_hours;
+            let seed = seed::derive(plan.seed, &[streams::WEATHER]);
+            // The synthetic year is hourly; a 15-min run repeats each hour's PV mean.
+            weather::synthetic::synthetic_year(&n, plan.year, 60, seed).map_err(bad)?
+        }
+        WeatherPlan::File { format, path } => match format.as_str() {
+            "epw" => weather::epw::read_epw(path).map_err(bad)?,
+            "tmy3" => weather::tmy3::read_tmy3(path).map_err(bad)?,
+            "pvgis_csv" => {
+                weather::pvgis::read_pvgis_tmy_csv(path, plan.utc_offset_hours).map_err(bad)?
+            }
+            "pvgis_json" => {
+                weather::pvgis::read_pvgis_tmy_json(path, plan.utc_offset_hours).map_err(bad)?
+            }
+            other => {
+                return Err(SimError::BadInput(format!(
+                    "weather format `{other}` is not supported"
+                )));
+            }
+        },
+    };
+    Ok(w.with_year(plan.year))
+}
+
+/// The PV system of an orientation, from the plan's `[pv]` (unset keys: PVWatts v8 defaults).
+pub fn system(plan: &Plan, tilt_deg: f64, azimuth_deg: f64) -> PvSystem {
+    let p = &plan.pv;
+    let mut s = PvSystem {
+        tilt_deg,
+        azimuth_deg,
+        ..PvSystem::default()
+    };
+    if let Some(v) = p.albedo_fraction {
+        s.albedo_fraction = v;
+    }
+    if let Some(v) = p.losses_fraction {
+        s.losses_fraction = v;
+    }
+    if let Some(v) = p.dc_ac_ratio {
+        s.dc_ac_ratio = v;
+    }
+    if let Some(v) = p.inverter_efficiency_fraction {
+        s.inverter_efficiency_fraction = v;
+    }
+    if let Some(v) = p.gamma_pdc_per_c {
+        s.gamma_pdc_per_c = v;
+    }
+    match p.transposition_model.as_deref() {
+        Some("isotropic") => s.sky_model = solar::transposition::SkyModel::Isotropic,
+        Some("hay_davies") => s.sky_model = solar::transposition::SkyModel::HayDavies,
+        Some("perez") => s.sky_model = solar::transposition::SkyModel::Perez,
+        _ => {}
+    }
+    match p.temperature_model.as_deref() {
+        Some("sapm") => {
+            s.temperature_model = solar::temperature::TemperatureModel::Sapm(
+                solar::temperature::SAPM_CLOSE_ROOF_GLASS_GLASS,
+            )
+        }
+        Some("faiman") => {
+            s.temperature_model = solar::temperature::TemperatureModel::Faiman {
+                u0: solar::temperature::FAIMAN_DEFAULT_U0,
+                u1: solar::temperature::FAIMAN_DEFAULT_U1,
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+/// PV AC output per kWp DC on the calendar's steps, for every orientation of the roster.
+///
+/// # Errors
+/// [`SimError`] when the weather cannot be read or the PV model rejects a parameter.
+pub fn per_kwp_by_orientation(
+    plan: &Plan,
+    cal: &Calendar,
+    roster: &[EnterpriseSpec],
+) -> Result<BTreeMap<(u64, u64), Vec<f64>>, SimError> {
+    let needs_model: Vec<(f64, f64)> = {
+        let mut seen = BTreeMap::new();
+        for e in roster.iter().filter(|e| e.pv_file.is_none()) {
+            seen.entry(orientation_key(e.tilt_deg, e.azimuth_deg))
+                .or_insert((e.tilt_deg, e.azimuth_deg));
+        }
+        seen.into_values().collect()
+    };
+    if needs_model.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let w = weather_year(plan)?;
+    let per_step = cal.steps_per_day() / 24;
+    needs_model
+        .par_iter()
+        .map(|&(tilt, az)| {
+            let s = system(plan, tilt, az);
+            let series = solar::pv_per_kwp(&w, &s)
+                .map_err(|e| SimError::BadInput(format!("PV model: {e}")))?;
+            let ac = &series.ac_kw_per_kwp;
+            let out: Vec<f64> = if per_step > 1 && ac.len() * per_step == cal.n_steps() {
+                ac.iter()
+                    .flat_map(|&x| std::iter::repeat_n(x, per_step))
+                    .collect()
+            } else {
+                ac.clone()
+            };
+            if out.len() != cal.n_steps() {
+                return Err(SimError::BadInput(format!(
+                    "weather has {} steps, the {} calendar {}",
+                    ac.len(),
+                    cal.year(),
+                    cal.n_steps()
+                )));
+            }
+            Ok((orientation_key(tilt, az), out))
+        })
+        .collect()
+}
