@@ -1,6 +1,8 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+pub mod pv;
+
 use crate::scenario::{self, Plan};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -130,22 +132,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Quick PV estimate for one roof, without a scenario file.
-    #[command(after_help = "Example:\n  parkenergy pv --tilt-deg 15 --azimuth-deg 180 --dc-kw 500")]
-    Pv {
-        /// Weather file (EPW); default: the Yongzhou synthetic year.
-        #[arg(long)]
-        weather: Option<PathBuf>,
-        /// Module tilt [deg].
-        #[arg(long, default_value_t = 15.0)]
-        tilt_deg: f64,
-        /// Module azimuth, 180 = south [deg].
-        #[arg(long, default_value_t = 180.0)]
-        azimuth_deg: f64,
-        /// DC nameplate [kW].
-        #[arg(long, default_value_t = 1.0)]
-        dc_kw: f64,
-    },
+    /// Quick PV estimate for one roof, without a scenario file (PVWatts v8 defaults).
+    #[command(
+        after_help = "Example:\n  parkenergy pv --tilt-deg 15 --azimuth-deg 180 --dc-kw 500\n  parkenergy pv --weather changsha.epw --dc-kw 500 --json"
+    )]
+    Pv(pv::PvArgs),
 }
 
 /// Parse the command line and run the subcommand.
@@ -174,7 +165,7 @@ pub fn run() -> Result<(), Failure> {
         }
         Command::Plot { .. } => not_yet("plot", "charts"),
         Command::Merge { .. } => not_yet("merge", "joining sweep shards"),
-        Command::Pv { .. } => not_yet("pv", "the PV model"),
+        Command::Pv(a) => pv::run(&a),
     }
 }
 
