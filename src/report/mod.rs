@@ -2,6 +2,8 @@
 //! renamed into place, so a reader never sees a half-written file and an interrupted run leaves
 //! finished files intact.
 
+pub mod charts;
+
 use std::io::Write;
 use std::path::Path;
 
