@@ -99,7 +99,7 @@ labels! {
     Increase => "Increase", "增加";
     // PV savings (光伏节省).
     /// PV savings title.
-    PvSavingsTitle => "Enterprises' savings from rooftop PV", "企业屋顶光伏节省电费";
+    PvSavingsTitle => "Savings of the enterprises from rooftop PV", "企业屋顶光伏节省电费";
     /// PV saving axis.
     PvSaving => "PV saving", "光伏节省";
     /// A case (strategy or ownership).
@@ -115,6 +115,8 @@ labels! {
     CdfTitle => "Park saving over the sweep samples", "园区节省比例（参数抽样）";
     /// Cumulative share axis.
     CumulativeShare => "Cumulative share of samples [%]", "累计样本占比 [%]";
+    /// Share of the enterprises meeting the claim, `{0}` the share.
+    ShareEnterprisesMeetingClaim => "{0} of enterprises meet the claim", "{0}的企业达到宣称值";
     /// Median, `{0}` the value.
     Median => "Median {0}", "中位数 {0}";
     /// Empirical distribution function.
@@ -122,6 +124,8 @@ labels! {
     // Monthly bill (月度电费).
     /// Monthly bill title.
     MonthlyTitle => "Monthly park bill by component", "园区月度电费构成";
+    /// Monthly bill axis.
+    MonthlyBill => "Monthly park bill", "园区月电费";
     /// Month axis.
     Month => "Month", "月份";
     /// Energy charge.
@@ -135,7 +139,7 @@ labels! {
     /// Market deviation settlement.
     MarketDeviation => "Market deviation", "偏差考核费用";
     /// Which bar of a pair is which.
-    PairNote => "left bar: baseline · right bar: all measures", "左：基准 · 右：全部措施";
+    PairNote => "left (light): baseline · right: all measures", "左（浅色）：基准 · 右：全部措施";
     /// Month name, `{0}` the month number.
     MonthN => "{0}", "{0}月";
     // Typical days (典型日).
@@ -178,6 +182,8 @@ labels! {
     SimplePayback => "Simple payback", "静态回收期";
     /// Discounted payback.
     DiscountedPayback => "Discounted payback", "动态回收期";
+    /// Project lifetime, `{0}` in years.
+    Lifetime => "Lifetime {0} years", "寿命期 {0}年";
     /// Points without payback within the lifetime, `{0}` their number.
     NoPayback => "{0} sizes without payback", "{0}个容量无法回收投资";
     // Tornado (敏感性).

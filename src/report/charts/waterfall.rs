@@ -181,13 +181,13 @@ impl Plot for (&WaterfallChart, Lang) {
             )))?;
             // Numbers in the axis unit, which the y caption names.
             let text = if b.total {
-                unit.number(b.to, lang, dec.max(1))
+                unit.short(b.to, lang)
             } else {
                 let d = b.from - b.to;
                 let sign = if d >= 0.0 { "−" } else { "+" };
                 format!(
                     "{sign}{} ({sign}{})",
-                    unit.number(d.abs(), lang, dec.max(1)),
+                    unit.short(d.abs(), lang),
                     super::percent(d.abs() / data.baseline_bill_yuan.abs().max(1.0), 1)
                 )
             };
