@@ -47,7 +47,7 @@ pub fn draw(
     super::render(&(data, lang), path, format)
 }
 
-/// A "nice" bin width (1, 2 or 5 × 10ⁿ) giving about `target` bins over `span`.
+/// A "nice" bin width (1, 2 or 5 × 10^n) giving about `target` bins over `span`.
 pub(crate) fn nice_width(span: f64, target: usize) -> f64 {
     let raw = (span / target.max(1) as f64).max(1e-9);
     let mag = 10f64.powf(raw.log10().floor());

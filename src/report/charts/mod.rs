@@ -229,8 +229,6 @@ pub(crate) mod colour {
     pub const SKY: RGBColor = RGBColor(86, 180, 233);
     /// Reddish purple.
     pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-    /// Yellow.
-    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
     /// Dark grey for neutral bars and text.
     pub const GREY: RGBColor = RGBColor(110, 110, 110);
     /// Text.
@@ -274,8 +272,6 @@ pub(crate) enum Mark {
     Line(RGBColor),
     /// A dashed line.
     Dashed(RGBColor),
-    /// A filled dot.
-    Dot(RGBColor),
     /// No mark: a note in the legend row.
     Note,
 }
@@ -371,9 +367,6 @@ fn draw_mark<DB: DrawingBackend>(
                 c.stroke_width(3),
             ))?;
         }
-        Mark::Dot(c) => {
-            area.draw(&Circle::new((x + w / 2, y), 6, c.filled()))?;
-        }
         Mark::Note => {}
     }
     Ok(())
@@ -426,23 +419,6 @@ pub(crate) fn money_divisor(lang: Lang) -> f64 {
     }
 }
 
-/// A sum of money [yuan] in the language's scale with its unit: `8.50 million yuan`, `850万元`.
-pub(crate) fn money(yuan: f64, lang: Lang) -> String {
-    let v = yuan / money_divisor(lang);
-    match lang {
-        Lang::En => format!(
-            "{} {}",
-            group(v, money_decimals(v)),
-            Label::MoneyUnit.text(lang)
-        ),
-        Lang::Zh => format!(
-            "{}{}",
-            group(v, money_decimals(v)),
-            Label::MoneyUnit.text(lang)
-        ),
-    }
-}
-
 /// Decimals that show a scaled sum with about three significant digits.
 pub(crate) fn money_decimals(v: f64) -> usize {
     match v.abs() {
@@ -455,6 +431,13 @@ pub(crate) fn money_decimals(v: f64) -> usize {
 /// A fraction as a percentage: `0.153` → `15.3%`.
 pub(crate) fn percent(fraction: f64, decimals: usize) -> String {
     format!("{}%", group(fraction * 100.0, decimals))
+}
+
+/// `s` with its first letter in upper case (for English labels used at the start of a caption).
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// An axis caption with a unit: `Park bill [million yuan]`.
@@ -540,7 +523,10 @@ impl Unit {
     /// `v` in display units with about three significant digits and no unit (for value labels).
     pub(crate) fn short(self, v: f64, lang: Lang) -> String {
         let s = self.scaled(v, lang);
-        group(s, money_decimals(s))
+        match self {
+            Unit::Fraction => group(s, 1),
+            _ => group(s, money_decimals(s)),
+        }
     }
 
     /// `v` written with its unit, about three significant digits (for annotations).
@@ -594,6 +580,33 @@ mod tests {
         // A character outside the subset (U+9F98, written as an escape so that the subset script,
         // which collects the characters of this folder, leaves it out) is reported.
         assert_eq!(missing_glyphs("a\u{9F98}b"), vec!['\u{9F98}']);
+    }
+
+    #[test]
+    fn every_character_of_the_chart_sources_has_a_glyph() {
+        // Literals outside the label table (arrows, separators, sample names) are covered too:
+        // this fails when a source changed and the subset was not regenerated.
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("labels.rs"),
+            include_str!("text_backend.rs"),
+            include_str!("waterfall.rs"),
+            include_str!("pv_savings.rs"),
+            include_str!("distribution.rs"),
+            include_str!("monthly_bill.rs"),
+            include_str!("typical_day.rs"),
+            include_str!("payback.rs"),
+            include_str!("tornado.rs"),
+            include_str!("heatmap.rs"),
+            include_str!("profiles.rs"),
+        ];
+        for (i, s) in sources.iter().enumerate() {
+            let missing = missing_glyphs(&s.replace(['\n', '\r', '\t'], ""));
+            assert!(
+                missing.is_empty(),
+                "source {i}: {missing:?}: run tools/make_font_subset.py"
+            );
+        }
     }
 
     #[test]
@@ -683,8 +696,13 @@ mod tests {
         assert_eq!(group(1234567.891, 1), "1,234,567.9");
         assert_eq!(group(-0.004, 2), "0.00");
         assert_eq!(group(-1500.0, 0), "−1,500");
-        assert_eq!(money(6_000_000.0, Lang::Zh), "600万元");
-        assert_eq!(money(6_000_000.0, Lang::En), "6.00 million yuan");
+        assert_eq!(Unit::Yuan.format(6_000_000.0, Lang::Zh), "600万元");
+        assert_eq!(
+            Unit::Yuan.format(6_000_000.0, Lang::En),
+            "6.00 million yuan"
+        );
+        assert_eq!(Unit::YuanPerYear.format(4.794e7, Lang::Zh), "4,794万元/年");
+        assert_eq!(Unit::Fraction.short(0.081, Lang::En), "8.1");
         assert_eq!(percent(0.153, 1), "15.3%");
     }
 }

@@ -209,7 +209,7 @@ pub(crate) fn sample() -> MonthlyBillChart {
         BillComponents {
             energy_yuan: 3.6e6 * season * f,
             basic_yuan: 0.75e6,
-            power_factor_yuan: if m % 3 == 0 { -40e3 } else { 25e3 * f },
+            power_factor_yuan: if m.is_multiple_of(3) { -40e3 } else { 25e3 * f },
             funds_yuan: 0.21e6 * season,
             market_deviation_yuan: if f < 1.0 { 30e3 * season } else { 0.0 },
         }

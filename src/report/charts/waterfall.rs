@@ -117,7 +117,7 @@ impl Plot for (&WaterfallChart, Lang) {
             lang,
             &[
                 &super::percent(data.claim_reduction_fraction, 0),
-                &super::money(claim_level, lang),
+                &Unit::YuanPerYear.format(claim_level, lang),
             ],
         );
         let entries = vec![
