@@ -681,6 +681,88 @@ mod tests {
         assert!((594..=606).contains(&((x0 + x1) / 2)), "x {x0}..{x1}");
     }
 
+    /// A chart using plotters' own caption, axes and series legend (which sizes its box with
+    /// plotters' built-in font estimate): nothing of plotters' font system may panic or fail.
+    struct PlottersLegend;
+    impl Plot for PlottersLegend {
+        fn plot<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+        ) -> Result<(), ChartError> {
+            let mut chart = ChartBuilder::on(root)
+                .caption("负荷 Load", ("sans-serif", 40))
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0.0..24.0, 0.0..10.0)?;
+            chart
+                .configure_mesh()
+                .x_desc("小时")
+                .y_desc("负荷 [kW]")
+                .draw()?;
+            chart
+                .draw_series(LineSeries::new((0..24).map(|h| (h as f64, 5.0)), &RED))?
+                .label("工作日")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
+            chart
+                .configure_series_labels()
+                .label_font(("sans-serif", 20))
+                .border_style(BLACK)
+                .draw()?;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn plotters_caption_axes_and_legend_draw_through_the_embedded_font() {
+        for format in Format::ALL {
+            let bytes = render_bytes(&PlottersLegend, format).unwrap();
+            if format == Format::Png {
+                let (_, _, rgb) = decode_png(&bytes);
+                assert!(rgb.chunks(3).filter(|p| p[0] > 150 && p[1] < 100).count() > 100);
+            } else {
+                let svg = String::from_utf8(bytes).unwrap();
+                assert!(svg.contains("工作日") && svg.contains("负荷 [kW]"));
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_but_valid_data_renders_without_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |n: &str| dir.path().join(n);
+        // One value, all equal values, zeros, negatives.
+        let mut d = distribution::sample(distribution::DistributionKind::Histogram, 1);
+        distribution::draw(&d, Lang::Zh, &p("h1.png"), Format::Png).unwrap();
+        d.kind = distribution::DistributionKind::Cdf;
+        d.savings_fraction = vec![0.1; 5];
+        distribution::draw(&d, Lang::En, &p("c.png"), Format::Png).unwrap();
+        let mut h = heatmap::sample();
+        h.values.iter_mut().for_each(|v| *v = 0.2);
+        heatmap::draw(&h, Lang::Zh, &p("hm.png"), Format::Png).unwrap();
+        let mut w = waterfall::sample();
+        w.baseline_bill_yuan = 0.0;
+        w.all_measures_bill_yuan = 0.0;
+        w.steps.iter_mut().for_each(|s| s.saving_yuan = 0.0);
+        waterfall::draw(&w, Lang::En, &p("w.png"), Format::Png).unwrap();
+        let mut v = pv_savings::sample();
+        v.cases[1].saving_yuan_per_year = -1.5e6;
+        pv_savings::draw(&v, Lang::Zh, &p("pv.svg"), Format::Svg).unwrap();
+        let mut t = typical_day::sample(24);
+        t.summer.load_kw.iter_mut().for_each(|x| *x = 0.0);
+        t.winter.battery_kw.clear();
+        typical_day::draw(&t, Lang::Zh, &p("t.png"), Format::Png).unwrap();
+        let mut pb = payback::sample();
+        pb.series[0]
+            .payback_years
+            .iter_mut()
+            .for_each(|y| *y = None);
+        payback::draw(&pb, Lang::En, &p("pb.png"), Format::Png).unwrap();
+        let mut pr = profiles::sample();
+        pr.archetypes.truncate(1);
+        pr.archetypes[0].weekend_kw.clear();
+        profiles::draw(&pr, Lang::Zh, &p("pr.png"), Format::Png).unwrap();
+    }
+
     #[test]
     fn svg_text_names_the_embedded_family() {
         let svg =
