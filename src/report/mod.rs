@@ -2,6 +2,7 @@
 //! renamed into place, so a reader never sees a half-written file and an interrupted run leaves
 //! finished files intact.
 
+pub mod charts;
 pub mod tables;
 
 use std::io::Write;
