@@ -154,19 +154,47 @@ pub fn run() -> Result<(), Failure> {
             hourly,
             threads,
             quiet,
-            lang: _,
+            lang,
         } => {
             set_threads(threads)?;
-            run_scenario(&scenario, out.as_deref(), hourly, quiet)
+            run_scenario(&scenario, out.as_deref(), hourly, quiet, parse_lang(&lang))
         }
         Command::Sweep { scenario, .. } => {
             scenario::load(&scenario)?;
             not_yet("sweep", "parameter sweeps and Monte Carlo studies")
         }
-        Command::Plot { .. } => not_yet("plot", "charts"),
+        Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
         Command::Merge { .. } => not_yet("merge", "joining sweep shards"),
         Command::Pv(a) => pv::run(&a),
     }
+}
+
+fn parse_lang(s: &str) -> crate::report::charts::Lang {
+    if s == "zh" {
+        crate::report::charts::Lang::Zh
+    } else {
+        crate::report::charts::Lang::En
+    }
+}
+
+fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
+    let data_path = dir.join("charts/chart-data.json");
+    let text = std::fs::read_to_string(&data_path).map_err(|e| {
+        Failure::BadInput(format!(
+            "{}: {e}; give the output folder of a finished `parkenergy run`",
+            data_path.display()
+        ))
+    })?;
+    let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
+    let written = crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
+        .context("drawing the charts")?;
+    println!(
+        "redrew {} chart files in {}",
+        written.len(),
+        dir.join("charts").display()
+    );
+    Ok(())
 }
 
 fn not_yet(command: &str, what: &str) -> Result<(), Failure> {
@@ -232,13 +260,20 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> Result<(), Failure> {
+fn run_scenario(
+    path: &Path,
+    out: Option<&Path>,
+    hourly: bool,
+    quiet: bool,
+    lang: crate::report::charts::Lang,
+) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
     let opts = crate::park::RunOptions {
         keep_series: hourly,
+        chart_enterprise: Some(0),
     };
     let output = crate::park::run(&plan, &opts).map_err(|e| match e {
         crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
@@ -267,6 +302,11 @@ fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> R
             }
         }
     }
+    let set = crate::report::park_charts::chart_set(&plan, &output);
+    let data = serde_json::to_string(&set).context("encoding chart data")?;
+    write("charts/chart-data.json", data + "\n")?;
+    crate::report::park_charts::draw_all(&set, &out_dir.join("charts"), lang)
+        .context("drawing the charts")?;
     // The summary last: its presence marks a finished run.
     write("summary.json", crate::report::tables::summary_json(r))?;
     if !quiet {

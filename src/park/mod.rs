@@ -54,8 +54,10 @@ pub enum SimError {
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Keep per-step series of these enterprise indices (for `--hourly`).
+    /// Keep the per-step series of every enterprise (for `--hourly`).
     pub keep_series: bool,
+    /// Keep the per-step series of this enterprise (for the typical-day chart).
+    pub chart_enterprise: Option<usize>,
 }
 
 /// Everything a run produces.
@@ -138,7 +140,8 @@ fn simulate_enterprise(
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
-        let (o, ser) = simulate::simulate(ctx, index, e, load, s, opts.keep_series)?;
+        let keep = opts.keep_series || opts.chart_enterprise == Some(index);
+        let (o, ser) = simulate::simulate(ctx, index, e, load, s, keep)?;
         outcomes.push(o);
         series.push(ser);
     }

@@ -3,6 +3,7 @@
 //! finished files intact.
 
 pub mod charts;
+pub mod park_charts;
 pub mod tables;
 
 use std::io::Write;

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 /// Which picture of the distribution to draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DistributionKind {
     /// Histogram of the saving per enterprise (y: number of enterprises).
     Histogram,
@@ -19,7 +19,7 @@ pub enum DistributionKind {
 }
 
 /// Data of the distribution chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct DistributionChart {
     /// The savings, one per enterprise or per sample [fraction].
     pub savings_fraction: Vec<f64>,

@@ -9,7 +9,7 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use std::path::Path;
 
 /// Where the claim holds: at or above (or at or below) a threshold of the output.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq)]
 pub struct HeatClaim {
     /// The claimed value [unit of the chart].
     pub threshold: f64,
@@ -28,7 +28,7 @@ impl HeatClaim {
 }
 
 /// Data of the heat map.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct HeatmapChart {
     /// The output shown by colour (e.g. `Label::ParkSaving`).
     pub output: Text,

@@ -25,7 +25,7 @@ impl Lang {
 macro_rules! labels {
     ($($(#[$doc:meta])* $name:ident => $en:literal, $zh:literal;)*) => {
         /// A word or phrase of the charts, known in both languages.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Label {
             $($(#[$doc])* $name,)*
@@ -227,7 +227,7 @@ impl Label {
 }
 
 /// A text shown on a chart: a label from the table, or a name given by the caller.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub enum Text {
     /// A label of the table, shown in the chart's language.
     Label(Label),

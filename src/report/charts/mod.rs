@@ -466,7 +466,7 @@ pub(crate) fn min_max(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
 }
 
 /// The unit of a plotted quantity, which decides how its numbers are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A fraction, written as a percentage [-].
     Fraction,

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 /// The components of a monthly bill, all [yuan] for the month.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Default)]
 pub struct BillComponents {
     /// Energy charge (电度电费) [yuan].
     pub energy_yuan: f64,
@@ -37,7 +37,7 @@ impl BillComponents {
 }
 
 /// Data of the monthly bill chart: one entry per month, January first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct MonthlyBillChart {
     /// Bills without measures, one per month (1 to 12 months) [yuan].
     pub baseline: Vec<BillComponents>,

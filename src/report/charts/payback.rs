@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 /// What the size axis measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SizeKind {
     /// PV capacity [kW] (peak DC).
     PvKw,
@@ -16,7 +16,7 @@ pub enum SizeKind {
 }
 
 /// One series of the payback chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct PaybackSeries {
     /// Name of the series (e.g. `Label::SimplePayback`).
     pub label: Text,
@@ -27,7 +27,7 @@ pub struct PaybackSeries {
 }
 
 /// Data of the payback chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct PaybackChart {
     /// What the sizes are.
     pub size_kind: SizeKind,

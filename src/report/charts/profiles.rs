@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 /// The profiles of one archetype; each a whole number of equal steps over 24 h (24 or 96).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct ArchetypeProfile {
     /// The archetype (e.g. `Text::Both { en: "Machinery".into(), zh: "机械制造".into() }`).
     pub archetype: Text,
@@ -20,7 +20,7 @@ pub struct ArchetypeProfile {
 }
 
 /// Data of the profiles chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct ProfilesChart {
     /// One entry per archetype (1 to 12), drawn row by row.
     pub archetypes: Vec<ArchetypeProfile>,

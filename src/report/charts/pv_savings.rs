@@ -10,7 +10,7 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use std::path::Path;
 
 /// One case: a strategy or an ownership model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct PvCase {
     /// Name of the case (e.g. `Label::SelfOwned`).
     pub label: Text,
@@ -19,7 +19,7 @@ pub struct PvCase {
 }
 
 /// Data of the PV savings chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct PvSavingsChart {
     /// The cases, drawn left to right.
     pub cases: Vec<PvCase>,

@@ -9,7 +9,7 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use std::path::Path;
 
 /// One parameter of the sensitivity.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct TornadoBar {
     /// The parameter (a scenario key or a label).
     pub parameter: Text,
@@ -24,7 +24,7 @@ pub struct TornadoBar {
 }
 
 /// Data of the tornado chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct TornadoChart {
     /// The output (e.g. `Label::ParkSaving`).
     pub output: Text,

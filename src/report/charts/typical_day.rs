@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 /// A time-of-use period (分时电价时段).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TouPeriod {
     /// Valley (低谷).
     Valley,
@@ -49,7 +49,7 @@ impl TouPeriod {
 }
 
 /// One typical day; every series has the same number of equal steps over 24 h (24 or 96).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct DayProfile {
     /// Load of the enterprise [kW].
     pub load_kw: Vec<f64>,
@@ -64,7 +64,7 @@ pub struct DayProfile {
 }
 
 /// Data of the typical-day chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct TypicalDayChart {
     /// The enterprise, shown in the title.
     pub enterprise: Text,

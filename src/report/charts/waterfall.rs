@@ -11,7 +11,7 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use std::path::Path;
 
 /// One measure step of the waterfall.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct WaterfallStep {
     /// The measure (e.g. `Label::Tariff`).
     pub label: Text,
@@ -20,7 +20,7 @@ pub struct WaterfallStep {
 }
 
 /// Data of the savings waterfall.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct WaterfallChart {
     /// Yearly park bill with no measure (基准电费) [yuan/yr].
     pub baseline_bill_yuan: f64,
