@@ -111,7 +111,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
             })
         })
         .collect();
-    let pv_savings = (!pv_cases.is_empty()).then(|| pv_savings::PvSavingsChart {
+    let pv_savings = (!pv_cases.is_empty()).then_some(pv_savings::PvSavingsChart {
         cases: pv_cases,
         claim_yuan_per_year: plan.claims.pv_saving_yuan_per_year,
     });
