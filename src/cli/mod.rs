@@ -1,6 +1,7 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+pub mod progress;
 pub mod pv;
 
 use crate::scenario::{self, Plan};
@@ -271,11 +272,19 @@ fn run_scenario(
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let opts = crate::park::RunOptions {
         keep_series: hourly,
         chart_enterprise: Some(0),
+        progress: Some(counter.clone()),
     };
-    let output = crate::park::run(&plan, &opts).map_err(|e| match e {
+    let bar =
+        (!quiet).then(|| progress::Bar::start(counter, plan.enterprise_count(), "enterprises"));
+    let output = crate::park::run(&plan, &opts);
+    if let Some(b) = bar {
+        b.finish();
+    }
+    let output = output.map_err(|e| match e {
         crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
         other => Failure::BadInput(format!("{}: {other}", path.display())),
     })?;

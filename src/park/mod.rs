@@ -58,6 +58,8 @@ pub struct RunOptions {
     pub keep_series: bool,
     /// Keep the per-step series of this enterprise (for the typical-day chart).
     pub chart_enterprise: Option<usize>,
+    /// Counter of finished enterprises, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Everything a run produces.
@@ -146,6 +148,9 @@ fn simulate_enterprise(
         series.push(ser);
     }
     money::fill(ctx.plan, &mut outcomes);
+    if let Some(p) = &opts.progress {
+        p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     Ok((
         EnterpriseResult {
             name: e.name.clone(),
