@@ -13,4 +13,5 @@ pub mod cli;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod storage;
 pub mod strategy;
