@@ -724,6 +724,8 @@ mod tests {
         let lp = lp_cost(input, b);
         let ours = r.cost.total_yuan();
         let rel = (ours - lp).abs() / lp.abs().max(1.0);
+        let base = no_battery_cost(input, b).unwrap().total_yuan();
+        eprintln!("ours {ours} lp {lp} base {base} rel {rel:e}");
         assert!(rel <= 1e-6, "optimal {ours} vs LP {lp}: relative {rel:e}");
         (ours, lp)
     }
