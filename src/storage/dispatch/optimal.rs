@@ -153,7 +153,7 @@ impl<'a> Ctx<'a> {
             e_min: battery.min_energy_kwh(),
             e_max: battery.max_energy_kwh(),
             e0: battery.initial_energy_kwh(),
-            tol_e: 1e-9 * battery.params().capacity_kwh.max(1.0),
+            tol_e: 1e-11 * battery.params().capacity_kwh.max(1.0),
         }
     }
 
@@ -726,6 +726,8 @@ mod tests {
         let rel = (ours - lp).abs() / lp.abs().max(1.0);
         let base = no_battery_cost(input, b).unwrap().total_yuan();
         eprintln!("ours {ours} lp {lp} base {base} rel {rel:e}");
+        let rule = RuleDispatch.dispatch(input, b).unwrap();
+        check_dispatch(input, b, &rule, 1e-6).unwrap();
         assert!(rel <= 1e-6, "optimal {ours} vs LP {lp}: relative {rel:e}");
         (ours, lp)
     }
@@ -742,5 +744,84 @@ mod tests {
         s.demand = true;
         let input = synthetic(s);
         check_against_lp(&input, &battery(800.0, 400.0));
+    }
+
+    #[test]
+    fn year_hourly_demand_pv_matches_lp() {
+        let mut s = spec(3, 365, 24);
+        s.start_day = 0;
+        s.demand = true;
+        s.pv_kwp = 400.0;
+        let input = synthetic(s);
+        check_against_lp(&input, &battery(1000.0, 500.0));
+    }
+
+    /// 24 random instances: a week to a year, hourly and 15-min, both calendars, with and without
+    /// demand charges, PV surplus, export above the valley price, anti-backflow or battery export,
+    /// PV-only charging, transformer caps, cycle caps, asymmetric efficiencies.
+    #[test]
+    fn random_instances_match_lp_and_order_of_costs() {
+        for k in 0..24_u64 {
+            let spd = if k % 3 == 1 { 96 } else { 24 };
+            let mut days = [7, 10, 14, 31, 45, 62][k as usize % 6];
+            if spd == 96 {
+                days = days.min(31);
+            }
+            if k == 5 || k == 18 {
+                days = 365;
+            }
+            let mut s = spec(100 + k, days, spd);
+            s.cal = if k % 4 == 3 { Cal::Old } else { Cal::Hunan2025 };
+            s.pv_kwp = [0.0, 300.0, 800.0, 1500.0][(k / 2) as usize % 4];
+            s.demand = k % 2 == 0;
+            if days == 365 {
+                s.start_day = 0;
+            }
+            let mut input = synthetic(s);
+            input.battery_export_allowed = k % 5 == 2;
+            input.grid_charging_allowed = k % 7 != 3;
+            if k % 6 == 4 {
+                let peak = input.net_load_kw.iter().fold(0.0_f64, |m, x| m.max(*x));
+                input.import_cap_kw = 1.05 * peak;
+            }
+            if k % 4 == 1 {
+                input.export_price_per_kwh.iter_mut().for_each(|p| *p = 0.3);
+            }
+            let kwh = [400.0, 1000.0, 2000.0][k as usize % 3];
+            let mut p = BatteryParams::with_round_trip(
+                kwh,
+                kwh / [1.0, 2.0, 4.0][(k / 3) as usize % 3],
+                0.88,
+            );
+            if k % 3 == 0 {
+                p.charge_efficiency_fraction = 0.95;
+                p.discharge_efficiency_fraction = 0.9;
+            }
+            if k % 9 == 4 {
+                p.initial_soc_fraction = 0.5;
+            }
+            if k % 8 == 5 {
+                p.aux_power_kw = 2.0;
+            }
+            if k % 5 == 1 {
+                p.max_cycles_per_day = 1.0;
+            }
+            let b = Battery::new(p).unwrap();
+            eprintln!("instance {k}: {days} days, {spd}/day, {s:?}");
+            let (opt, _) = check_against_lp(&input, &b);
+            let rule = RuleDispatch.dispatch(&input, &b).unwrap().cost.total_yuan();
+            let base = no_battery_cost(&input, &b).unwrap().total_yuan();
+            let tol = 1e-9 * base.abs().max(1.0);
+            assert!(
+                opt <= rule + tol,
+                "instance {k}: optimal {opt} > rule {rule}"
+            );
+            if p.aux_power_kw == 0.0 {
+                assert!(
+                    rule <= base + tol,
+                    "instance {k}: rule {rule} > no battery {base}"
+                );
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@
 //! * Near the end of a billing period, charging is limited to what the remaining discharge steps
 //!   can still deliver, and discharging to what the remaining charge steps can still refill, so
 //!   the stored energy is back at the initial value at the boundary (as for the optimal dispatch).
+//! * Discharge stops when the billing period's cycle cap is used up.
 //!
 //! Days are blocks of `round(24 / step_hours)` steps from the first step (the horizon starts at
 //! midnight). The calendar comes only from the TOU codes: the 2025 Hunan calendar (one peak block
@@ -126,12 +127,14 @@ impl Dispatch for RuleDispatch {
                 f[k] = f[k + 1] + dis[t] * tau / b.discharge_efficiency();
                 g[k] = g[k + 1] + ch[t] * tau * b.charge_efficiency();
             }
+            let cap = b.period_discharge_cap_kwh(len as f64 * tau);
+            let mut used = 0.0;
             let mut e = e0;
             let mut plan_until = p.start;
             let mut plan = Vec::new();
             for t in p.clone() {
                 let k = t - p.start;
-                let hi = e_max.min(e0 + f[k + 1]);
+                let hi = e_max.min(e0 + f[k + 1].min(cap - used));
                 let lo = e_min.max(e0 - g[k + 1]);
                 if dis[t] > 0.0 {
                     if t >= plan_until {
@@ -140,19 +143,23 @@ impl Dispatch for RuleDispatch {
                             &dis,
                             t,
                             p.end,
-                            e - lo,
+                            (e - lo).min(cap - used),
                             tau / b.discharge_efficiency(),
                             &mut plan,
                         );
                     }
                     let want = plan[t - (plan_until - plan.len())];
-                    let de = (-want * tau / b.discharge_efficiency()).max(lo.min(e) - e);
+                    let de = (-want * tau / b.discharge_efficiency())
+                        .max(lo.min(e) - e)
+                        .max(-(cap - used).max(0.0));
                     u[t] = b.power_for_energy_change_kw(de, tau);
                 } else if ch[t] > 0.0 {
                     let de = (ch[t] * tau * b.charge_efficiency()).min((hi - e).max(0.0));
                     u[t] = b.power_for_energy_change_kw(de, tau);
                 }
-                e += b.energy_change_kwh(u[t], tau);
+                let de = b.energy_change_kwh(u[t], tau);
+                used += (-de).max(0.0);
+                e += de;
             }
         }
         Ok(evaluate(input, battery, u, true))
