@@ -19,7 +19,7 @@ pub use battery::{Battery, BatteryParams, FadeParams};
 pub use dispatch::{Dispatch, optimal::OptimalDispatch, rule::RuleDispatch};
 
 /// Errors of the storage module.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 #[non_exhaustive]
 pub enum StorageError {
     /// A scalar parameter is outside its valid range.
@@ -330,8 +330,14 @@ pub fn step_limits(input: &DispatchInput, battery: &Battery, t: usize) -> StepLi
 /// A dispatch and its cost over the horizon.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DispatchResult {
-    /// Battery AC power per step, positive = charging [kW].
+    /// Net battery AC power per step, `charge − discharge`, positive = charging [kW].
     pub battery_kw: Vec<f64>,
+    /// Charging AC power per step (step mean) [kW].
+    pub charge_kw: Vec<f64>,
+    /// Discharging AC power per step (step mean) [kW]. Both are non-zero in one step only in the
+    /// optimal dispatch under a binding cycle cap, where the step is time-shared (charging for part
+    /// of the step, discharging for the rest), see `dispatch::optimal`.
+    pub discharge_kw: Vec<f64>,
     /// Stored energy at the start of each step, plus one final value (n + 1 values) [kWh].
     pub energy_kwh: Vec<f64>,
     /// Grid import per step (step mean) [kW].
@@ -364,13 +370,14 @@ impl CostBreakdown {
     }
 }
 
-/// Builds the full result (grid flows, energy, cost) of a battery power series.
+/// Builds the full result (grid flows, energy, cost) of charge and discharge series.
 ///
-/// `battery_kw` may be all zeros with `aux = false` to get the no-battery baseline.
+/// All zeros with `aux = false` gives the no-battery baseline.
 pub(crate) fn evaluate(
     input: &DispatchInput,
     battery: &Battery,
-    battery_kw: Vec<f64>,
+    charge_kw: Vec<f64>,
+    discharge_kw: Vec<f64>,
     aux: bool,
 ) -> DispatchResult {
     let n = input.n_steps();
@@ -379,19 +386,23 @@ pub(crate) fn evaluate(
     let mut energy = Vec::with_capacity(n + 1);
     let mut import = Vec::with_capacity(n);
     let mut export = Vec::with_capacity(n);
+    let mut net_u = Vec::with_capacity(n);
     let mut e = battery.initial_energy_kwh();
     let mut c = CostBreakdown::default();
     energy.push(e);
-    for (t, &u) in battery_kw.iter().enumerate() {
+    for t in 0..n {
+        let (ch, dis) = (charge_kw[t], discharge_kw[t]);
+        let u = ch - dis;
+        net_u.push(u);
         let g = input.net_load_kw[t] + aux_kw + u;
         import.push(g.max(0.0));
         export.push((-g).max(0.0));
         c.import_yuan += tau * input.import_price_per_kwh[t] * g.max(0.0);
         c.export_revenue_yuan += tau * input.export_price_per_kwh[t] * (-g).max(0.0);
-        c.degradation_yuan += 0.5 * tau * input.degradation_cost_per_kwh * u.abs();
-        let de = battery.energy_change_kwh(u, tau);
-        c.discharged_kwh += (-de).max(0.0);
-        e += de;
+        c.degradation_yuan += 0.5 * tau * input.degradation_cost_per_kwh * (ch + dis);
+        let out = dis * tau / battery.discharge_efficiency();
+        c.discharged_kwh += out;
+        e += ch * tau * battery.charge_efficiency() - out;
         energy.push(e);
     }
     if let Some(rate) = input.demand_charge_per_kw_month {
@@ -401,12 +412,22 @@ pub(crate) fn evaluate(
         }
     }
     DispatchResult {
-        battery_kw,
+        battery_kw: net_u,
+        charge_kw,
+        discharge_kw,
         energy_kwh: energy,
         import_kw: import,
         export_kw: export,
         cost: c,
     }
+}
+
+/// Splits net battery powers into (charge, discharge) series.
+pub(crate) fn split(u: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    (
+        u.iter().map(|x| x.max(0.0)).collect(),
+        u.iter().map(|x| (-x).max(0.0)).collect(),
+    )
 }
 
 /// The cost of the enterprise without a battery [yuan] (no auxiliary consumption either).
@@ -418,7 +439,8 @@ pub fn no_battery_cost(
     battery: &Battery,
 ) -> Result<CostBreakdown, StorageError> {
     input.validate()?;
-    Ok(evaluate(input, battery, vec![0.0; input.n_steps()], false).cost)
+    let z = vec![0.0; input.n_steps()];
+    Ok(evaluate(input, battery, z.clone(), z, false).cost)
 }
 
 /// Verifies a dispatch against every constraint of the battery and the input.
@@ -448,14 +470,25 @@ pub fn check_dispatch(
     let tau = input.step_hours;
     for t in 0..input.n_steps() {
         let lim = step_limits(input, battery, t);
-        let u = r.battery_kw[t];
+        let (ch, dis) = (r.charge_kw[t], r.discharge_kw[t]);
+        let u = ch - dis;
+        if ch < -tol || ch > battery.charge_power_kw() + tol {
+            return v("charge power", t, ch, battery.charge_power_kw());
+        }
+        if dis < -tol || dis > battery.discharge_power_kw() + tol {
+            return v("discharge power", t, dis, battery.discharge_power_kw());
+        }
+        if (u - r.battery_kw[t]).abs() > tol {
+            return v("net battery power", t, r.battery_kw[t], u);
+        }
         if u < lim.u_min_kw - tol {
             return v("battery power lower limit", t, u, lim.u_min_kw);
         }
         if u > lim.u_max_kw + tol {
             return v("battery power upper limit", t, u, lim.u_max_kw);
         }
-        let e1 = r.energy_kwh[t] + battery.energy_change_kwh(u, tau);
+        let e1 = r.energy_kwh[t] + ch * tau * battery.charge_efficiency()
+            - dis * tau / battery.discharge_efficiency();
         if (e1 - r.energy_kwh[t + 1]).abs() > tol {
             return v("energy balance", t, r.energy_kwh[t + 1], e1);
         }
@@ -481,7 +514,7 @@ pub fn check_dispatch(
         }
         let cap = battery.period_discharge_cap_kwh(p.len() as f64 * tau);
         let dis: f64 = (p.start..p.end)
-            .map(|t| (r.energy_kwh[t] - r.energy_kwh[t + 1]).max(0.0))
+            .map(|t| r.discharge_kw[t] * tau / battery.discharge_efficiency())
             .sum();
         if dis > cap + tol {
             return v(
@@ -631,7 +664,7 @@ pub(crate) mod test_support {
             .max_iter(400);
         for r in &lp.rows {
             let e: Expression = r.terms.iter().map(|(k, c)| *c * xs[*k]).sum();
-            if r.lo == r.hi {
+            if r.lo.to_bits() == r.hi.to_bits() {
                 model.add_constraint(constraint::eq(e, r.lo));
             } else {
                 if r.lo.is_finite() {

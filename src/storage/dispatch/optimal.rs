@@ -453,52 +453,75 @@ impl Store {
     }
 }
 
+/// A point of a convex function: (x, value, subgradient).
+type Tangent = (f64, f64, f64);
+
+/// Outcome of [`minimize_convex`].
+#[derive(Debug, Clone, Copy)]
+struct MinResult {
+    /// Best point and value found.
+    x: f64,
+    f: f64,
+    /// Lower bound on the minimum (from the tangents at the bracket ends).
+    bound: f64,
+    /// Bracket ends (x, value, subgradient): slope < 0 at `lo`, > 0 at `hi`; `None` when the
+    /// minimum was hit exactly (end point or zero slope).
+    bracket: Option<(Tangent, Tangent)>,
+}
+
 /// Minimises a convex function on `[lo, hi]` from an oracle giving the value and a subgradient,
-/// `None` where infeasible (a prefix of the interval). Returns (best x, best value, lower bound).
+/// `None` where infeasible (a prefix of the interval).
 ///
 /// Cutting planes: the next point is where the tangents at the two bracket ends meet, which is
 /// exact in one step once both ends lie on the two pieces adjacent to the minimum of a
-/// piecewise-linear function; bisection when a tangent is missing or progress is slow.
+/// piecewise-linear function; bisection when a tangent is missing or progress is slow. Stops when
+/// the best value is within `rel_tol` of the tangents' lower bound.
 fn minimize_convex(
     lo: f64,
     hi: f64,
     rel_tol: f64,
     mut oracle: impl FnMut(f64) -> Option<(f64, f64)>,
-) -> Option<(f64, f64, f64)> {
+) -> Option<MinResult> {
+    let exact = |x, f| {
+        Some(MinResult {
+            x,
+            f,
+            bound: f,
+            bracket: None,
+        })
+    };
     let (fh, gh) = oracle(hi)?;
-    let mut best = (hi, fh);
     if gh <= 0.0 || hi <= lo {
-        return Some((hi, fh, fh));
+        return exact(hi, fh);
     }
+    let mut best = (hi, fh);
     let mut l = (lo, oracle(lo));
     if let Some((fl, gl)) = l.1 {
+        if gl >= 0.0 {
+            return exact(lo, fl);
+        }
         if fl < best.1 {
             best = (lo, fl);
-        }
-        if gl >= 0.0 {
-            return Some((lo, fl, fl));
         }
     }
     let mut h = (hi, fh, gh);
     let mut slow = 0;
+    let cut = |l: (f64, f64, f64), h: (f64, f64, f64)| {
+        let x = (h.1 - l.1 + l.2 * l.0 - h.2 * h.0) / (l.2 - h.2);
+        (x, l.1 + l.2 * (x - l.0))
+    };
     for _ in 0..200 {
         let w = h.0 - l.0;
         let (mut x, bound) = match l.1 {
-            Some((fl, gl)) => {
-                let x = (h.1 - fl + gl * l.0 - h.2 * h.0) / (gl - h.2);
-                (x, fl + gl * (x - l.0))
-            }
+            Some((fl, gl)) => cut((l.0, fl, gl), h),
             None => (0.5 * (l.0 + h.0), f64::NEG_INFINITY),
         };
-        if best.1 - bound <= rel_tol * (1.0 + best.1.abs()) {
-            return Some((best.0, best.1, bound));
+        if best.1 - bound <= rel_tol * (1.0 + best.1.abs()) || w <= 1e-13 * (1.0 + h.0.abs()) {
+            break;
         }
         if !(x > l.0 && x < h.0) || slow >= 2 {
             x = 0.5 * (l.0 + h.0);
             slow = 0;
-        }
-        if w <= 1e-13 * (1.0 + h.0.abs()) {
-            break;
         }
         match oracle(x) {
             None => l = (x, None),
@@ -511,25 +534,45 @@ fn minimize_convex(
                 } else if gx > 0.0 {
                     h = (x, fx, gx);
                 } else {
-                    return Some((x, fx, fx));
+                    return exact(x, fx);
                 }
             }
         }
         slow = if h.0 - l.0 > 0.5 * w { slow + 1 } else { 0 };
     }
-    let bound = l.1.map_or(f64::NEG_INFINITY, |(fl, gl)| {
-        let x = (h.1 - fl + gl * l.0 - h.2 * h.0) / (gl - h.2);
-        fl + gl * (x - l.0)
-    });
-    Some((best.0, best.1, bound))
+    let (bound, bracket) = match l.1 {
+        Some((fl, gl)) => (cut((l.0, fl, gl), h).1, Some(((l.0, fl, gl), h))),
+        None => (f64::NEG_INFINITY, None),
+    };
+    Some(MinResult {
+        x: best.0,
+        f: best.1,
+        bound,
+        bracket,
+    })
 }
 
 /// Relative tolerance of the demand and cycle-price searches (on the period cost).
 const SEARCH_REL_TOL: f64 = 1e-11;
 
+/// How one billing period is dispatched: one (demand level, cycle price) pair, or, under a binding
+/// cycle cap, the mixture `θ·a + (1 − θ)·b` of two solutions optimal at the same cycle price.
+#[derive(Debug, Clone, Copy)]
+enum PeriodPlan {
+    One {
+        dem: f64,
+        lam: f64,
+    },
+    Mix {
+        a: (f64, f64),
+        b: (f64, f64),
+        theta: f64,
+    },
+}
+
 impl OptimalDispatch {
-    /// Optimal dispatch and a lower bound on the optimal LP cost [yuan] (equal to the dispatch's
-    /// cost within 1e-10 relative unless a cycle cap binds, then the Lagrangian dual bound).
+    /// Optimal dispatch and a lower bound on the optimal LP cost [yuan] (the dual bound of the
+    /// searches; equal to the cost within about 1e-10 relative).
     ///
     /// # Errors
     /// [`StorageError`] for invalid inputs or an infeasible problem.
@@ -539,28 +582,40 @@ impl OptimalDispatch {
         battery: &Battery,
     ) -> Result<(DispatchResult, f64), StorageError> {
         input.validate()?;
+        let n = input.n_steps();
         let ctx = Ctx::new(input, battery);
         let mut bufs = [Pwl::default(), Pwl::default()];
         let mut store = Store::default();
-        let mut u = vec![0.0; input.n_steps()];
+        let (mut u, mut u2) = (vec![0.0; n], vec![0.0; n]);
+        let (mut ch, mut dis) = (vec![0.0; n], vec![0.0; n]);
         let rate = input.demand_charge_per_kw_month.unwrap_or(0.0);
         let mut bound = 0.0;
         for p in input.billing_periods() {
             let cap = battery.period_discharge_cap_kwh(p.len() as f64 * input.step_hours);
-            let (dem, lambda, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut bufs)?;
+            let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut bufs)?;
             bound += b;
-            store.reset(p.start, p.len());
-            ctx.solve_period(p.clone(), dem, lambda, &mut bufs, Some(&mut store))
-                .ok_or(StorageError::Infeasible {
-                    start_step: p.start,
-                    reason: "final pass",
-                })?;
-            ctx.forward(p, dem, lambda, &store, &mut u);
+            match plan {
+                PeriodPlan::One { dem, lam } => {
+                    ctx.period_power(p.clone(), dem, lam, &mut bufs, &mut store, &mut u)?;
+                    for t in p {
+                        ch[t] = u[t].max(0.0);
+                        dis[t] = (-u[t]).max(0.0);
+                    }
+                }
+                PeriodPlan::Mix { a, b, theta } => {
+                    ctx.period_power(p.clone(), a.0, a.1, &mut bufs, &mut store, &mut u)?;
+                    ctx.period_power(p.clone(), b.0, b.1, &mut bufs, &mut store, &mut u2)?;
+                    for t in p {
+                        ch[t] = theta * u[t].max(0.0) + (1.0 - theta) * u2[t].max(0.0);
+                        dis[t] = theta * (-u[t]).max(0.0) + (1.0 - theta) * (-u2[t]).max(0.0);
+                    }
+                }
+            }
         }
-        Ok((evaluate(input, battery, u, true), bound))
+        Ok((evaluate(input, battery, ch, dis, true), bound))
     }
 
-    /// Demand level and cycle price of one period, and a lower bound on its cost.
+    /// Plan of one period and a lower bound on its cost.
     fn solve_capped(
         &self,
         ctx: &Ctx,
@@ -568,14 +623,17 @@ impl OptimalDispatch {
         rate: f64,
         cap_kwh: f64,
         bufs: &mut [Pwl; 2],
-    ) -> Result<(f64, f64, f64), StorageError> {
-        let (dem, cost, lb) = self.solve_demand(ctx, p.clone(), rate, 0.0, bufs)?;
+    ) -> Result<(PeriodPlan, f64), StorageError> {
+        let (dem, _, lb) = self.solve_demand(ctx, p.clone(), rate, 0.0, bufs)?;
+        let one = PeriodPlan::One { dem, lam: 0.0 };
         if cap_kwh.is_infinite() {
-            return Ok((dem, 0.0, lb));
+            return Ok((one, lb));
         }
-        let dis = self.discharged(ctx, p.clone(), dem, 0.0, bufs)?;
-        if dis <= cap_kwh * (1.0 + 1e-12) {
-            return Ok((dem, 0.0, lb.min(cost)));
+        let mut store = Store::default();
+        let mut u = vec![0.0; p.end];
+        let dis0 = ctx.period_power(p.clone(), dem, 0.0, bufs, &mut store, &mut u)?;
+        if dis0 <= cap_kwh {
+            return Ok((one, lb));
         }
         let inp = ctx.input;
         let pmax = p
@@ -586,23 +644,20 @@ impl OptimalDispatch {
         let lam_max = (pmax + inp.degradation_cost_per_kwh + rate / inp.step_hours)
             / (b.charge_efficiency() * b.discharge_efficiency())
             + 1.0;
-        // Maximise q(λ) = min_x cost + λ (dis − cap): minimise −q.
-        let mut feasible: Option<(f64, f64, f64)> = None; // (λ, D, cost)
+        // Maximise the dual q(λ) = min_x cost + λ (dis − cap), i.e. minimise −q; record (D, dis).
+        let mut seen: Vec<(f64, f64, f64)> = Vec::new();
         let mut err = None;
         let res = minimize_convex(0.0, lam_max, SEARCH_REL_TOL, |lam| {
             let r = self
                 .solve_demand(ctx, p.clone(), rate, lam, bufs)
                 .and_then(|(d, c, _)| {
-                    let dis = self.discharged(ctx, p.clone(), d, lam, bufs)?;
+                    let dis = ctx.period_power(p.clone(), d, lam, bufs, &mut store, &mut u)?;
                     Ok((d, c, dis))
                 });
             match r {
                 Ok((d, c, dis)) => {
-                    let pure = c - lam * dis;
-                    if dis <= cap_kwh * (1.0 + 1e-12) && feasible.is_none_or(|f| lam < f.0) {
-                        feasible = Some((lam, d, pure));
-                    }
-                    Some((-(c - lam * cap_kwh), -(dis - cap_kwh)))
+                    seen.push((lam, d, dis));
+                    Some((-(c - lam * cap_kwh), cap_kwh - dis))
                 }
                 Err(e) => {
                     err = Some(e);
@@ -613,16 +668,37 @@ impl OptimalDispatch {
         if let Some(e) = err {
             return Err(e);
         }
-        let (_, neg_q_best, _) = res.ok_or(StorageError::Infeasible {
+        let infeasible = StorageError::Infeasible {
             start_step: p.start,
             reason: "cycle cap",
-        })?;
-        let (lam, d, _) = feasible.ok_or(StorageError::Infeasible {
-            start_step: p.start,
-            reason: "cycle cap",
-        })?;
-        // Weak duality: the best dual value q(λ) found is a lower bound on the primal optimum.
-        Ok((d, lam, -neg_q_best))
+        };
+        let res = res.ok_or(infeasible.clone())?;
+        let find = |lam: f64| {
+            seen.iter()
+                .find(|s| s.0.to_bits() == lam.to_bits())
+                .copied()
+        };
+        // Weak duality: the dual value −f at the best λ bounds the primal optimum from below.
+        let bound = -res.f;
+        match res.bracket {
+            None => {
+                let (lam, d, _) = find(res.x).ok_or(infeasible)?;
+                Ok((PeriodPlan::One { dem: d, lam }, bound))
+            }
+            Some((l, h)) => {
+                let (la, da, dis_a) = find(l.0).ok_or(infeasible.clone())?;
+                let (lb_, db, dis_b) = find(h.0).ok_or(infeasible)?;
+                let theta = ((cap_kwh - dis_b) / (dis_a - dis_b)).clamp(0.0, 1.0);
+                Ok((
+                    PeriodPlan::Mix {
+                        a: (da, la),
+                        b: (db, lb_),
+                        theta,
+                    },
+                    bound,
+                ))
+            }
+        }
     }
 
     /// Optimal demand level of a period at cycle price `lambda`: (D, cost incl. λ term and
@@ -650,35 +726,37 @@ impl OptimalDispatch {
             d_lo = d_lo.max(ctx.net(t) + ctx.lo_u[t]);
             d_hi = d_hi.max(ctx.net(t) + ctx.hi_u[t]);
         }
-        let (d, c, lb) = minimize_convex(d_lo, d_hi, SEARCH_REL_TOL, |dem| {
+        let r = minimize_convex(d_lo, d_hi, SEARCH_REL_TOL, |dem| {
             ctx.solve_period(p.clone(), dem, lambda, bufs, None)
                 .map(|e| (e.cost.v + rate * dem, e.cost.d + rate))
         })
         .ok_or(infeasible)?;
-        Ok((d, c, lb))
+        Ok((r.x, r.f, r.bound))
     }
+}
 
-    /// Battery-side discharged energy of the optimal dispatch at (D, λ) [kWh].
-    fn discharged(
+impl Ctx<'_> {
+    /// Final pass of a period at (D, λ): backward DP with storage, forward recovery into `u`;
+    /// returns the battery-side discharged energy [kWh].
+    fn period_power(
         &self,
-        ctx: &Ctx,
         p: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
         bufs: &mut [Pwl; 2],
+        store: &mut Store,
+        u: &mut [f64],
     ) -> Result<f64, StorageError> {
-        let mut store = Store::default();
         store.reset(p.start, p.len());
-        ctx.solve_period(p.clone(), dem, lambda, bufs, Some(&mut store))
+        self.solve_period(p.clone(), dem, lambda, bufs, Some(store))
             .ok_or(StorageError::Infeasible {
                 start_step: p.start,
                 reason: "SOC or power limits",
             })?;
-        let mut u = vec![0.0; p.end];
-        ctx.forward(p.clone(), dem, lambda, &store, &mut u);
-        let tau = ctx.input.step_hours;
+        self.forward(p.clone(), dem, lambda, store, u);
+        let tau = self.input.step_hours;
         Ok(
-            p.map(|t| (-ctx.battery.energy_change_kwh(u[t], tau)).max(0.0))
+            p.map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
                 .sum(),
         )
     }
@@ -699,6 +777,7 @@ mod tests {
     use super::*;
     use crate::storage::test_support::{Cal, Spec, lp_cost, synthetic};
     use crate::storage::{BatteryParams, RuleDispatch, check_dispatch, no_battery_cost};
+    use approx::assert_relative_eq;
 
     fn battery(kwh: f64, kw: f64) -> Battery {
         Battery::new(BatteryParams::with_round_trip(kwh, kw, 0.88)).unwrap()
@@ -724,8 +803,6 @@ mod tests {
         let lp = lp_cost(input, b);
         let ours = r.cost.total_yuan();
         let rel = (ours - lp).abs() / lp.abs().max(1.0);
-        let base = no_battery_cost(input, b).unwrap().total_yuan();
-        eprintln!("ours {ours} lp {lp} base {base} rel {rel:e}");
         let rule = RuleDispatch.dispatch(input, b).unwrap();
         check_dispatch(input, b, &rule, 1e-6).unwrap();
         assert!(rel <= 1e-6, "optimal {ours} vs LP {lp}: relative {rel:e}");
@@ -807,7 +884,6 @@ mod tests {
                 p.max_cycles_per_day = 1.0;
             }
             let b = Battery::new(p).unwrap();
-            eprintln!("instance {k}: {days} days, {spd}/day, {s:?}");
             let (opt, _) = check_against_lp(&input, &b);
             let rule = RuleDispatch.dispatch(&input, &b).unwrap().cost.total_yuan();
             let base = no_battery_cost(&input, &b).unwrap().total_yuan();
@@ -823,5 +899,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A binding cycle cap: the optimum mixes two solutions of the same cycle price (time-sharing
+    /// within a few steps) and matches the LP exactly.
+    #[test]
+    fn binding_cycle_cap_is_met_exactly() {
+        let mut s = spec(9, 14, 24);
+        s.cal = Cal::Old;
+        s.demand = true;
+        let input = synthetic(s);
+        let mut p = BatteryParams::with_round_trip(1000.0, 500.0, 0.9);
+        p.max_cycles_per_day = 0.6;
+        let b = Battery::new(p).unwrap();
+        let free = {
+            let mut q = p;
+            q.max_cycles_per_day = f64::INFINITY;
+            OptimalDispatch
+                .dispatch(&input, &Battery::new(q).unwrap())
+                .unwrap()
+        };
+        let (r, bound) = OptimalDispatch.dispatch_with_bound(&input, &b).unwrap();
+        let cap: f64 = input
+            .billing_periods()
+            .iter()
+            .map(|p| b.period_discharge_cap_kwh(p.len() as f64))
+            .sum();
+        assert!(free.cost.discharged_kwh > 1.2 * cap, "cap must bind");
+        assert_relative_eq!(r.cost.discharged_kwh, cap, max_relative = 1e-9);
+        assert!(bound <= r.cost.total_yuan() * (1.0 + 1e-9));
+        check_against_lp(&input, &b);
     }
 }

@@ -24,7 +24,7 @@
 //! doi: 10.1109/TSG.2013.2282504 (TOU rule-based peak-shaving dispatch).
 
 use super::super::{
-    Battery, DispatchInput, DispatchResult, StorageError, TouPeriod, evaluate, step_limits,
+    Battery, DispatchInput, DispatchResult, StorageError, TouPeriod, evaluate, split, step_limits,
 };
 use super::Dispatch;
 
@@ -162,7 +162,8 @@ impl Dispatch for RuleDispatch {
                 e += de;
             }
         }
-        Ok(evaluate(input, battery, u, true))
+        let (ch, dis) = split(&u);
+        Ok(evaluate(input, battery, ch, dis, true))
     }
 }
 
