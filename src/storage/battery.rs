@@ -250,8 +250,8 @@ impl Battery {
 /// Capacity fade parameters: a linear calendar fade plus a linear fade per full equivalent cycle.
 ///
 /// # Notes
-/// `SOH(y) = 1 − calendar·y − cycle·Σ FEC(k), k < y`, with FEC = discharged energy / usable energy
-/// of the year at its state of health. Linear fade is the semi-empirical model's first-order
+/// `SOH(y) = 1 − (calendar + cycle·FEC)·y`, with FEC the full equivalent cycles per year
+/// (discharged energy / usable energy when new), the same every year. Linear fade is the semi-empirical model's first-order
 /// form; the cycle term is set from a warranty cycle life: `cycle = (1 − eol) / cycle_life`.
 ///
 /// # References
@@ -270,9 +270,9 @@ pub struct FadeParams {
 
 impl FadeParams {
     /// State of health at the start of each year `0..years` given the annual discharged energy at
-    /// full health [kWh/year] and the usable energy when new [kWh]. Throughput is assumed to scale
-    /// with the state of health. No replacement is modelled here: values may fall below the
-    /// end-of-life threshold, and are floored at 0.
+    /// full health [kWh/year] and the usable energy when new [kWh]. The battery is assumed to make
+    /// the same number of full equivalent cycles every year. No replacement is modelled here:
+    /// values may fall below the end-of-life threshold, and are floored at 0.
     pub fn soh_by_year(
         &self,
         annual_discharged_kwh: f64,

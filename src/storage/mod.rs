@@ -679,3 +679,118 @@ pub(crate) mod test_support {
         sol.eval(&obj) + lp.constant
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn one_step(net: f64, imp: f64, exp: f64) -> DispatchInput {
+        DispatchInput::new(
+            1.0,
+            vec![net],
+            vec![imp],
+            vec![exp],
+            vec![TouPeriod::Valley],
+            vec![0],
+        )
+    }
+
+    fn bat() -> Battery {
+        Battery::new(BatteryParams::with_round_trip(400.0, 200.0, 0.9)).unwrap()
+    }
+
+    #[test]
+    fn step_limits_cases() {
+        let b = bat();
+        // Plain valley step with load 100: charge up to 200, discharge up to the load.
+        let l = step_limits(&one_step(100.0, 0.25, 0.45), &b, 0);
+        // Export above import and no surplus: the grid flow stays an import (u >= -100).
+        assert_relative_eq!(l.u_min_kw, -100.0);
+        assert_relative_eq!(l.u_max_kw, 200.0);
+        // PV surplus 50 kW, export 0.45 > valley 0.25: charge only from the surplus (no buying
+        // from the grid while PV is sold at a higher price), no discharge (anti-backflow).
+        let l = step_limits(&one_step(-50.0, 0.25, 0.45), &b, 0);
+        assert_relative_eq!(l.u_max_kw, 50.0);
+        assert_relative_eq!(l.u_min_kw, 0.0);
+        // Same with export below import: grid charging beyond the surplus is allowed.
+        let l = step_limits(&one_step(-50.0, 0.99, 0.45), &b, 0);
+        assert_relative_eq!(l.u_max_kw, 200.0);
+        // Battery export allowed, export below import: full discharge power.
+        let mut i = one_step(100.0, 0.99, 0.45);
+        i.battery_export_allowed = true;
+        assert_relative_eq!(step_limits(&i, &b, 0).u_min_kw, -200.0);
+        // Transformer cap 250 kW with load 100: charge at most 150; with load 300: no charging.
+        i.import_cap_kw = 250.0;
+        assert_relative_eq!(step_limits(&i, &b, 0).u_max_kw, 150.0);
+        i.net_load_kw[0] = 300.0;
+        assert_relative_eq!(step_limits(&i, &b, 0).u_max_kw, 0.0);
+        // PV-only charging with no surplus: no charging.
+        let mut i = one_step(100.0, 0.25, 0.2);
+        i.grid_charging_allowed = false;
+        assert_relative_eq!(step_limits(&i, &b, 0).u_max_kw, 0.0);
+    }
+
+    #[test]
+    fn validation_errors_name_field_step_and_range() {
+        let mut i = one_step(100.0, 0.25, 0.45);
+        i.import_price_per_kwh[0] = -0.1;
+        let e = i.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("import_price_per_kwh[0]") && e.contains(">= 0"),
+            "{e}"
+        );
+        let mut i = one_step(100.0, 0.25, 0.45);
+        i.month[0] = 12;
+        assert!(i.validate().unwrap_err().to_string().contains("0..=11"));
+        let mut i = one_step(100.0, 0.25, 0.45);
+        i.period.push(TouPeriod::Peak);
+        assert!(matches!(
+            i.validate(),
+            Err(StorageError::LengthMismatch {
+                field: "period",
+                ..
+            })
+        ));
+        let mut i = one_step(f64::NAN, 0.25, 0.45);
+        assert!(i.validate().is_err());
+        i.net_load_kw[0] = 1.0;
+        i.step_hours = 0.0;
+        assert!(i.validate().unwrap_err().to_string().contains("step_hours"));
+    }
+
+    #[test]
+    fn evaluate_hand_computed_day() {
+        // Two steps of 1 h: charge 100 kW at 0.25 with load 50, discharge 81 kW at 1.0 with load
+        // 100; η = 0.9 each way, degradation 0.1 yuan/kWh, demand 30 yuan/kW-month.
+        let mut i = DispatchInput::new(
+            1.0,
+            vec![50.0, 100.0],
+            vec![0.25, 1.0],
+            vec![0.45, 0.45],
+            vec![TouPeriod::Valley, TouPeriod::Peak],
+            vec![0, 0],
+        );
+        i.degradation_cost_per_kwh = 0.1;
+        i.demand_charge_per_kw_month = Some(30.0);
+        let mut p = BatteryParams::with_round_trip(100.0, 100.0, 0.81);
+        p.soc_min_fraction = 0.0;
+        p.soc_max_fraction = 1.0;
+        p.initial_soc_fraction = 0.0;
+        let b = Battery::new(p).unwrap();
+        let r = evaluate(&i, &b, vec![100.0, 0.0], vec![0.0, 81.0], true);
+        assert_relative_eq!(r.energy_kwh[1], 90.0, epsilon = 1e-12);
+        assert_relative_eq!(r.energy_kwh[2], 0.0, epsilon = 1e-12);
+        assert_relative_eq!(
+            r.cost.import_yuan,
+            150.0 * 0.25 + 19.0 * 1.0,
+            epsilon = 1e-12
+        );
+        assert_relative_eq!(r.cost.degradation_yuan, 0.05 * 181.0, epsilon = 1e-12);
+        assert_relative_eq!(r.cost.demand_yuan, 30.0 * 150.0, epsilon = 1e-12);
+        check_dispatch(&i, &b, &r, 1e-9).unwrap();
+        // A dispatch that overdraws the battery is caught.
+        let bad = evaluate(&i, &b, vec![50.0, 0.0], vec![0.0, 81.0], true);
+        assert!(check_dispatch(&i, &b, &bad, 1e-9).is_err());
+    }
+}
