@@ -553,7 +553,7 @@ fn minimize_convex(
 }
 
 /// Relative tolerance of the demand and cycle-price searches (on the period cost).
-const SEARCH_REL_TOL: f64 = 1e-11;
+const SEARCH_REL_TOL: f64 = 1e-10;
 
 /// How one billing period is dispatched: one (demand level, cycle price) pair, or, under a binding
 /// cycle cap, the mixture `θ·a + (1 − θ)·b` of two solutions optimal at the same cycle price.
