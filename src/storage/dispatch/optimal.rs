@@ -114,7 +114,7 @@ struct Stage {
     a: Dl,
     val: Dl,
     n: usize,
-    segs: [Seg; 5],
+    segs: [Seg; 4],
 }
 
 /// Per-solve constants.
@@ -127,8 +127,6 @@ struct Ctx<'a> {
     e_max: f64,
     e0: f64,
     tol_e: f64,
-    /// Exact-penalty price of import above the demand level [yuan/kWh].
-    pen: f64,
 }
 
 /// Result of a period solve: cost (with derivative in D) and discharged energy.
@@ -156,13 +154,6 @@ impl<'a> Ctx<'a> {
             e_max: battery.max_energy_kwh(),
             e0: battery.initial_energy_kwh(),
             tol_e: 1e-11 * battery.params().capacity_kwh.max(1.0),
-            pen: {
-                let pmax = (0..n)
-                    .map(|t| input.import_price_per_kwh[t].max(input.export_price_per_kwh[t]))
-                    .fold(0.0, f64::max);
-                let rate = input.demand_charge_per_kw_month.unwrap_or(0.0);
-                10.0 * (rate / input.step_hours + pmax + input.degradation_cost_per_kwh) + 1.0
-            },
         }
     }
 
@@ -201,81 +192,77 @@ impl<'a> Ctx<'a> {
     }
 
     /// Builds the reflected stage cost of step `t` under demand level `dem` (may be infinite).
-    ///
-    /// The cap `g <= dem` is an exact penalty: import above `dem` costs `pen` per kWh, with
-    /// `pen·τ` above any multiplier of the cap (at the optimum the multipliers of a period sum to
-    /// the demand rate), so the minimisers are those of the hard cap, and every `dem` is feasible.
+    /// `None` when the demand level leaves no feasible power.
     fn stage(&self, t: usize, dem: f64, lambda: f64) -> Option<Stage> {
         let tau = self.input.step_hours;
         let b = self.battery;
-        let (lo, hi) = (self.lo_u[t], self.hi_u[t]);
+        let lo = self.lo_u[t];
+        let mut hi = self.hi_u[t];
+        let mut dhi = 0.0;
+        let cap = dem - self.net(t);
+        if cap < hi {
+            hi = cap;
+            dhi = 1.0;
+        }
+        if hi < lo - 1e-12 * (1.0 + lo.abs()) {
+            return None;
+        }
+        let hi = hi.max(lo);
         let d_lo = b.energy_change_kwh(lo, tau);
         let d_hi = b.energy_change_kwh(hi, tau);
-        // The cap's breakpoint in Δ and its derivative with respect to dem.
-        let ucap = dem - self.net(t);
-        let (d_cap, dd_cap) = if ucap.is_finite() {
-            let k = if ucap > 0.0 {
+        let dd_hi = dhi
+            * if hi > 0.0 {
                 b.charge_efficiency() * tau
             } else {
                 tau / b.discharge_efficiency()
             };
-            (b.energy_change_kwh(ucap, tau), k)
-        } else {
-            (f64::INFINITY, 0.0)
-        };
-        // Breakpoints of h in Δ, ascending, with their derivatives.
-        let mut bp = [(d_lo, 0.0); 6];
+        // Breakpoints of h in Δ, ascending.
+        let mut bp = [d_lo, 0.0, 0.0, 0.0, 0.0];
         let mut nb = 1;
-        let mut inner = [
-            (b.energy_change_kwh(-self.net(t), tau), 0.0),
-            (0.0, 0.0),
-            (d_cap, dd_cap),
-        ];
-        inner.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let d0 = b.energy_change_kwh(-self.net(t), tau);
+        let mut inner = [d0, 0.0];
+        if inner[0] > inner[1] {
+            inner.swap(0, 1);
+        }
         for x in inner {
-            if x.0 > bp[nb - 1].0 && x.0 < d_hi {
+            if x > bp[nb - 1] && x < d_hi {
                 bp[nb] = x;
                 nb += 1;
             }
         }
-        if d_hi > bp[nb - 1].0 {
-            bp[nb] = (d_hi, 0.0);
+        if d_hi > bp[nb - 1] {
+            bp[nb] = d_hi;
             nb += 1;
         }
-        let over = |u: f64| (self.net(t) + u - dem).max(0.0);
         let mut st = Stage {
-            a: Dl::c(-d_hi),
-            val: Dl {
-                v: self.stage_cost(t, hi, lambda) + self.pen * tau * over(hi),
-                d: if over(hi) > 0.0 { -self.pen * tau } else { 0.0 },
+            a: Dl {
+                v: -d_hi,
+                d: -dd_hi,
             },
+            val: Dl::c(self.stage_cost(t, hi, lambda)),
             n: nb - 1,
             segs: [Seg {
                 len: Dl::c(0.0),
                 slope: 0.0,
-            }; 5],
+            }; 4],
         };
         // Pieces of h̃ = pieces of h right to left, slopes negated.
         for k in 0..nb - 1 {
             let (x0, x1) = (bp[nb - 2 - k], bp[nb - 1 - k]);
-            let mid = 0.5 * (x0.0 + x1.0);
-            let mut sl = self.slope(t, mid, lambda);
-            if mid > d_cap {
-                sl += self.pen
-                    * if mid > 0.0 {
-                        1.0 / b.charge_efficiency()
-                    } else {
-                        b.discharge_efficiency()
-                    };
-            }
+            let s = self.slope(t, 0.5 * (x0 + x1), lambda);
+            let d = if k == 0 { dd_hi } else { 0.0 };
             st.segs[k] = Seg {
-                len: Dl {
-                    v: x1.0 - x0.0,
-                    d: x1.1 - x0.1,
-                },
-                slope: -sl,
+                len: Dl { v: x1 - x0, d },
+                slope: -s,
             };
         }
+        // d h(Δ_hi)/dD = h'(Δ_hi−) · dΔ_hi/dD.
+        let s_end = if st.n > 0 {
+            -st.segs[0].slope
+        } else {
+            self.slope(t, d_hi, lambda)
+        };
+        st.val.d = s_end * dd_hi;
         Some(st)
     }
 
@@ -431,7 +418,8 @@ impl<'a> Ctx<'a> {
             let e_next = (va + used_v).clamp(self.e_min, self.e_max);
             let de = e_next - e;
             let lo = self.battery.energy_change_kwh(self.lo_u[t], tau);
-            let hi = self.battery.energy_change_kwh(self.hi_u[t], tau);
+            let hi_u = self.hi_u[t].min(dem - self.net(t)).max(self.lo_u[t]);
+            let hi = self.battery.energy_change_kwh(hi_u, tau);
             let de = de.clamp(lo, hi);
             u[t] = self.battery.power_for_energy_change_kw(de, tau);
             e += de;
@@ -526,7 +514,8 @@ fn minimize_convex(
         let w = h.0 - l.0;
         let (mut x, bound) = match l.1 {
             Some((fl, gl)) => cut((l.0, fl, gl), h),
-            None => (0.5 * (l.0 + h.0), f64::NEG_INFINITY),
+            // Left end infeasible: the minimum lies in [l, h] where φ >= φ(h) − φ'(h)·w.
+            None => (0.5 * (l.0 + h.0), h.1 - h.2 * w),
         };
         if best.1 - bound <= rel_tol * (1.0 + best.1.abs()) || w <= 1e-13 * (1.0 + h.0.abs()) {
             break;
@@ -554,7 +543,7 @@ fn minimize_convex(
     }
     let (bound, bracket) = match l.1 {
         Some((fl, gl)) => (cut((l.0, fl, gl), h).1, Some(((l.0, fl, gl), h))),
-        None => (f64::NEG_INFINITY, None),
+        None => (h.1 - h.2 * (h.0 - l.0), None),
     };
     Some(MinResult {
         x: best.0,
@@ -941,5 +930,35 @@ mod tests {
         assert_relative_eq!(r.cost.discharged_kwh, cap, max_relative = 1e-9);
         assert!(bound <= r.cost.total_yuan() * (1.0 + 1e-9));
         check_against_lp(&input, &b);
+    }
+
+    /// The derivative carried by the DP (dual numbers) equals the finite difference of the
+    /// period cost in the demand level.
+    #[test]
+    fn demand_derivative_matches_finite_difference() {
+        let mut s = spec(2, 9, 24);
+        s.demand = true;
+        let input = synthetic(s);
+        let b = battery(800.0, 400.0);
+        let ctx = Ctx::new(&input, &b);
+        let mut bufs = [Pwl::default(), Pwl::default()];
+        let p = input.billing_periods()[0].clone();
+        let mut checked = 0;
+        for dem in [560.0, 580.0, 600.0, 650.0, 700.0] {
+            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut bufs, None) else {
+                continue;
+            };
+            let e2 = ctx
+                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut bufs, None)
+                .unwrap();
+            let fd = (e2.cost.v - e.cost.v) / 1e-4;
+            assert!(
+                (e.cost.d - fd).abs() <= 1e-4 * (1.0 + fd.abs()),
+                "D {dem}: {} vs {fd}",
+                e.cost.d
+            );
+            checked += 1;
+        }
+        assert!(checked >= 3);
     }
 }
