@@ -514,7 +514,8 @@ fn minimize_convex(
         let w = h.0 - l.0;
         let (mut x, bound) = match l.1 {
             Some((fl, gl)) => cut((l.0, fl, gl), h),
-            None => (0.5 * (l.0 + h.0), f64::NEG_INFINITY),
+            // Left end infeasible: the minimum lies in [l, h] where φ >= φ(h) − φ'(h)·w.
+            None => (0.5 * (l.0 + h.0), h.1 - h.2 * w),
         };
         if best.1 - bound <= rel_tol * (1.0 + best.1.abs()) || w <= 1e-13 * (1.0 + h.0.abs()) {
             break;
@@ -542,7 +543,7 @@ fn minimize_convex(
     }
     let (bound, bracket) = match l.1 {
         Some((fl, gl)) => (cut((l.0, fl, gl), h).1, Some(((l.0, fl, gl), h))),
-        None => (f64::NEG_INFINITY, None),
+        None => (h.1 - h.2 * (h.0 - l.0), None),
     };
     Some(MinResult {
         x: best.0,
@@ -553,7 +554,7 @@ fn minimize_convex(
 }
 
 /// Relative tolerance of the demand and cycle-price searches (on the period cost).
-const SEARCH_REL_TOL: f64 = 1e-11;
+const SEARCH_REL_TOL: f64 = 1e-10;
 
 /// How one billing period is dispatched: one (demand level, cycle price) pair, or, under a binding
 /// cycle cap, the mixture `θ·a + (1 − θ)·b` of two solutions optimal at the same cycle price.
@@ -929,5 +930,35 @@ mod tests {
         assert_relative_eq!(r.cost.discharged_kwh, cap, max_relative = 1e-9);
         assert!(bound <= r.cost.total_yuan() * (1.0 + 1e-9));
         check_against_lp(&input, &b);
+    }
+
+    /// The derivative carried by the DP (dual numbers) equals the finite difference of the
+    /// period cost in the demand level.
+    #[test]
+    fn demand_derivative_matches_finite_difference() {
+        let mut s = spec(2, 9, 24);
+        s.demand = true;
+        let input = synthetic(s);
+        let b = battery(800.0, 400.0);
+        let ctx = Ctx::new(&input, &b);
+        let mut bufs = [Pwl::default(), Pwl::default()];
+        let p = input.billing_periods()[0].clone();
+        let mut checked = 0;
+        for dem in [560.0, 580.0, 600.0, 650.0, 700.0] {
+            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut bufs, None) else {
+                continue;
+            };
+            let e2 = ctx
+                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut bufs, None)
+                .unwrap();
+            let fd = (e2.cost.v - e.cost.v) / 1e-4;
+            assert!(
+                (e.cost.d - fd).abs() <= 1e-4 * (1.0 + fd.abs()),
+                "D {dem}: {} vs {fd}",
+                e.cost.d
+            );
+            checked += 1;
+        }
+        assert!(checked >= 3);
     }
 }
