@@ -41,6 +41,8 @@ pub struct Context<'a> {
     signals: BTreeMap<String, PriceSignal>,
     /// PV AC output per kWp DC, per orientation key (tilt, azimuth) [kW/kWp].
     pub pv_per_kwp: BTreeMap<(u64, u64), Vec<f64>>,
+    /// Storage defaults (`data/storage/defaults.toml`).
+    pub storage_data: crate::storage::sizing::HunanDefaults,
 }
 
 fn voltage(key: &str) -> Option<VoltageLevel> {
@@ -88,6 +90,8 @@ impl<'a> Context<'a> {
             compensation: tariff::optimize::CompensationCosts::builtin(),
             signals,
             pv_per_kwp: BTreeMap::new(),
+            storage_data: crate::storage::sizing::HunanDefaults::embedded()
+                .map_err(|e| SimError::Internal(format!("data/storage/defaults.toml: {e}")))?,
         })
     }
 
@@ -369,9 +373,7 @@ impl<'a> Context<'a> {
 
     /// Why a strategy cannot be simulated by this build, if it cannot.
     pub fn unsupported(&self, s: crate::strategy::Strategy) -> Option<String> {
-        if s.storage {
-            return Some("the storage model is not part of this build yet".into());
-        }
+        let _ = s;
         None
     }
 

@@ -14,6 +14,7 @@ pub mod pv;
 pub mod result;
 pub mod roster;
 pub mod simulate;
+pub mod storage;
 
 pub use context::Context;
 pub use result::{ClaimCheck, EnterpriseResult, Outcome, ParkResult, StrategyTotals};
@@ -139,15 +140,20 @@ fn simulate_enterprise(
     opts: &RunOptions,
 ) -> Result<EnterpriseRun, SimError> {
     let stats = crate::load::load_stats(&load.p_kw, ctx.cal.step_hours());
+    let battery = if strategies.iter().any(|s| s.storage) {
+        Some(storage::size(ctx, e, load)?)
+    } else {
+        None
+    };
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
         let keep = opts.keep_series || opts.chart_enterprise == Some(index);
-        let (o, ser) = simulate::simulate(ctx, index, e, load, s, keep)?;
+        let (o, ser) = simulate::simulate(ctx, index, e, load, s, battery.as_ref(), keep)?;
         outcomes.push(o);
         series.push(ser);
     }
-    money::fill(ctx.plan, &mut outcomes);
+    money::fill(ctx.plan, &ctx.storage_data, &mut outcomes);
     if let Some(p) = &opts.progress {
         p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }

@@ -53,6 +53,10 @@ pub struct StorageOutcome {
     pub discharged_kwh: f64,
     /// Full equivalent cycles per year.
     pub cycles: f64,
+    /// Usable energy [kWh].
+    pub usable_kwh: f64,
+    /// Cost of the energy charged [yuan/yr].
+    pub charging_cost_yuan: f64,
 }
 
 /// Lifetime money of the strategy's investments (PV, storage) for the enterprise and, under
@@ -164,6 +168,10 @@ pub struct StrategyTotals {
     pub emc_payment_yuan: f64,
     /// Σ battery discharge [kWh/yr].
     pub storage_discharged_kwh: f64,
+    /// Σ battery energy [kWh].
+    pub storage_kwh: f64,
+    /// Σ battery power [kW].
+    pub storage_kw: f64,
     /// Σ enterprise investment [yuan].
     pub investment_yuan: f64,
     /// Σ enterprise NPV of the investments [yuan].
@@ -245,6 +253,8 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
             }
             if let Some(s) = &o.storage {
                 t.storage_discharged_kwh += s.discharged_kwh;
+                t.storage_kwh += s.kwh;
+                t.storage_kw += s.kw;
             }
             if let Some(m) = &o.money {
                 t.investment_yuan += m.investment_yuan;

@@ -15,7 +15,7 @@
 
 use super::SimError;
 use super::context::Context;
-use super::result::{MarketOutcome, Outcome, PvOutcome, TariffOutcome};
+use super::result::{MarketOutcome, Outcome, PvOutcome, StorageOutcome, TariffOutcome};
 use super::roster::{EnterpriseSpec, LoadProfile};
 use crate::strategy::Strategy;
 use crate::tariff::{self, BasicCharge, BillingOption, Customer, Reactive};
@@ -31,6 +31,8 @@ pub struct Series {
     pub discharge_kw: Vec<f64>,
     /// Battery energy [kWh].
     pub soc_kwh: Vec<f64>,
+    /// Battery auxiliary consumption (cooling, BMS) [kW].
+    pub aux_kw: f64,
     /// Grid import [kW].
     pub import_kw: Vec<f64>,
     /// Grid export [kW].
@@ -39,16 +41,114 @@ pub struct Series {
     pub import_price_yuan_per_kwh: Vec<f64>,
 }
 
+/// A bill and what decided it.
+struct Settled {
+    bill: tariff::AnnualBill,
+    tariff: TariffOutcome,
+    deviation_yuan: f64,
+}
+
+/// Bill grid flows: measure, reprice the purchase under the mode, then the baseline option or
+/// (tariff measure) the cheapest legal options and reactive compensation when it pays.
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    ctx: &Context,
+    e: &EnterpriseSpec,
+    signal: &tariff::PriceSignal,
+    customer: &Customer,
+    strategy: Strategy,
+    mode: &crate::market::PurchaseMode,
+    flows: (&[f64], &[f64]),
+    load: &LoadProfile,
+) -> Result<Settled, SimError> {
+    let named = |err: tariff::TariffError| SimError::Enterprise {
+        enterprise: e.name.clone(),
+        message: err.to_string(),
+    };
+    let (import, export) = flows;
+    let usage = tariff::measure_usage(
+        signal,
+        import,
+        Some(export),
+        Reactive::SeriesKvar(&load.q_kvar),
+    )
+    .map_err(named)?;
+    let (usage, deviation_yuan) = ctx.apply_market(mode, usage);
+    if !strategy.tariff {
+        let opt = ctx.baseline_option(signal, customer);
+        let bill = tariff::bill_usage(signal, customer, &[opt; 12], &usage).map_err(named)?;
+        return Ok(Settled {
+            bill,
+            tariff: TariffOutcome {
+                options: option_label(&opt),
+                compensation_kvar: 0.0,
+                compensation_annual_yuan: 0.0,
+            },
+            deviation_yuan,
+        });
+    }
+    let r = tariff::optimize(signal, customer, &usage, ctx.choice_period()).map_err(named)?;
+    let options = months_options(&r.choices);
+    let comp = tariff::optimize::reactive_compensation(
+        signal,
+        customer,
+        &options,
+        import,
+        &load.q_kvar,
+        &ctx.compensation,
+    )
+    .map_err(named)?;
+    let (bill, kvar, annual) = if comp.pays {
+        let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
+            .map_err(|err| SimError::Enterprise {
+                enterprise: e.name.clone(),
+                message: err.to_string(),
+            })?;
+        let usage_c = tariff::measure_usage(signal, import, Some(export), Reactive::SeriesKvar(&q))
+            .map_err(named)?;
+        let (usage_c, _) = ctx.apply_market(mode, usage_c);
+        let b = tariff::bill_usage(signal, customer, &options, &usage_c).map_err(named)?;
+        (b, comp.bank_kvar, comp.annual_cost_yuan)
+    } else {
+        (r.bill.clone(), 0.0, 0.0)
+    };
+    Ok(Settled {
+        bill,
+        tariff: TariffOutcome {
+            options: describe_choices(&r.choices),
+            compensation_kvar: kvar,
+            compensation_annual_yuan: annual,
+        },
+        deviation_yuan,
+    })
+}
+
+/// The enterprise's cost of a settled year [yuan]: grid charges − the export credit it keeps
+/// + deviation + EMC payments + annualized compensation.
+fn cost_of(s: &Settled, pv: Option<&PvOutcome>, emc: bool) -> f64 {
+    let export_kept = if emc && pv.is_some() {
+        0.0
+    } else {
+        s.bill.export_credit_yuan
+    };
+    s.bill.charges_yuan - export_kept
+        + s.deviation_yuan
+        + pv.map_or(0.0, |p| p.emc_payment_yuan)
+        + s.tariff.compensation_annual_yuan
+}
+
 /// Simulate one enterprise under one strategy.
 ///
 /// # Errors
 /// [`SimError`] naming the enterprise when a model rejects its inputs.
+#[allow(clippy::too_many_arguments)]
 pub fn simulate(
     ctx: &Context,
     index: usize,
     e: &EnterpriseSpec,
     load: &LoadProfile,
     strategy: Strategy,
+    battery: Option<&super::storage::Sized>,
     keep_series: bool,
 ) -> Result<(Outcome, Option<Series>), SimError> {
     let named = |err: tariff::TariffError| SimError::Enterprise {
@@ -89,74 +189,30 @@ pub fn simulate(
     }
 
     // 2. Purchase mode.
-    let reactive = Reactive::SeriesKvar(&load.q_kvar);
-    let usage0 = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
     let (mode, mode_name) = if strategy.market {
+        let usage0 = tariff::measure_usage(
+            signal,
+            &import,
+            Some(&export),
+            Reactive::SeriesKvar(&load.q_kvar),
+        )
+        .map_err(named)?;
         ctx.cheapest_mode(index, e, &usage0, load)?
     } else {
         ctx.baseline_mode()
     };
-
-    // 3. (Storage lands with the storage model.) 4. The bill.
-    let usage = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
-    let (usage, deviation) = ctx.apply_market(&mode, usage);
-    let (bill, tariff_outcome) = if strategy.tariff {
-        let r = tariff::optimize(signal, &customer, &usage, ctx.choice_period()).map_err(named)?;
-        let comp = tariff::optimize::reactive_compensation(
-            signal,
-            &customer,
-            &months_options(&r.choices),
-            &import,
-            &load.q_kvar,
-            &ctx.compensation,
-        )
-        .map_err(named)?;
-        let options = describe_choices(&r.choices);
-        let (bill, comp_out) = if comp.pays {
-            let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
-                .map_err(|err| SimError::Enterprise {
-                    enterprise: e.name.clone(),
-                    message: err.to_string(),
-                })?;
-            let usage_c =
-                tariff::measure_usage(signal, &import, Some(&export), Reactive::SeriesKvar(&q))
-                    .map_err(named)?;
-            let (usage_c, _) = ctx.apply_market(&mode, usage_c);
-            let b = tariff::bill_usage(signal, &customer, &months_options(&r.choices), &usage_c)
-                .map_err(named)?;
-            (b, Some((comp.bank_kvar, comp.annual_cost_yuan)))
-        } else {
-            (r.bill.clone(), None)
-        };
-        (
-            bill,
-            TariffOutcome {
-                options,
-                compensation_kvar: comp_out.map_or(0.0, |c| c.0),
-                compensation_annual_yuan: comp_out.map_or(0.0, |c| c.1),
-            },
-        )
-    } else {
-        let opt = ctx.baseline_option(signal, &customer);
-        let bill = tariff::bill_usage(signal, &customer, &[opt; 12], &usage).map_err(named)?;
-        (
-            bill,
-            TariffOutcome {
-                options: option_label(&opt),
-                compensation_kvar: 0.0,
-                compensation_annual_yuan: 0.0,
-            },
-        )
-    };
-
-    // 5. Money of the year.
     let prices = signal.total_yuan_per_kwh();
     let market_prices = ctx.step_purchase_prices(signal, &mode);
-    let price_at = |t: usize| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t];
+    let price: Vec<f64> = (0..n)
+        .map(|t| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t])
+        .collect();
+
+    // PV accounting: what the on-site PV energy avoided, and the EMC payment for it.
+    let emc = ctx.emc_price().is_some();
     let pv_out = pv.as_ref().map(|p| {
         let self_kwh: f64 = pv_self.iter().sum::<f64>() * h;
-        let export_kwh: f64 = export.iter().sum::<f64>() * h;
-        let avoided_energy: f64 = (0..n).map(|t| pv_self[t] * h * price_at(t)).sum();
+        let pv_export_kwh: f64 = export.iter().sum::<f64>() * h;
+        let avoided_energy: f64 = (0..n).map(|t| pv_self[t] * h * price[t]).sum();
         let emc_payment = match ctx.emc_price() {
             Some(crate::finance::EmcPrice::DiscountOffTariff(d)) => (1.0 - d) * avoided_energy,
             Some(crate::finance::EmcPrice::Fixed(p)) => p * self_kwh,
@@ -164,44 +220,134 @@ pub fn simulate(
         };
         PvOutcome {
             dc_kw: p.dc_kw,
-            kwh: (self_kwh + export_kwh),
+            kwh: self_kwh + pv_export_kwh,
             self_consumed_kwh: self_kwh,
-            exported_kwh: export_kwh,
-            export_revenue_yuan: bill.export_credit_yuan,
+            exported_kwh: pv_export_kwh,
+            export_revenue_yuan: pv_export_kwh * signal.export_yuan_per_kwh(),
             avoided_energy_yuan: avoided_energy,
             emc_payment_yuan: emc_payment,
         }
     });
-    let emc = ctx.emc_price().is_some();
-    let export_credit_kept = if emc && pv_out.is_some() {
-        0.0
-    } else {
-        bill.export_credit_yuan
+
+    // 3. Storage: dispatch once per candidate basic-charge method, keep the cheaper year.
+    let mut storage_out = None;
+    let mut dispatched: Option<crate::storage::DispatchResult> = None;
+    let mut settled = None;
+    if let Some(b) = battery.filter(|b| strategy.storage && b.params.capacity_kwh > 0.0) {
+        let battery = crate::storage::battery::Battery::new(b.params).map_err(|err| {
+            SimError::Enterprise {
+                enterprise: e.name.clone(),
+                message: format!("storage: {err}"),
+            }
+        })?;
+        let net: Vec<f64> = (0..n).map(|t| import[t] - export[t]).collect();
+        let baseline_demand = matches!(
+            ctx.baseline_option(signal, &customer),
+            BillingOption::TwoPart(BasicCharge::ActualDemand)
+        );
+        let candidates: &[bool] = if strategy.tariff {
+            &[false, true]
+        } else if baseline_demand {
+            &[true]
+        } else {
+            &[false]
+        };
+        let mut best: Option<(f64, Settled, crate::storage::DispatchResult)> = None;
+        for &demand in candidates {
+            let d = super::storage::input(ctx, signal, e, net.clone(), price.clone(), demand);
+            let r = super::storage::dispatcher(ctx.plan)
+                .dispatch(&d, &battery)
+                .map_err(|err| SimError::Enterprise {
+                    enterprise: e.name.clone(),
+                    message: format!("storage dispatch: {err}"),
+                })?;
+            let st = settle(
+                ctx,
+                e,
+                signal,
+                &customer,
+                strategy,
+                &mode,
+                (&r.import_kw, &r.export_kw),
+                load,
+            )?;
+            let c = cost_of(&st, pv_out.as_ref(), emc);
+            if best.as_ref().is_none_or(|(bc, _, _)| c < *bc) {
+                best = Some((c, st, r));
+            }
+        }
+        if let Some((_, st, r)) = best {
+            let discharged: f64 = r.discharge_kw.iter().sum::<f64>() * h;
+            let usable = battery.usable_energy_kwh();
+            storage_out = Some(StorageOutcome {
+                kwh: b.params.capacity_kwh,
+                kw: b.params.discharge_power_kw,
+                discharged_kwh: discharged,
+                cycles: if usable > 0.0 {
+                    discharged / usable
+                } else {
+                    0.0
+                },
+                usable_kwh: usable,
+                charging_cost_yuan: r.charge_kw.iter().zip(&price).map(|(c, p)| c * h * p).sum(),
+            });
+            settled = Some(st);
+            dispatched = Some(r);
+        }
+    }
+    let (import, export) = match &dispatched {
+        Some(r) => (r.import_kw.clone(), r.export_kw.clone()),
+        None => (import, export),
     };
-    let cost = bill.charges_yuan - export_credit_kept
-        + deviation
-        + pv_out.as_ref().map_or(0.0, |p| p.emc_payment_yuan)
-        + tariff_outcome.compensation_annual_yuan;
+
+    // 4. The bill.
+    let settled = match settled {
+        Some(s) => s,
+        None => settle(
+            ctx,
+            e,
+            signal,
+            &customer,
+            strategy,
+            &mode,
+            (&import, &export),
+            load,
+        )?,
+    };
+
+    // 5. Money of the year.
+    let cost = cost_of(&settled, pv_out.as_ref(), emc);
     let series = keep_series.then(|| Series {
         pv_kw: pv_ac.to_vec(),
-        charge_kw: vec![0.0; n],
-        discharge_kw: vec![0.0; n],
-        soc_kwh: vec![0.0; n],
+        charge_kw: dispatched
+            .as_ref()
+            .map_or(vec![0.0; n], |r| r.charge_kw.clone()),
+        discharge_kw: dispatched
+            .as_ref()
+            .map_or(vec![0.0; n], |r| r.discharge_kw.clone()),
+        soc_kwh: dispatched
+            .as_ref()
+            .map_or(vec![0.0; n], |r| r.energy_kwh.clone()),
+        aux_kw: if dispatched.is_some() {
+            battery.map_or(0.0, |b| b.params.aux_power_kw)
+        } else {
+            0.0
+        },
         import_kw: import.clone(),
         export_kw: export.clone(),
-        import_price_yuan_per_kwh: (0..n).map(price_at).collect(),
+        import_price_yuan_per_kwh: price.clone(),
     });
     Ok((
         Outcome {
             strategy,
             load_kwh: load.p_kw.iter().sum::<f64>() * h,
-            bill,
-            deviation_yuan: deviation,
+            bill: settled.bill,
+            deviation_yuan: settled.deviation_yuan,
             cost_yuan: cost,
-            tariff: tariff_outcome,
+            tariff: settled.tariff,
             market: MarketOutcome { mode: mode_name },
             pv: pv_out,
-            storage: None,
+            storage: storage_out,
             money: None,
         },
         series,

@@ -255,20 +255,35 @@ pub fn text_summary(out: &RunOutput) -> String {
     for t in r
         .totals
         .iter()
-        .filter(|t| t.pv_kw > 0.0 || t.investor_investment_yuan > 0.0 || t.investment_yuan > 0.0)
+        .filter(|t| t.pv_kw > 0.0 || t.storage_kwh > 0.0)
     {
         let pct = |x: Option<f64>| x.map_or("none".to_string(), |v| format!("{:.1}%", v * 100.0));
+        let _ = writeln!(s, "\n  {}:", t.strategy);
+        if t.pv_kw > 0.0 {
+            let _ = writeln!(
+                s,
+                "    PV {:.1} MWp, {:.1} GWh/yr ({:.0}% used on site)",
+                t.pv_kw / 1e3,
+                t.pv_kwh / 1e6,
+                if t.pv_kwh > 0.0 {
+                    t.pv_self_consumed_kwh / t.pv_kwh * 100.0
+                } else {
+                    0.0
+                },
+            );
+        }
+        if t.storage_kwh > 0.0 {
+            let _ = writeln!(
+                s,
+                "    storage {:.1} MWh / {:.1} MW, {:.0} full cycles/yr on average",
+                t.storage_kwh / 1e3,
+                t.storage_kw / 1e3,
+                t.storage_discharged_kwh / t.storage_kwh.max(1e-9),
+            );
+        }
         let _ = writeln!(
             s,
-            "\n  {}: PV {:.1} MWp, {:.1} GWh/yr ({:.0}% used on site); enterprises invest {:.1} 万元, NPV {:.1} 万元, IRR {}, payback {}",
-            t.strategy,
-            t.pv_kw / 1e3,
-            t.pv_kwh / 1e6,
-            if t.pv_kwh > 0.0 {
-                t.pv_self_consumed_kwh / t.pv_kwh * 100.0
-            } else {
-                0.0
-            },
+            "    enterprises invest {:.1} 万元; NPV {:.1} 万元, IRR {}, payback {}",
             t.investment_yuan / 1e4,
             t.npv_yuan / 1e4,
             pct(t.irr),
@@ -278,7 +293,7 @@ pub fn text_summary(out: &RunOutput) -> String {
         if t.investor_investment_yuan > 0.0 {
             let _ = writeln!(
                 s,
-                "    EMC investor: invests {:.1} 万元, receives {:.1} 万元/yr from enterprises, NPV {:.1} 万元, IRR {}",
+                "    investor (EMC / shared savings): invests {:.1} 万元, receives {:.1} 万元/yr of PV payments, NPV {:.1} 万元, IRR {}",
                 t.investor_investment_yuan / 1e4,
                 t.emc_payment_yuan / 1e4,
                 t.investor_npv_yuan / 1e4,
@@ -323,7 +338,7 @@ pub fn hourly_csv(
 ) -> String {
     let h = cal.step_hours();
     let mut out = String::from(
-        "timestamp,load_kw,pv_kw,battery_charge_kw,battery_discharge_kw,soc_kwh,grid_import_kw,grid_export_kw,tou_period,import_price_yuan_per_kwh,energy_cost_yuan\n",
+        "timestamp,load_kw,pv_kw,battery_charge_kw,battery_discharge_kw,battery_aux_kw,soc_kwh,grid_import_kw,grid_export_kw,tou_period,import_price_yuan_per_kwh,energy_cost_yuan\n",
     );
     let at = |v: &[f64], t: usize| v.get(t).copied().unwrap_or(0.0);
     for t in 0..cal.n_steps() {
@@ -332,12 +347,13 @@ pub fn hourly_csv(
         let import = at(&s.import_kw, t);
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             cal.timestamp(t),
             f(at(load_kw, t), 3),
             f(at(&s.pv_kw, t), 3),
             f(at(&s.charge_kw, t), 3),
             f(at(&s.discharge_kw, t), 3),
+            f(s.aux_kw, 3),
             f(at(&s.soc_kwh, t), 3),
             f(import, 3),
             f(at(&s.export_kw, t), 3),

@@ -181,13 +181,14 @@ impl Resolver<'_> {
             raw.pv.export_price_yuan_per_kwh,
         )?;
         let st = &raw.storage;
-        if st.soc_min_fraction >= st.soc_max_fraction {
+        let data = crate::storage::sizing::HunanDefaults::embedded()
+            .map_err(|e| self.rule("storage", format!("data/storage/defaults.toml: {e}")))?;
+        let soc_min = st.soc_min_fraction.unwrap_or(data.battery.soc_min_fraction);
+        let soc_max = st.soc_max_fraction.unwrap_or(data.battery.soc_max_fraction);
+        if soc_min >= soc_max {
             return Err(self.rule(
                 "storage.soc_max_fraction",
-                format!(
-                    "{} must be above `storage.soc_min_fraction` = {}",
-                    st.soc_max_fraction, st.soc_min_fraction
-                ),
+                format!("{soc_max} must be above `storage.soc_min_fraction` = {soc_min}"),
             ));
         }
         let (lo, hi) = crate::market::MarketRules::embedded().contract_price_range();

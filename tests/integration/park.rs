@@ -100,13 +100,16 @@ fn small_park_identities_hold_and_outputs_are_deterministic() {
     for r in ent.iter().filter(|r| r["strategy"] == "tariff") {
         assert!(num(r, "saving_yuan") >= -0.01, "{r:?}");
     }
-    // Energy balance per step: load + charge + export = import + pv + discharge.
+    // Energy balance per step: load + charge + aux + export = import + pv + discharge.
     let mut n_hourly = 0;
     for f in std::fs::read_dir(out.join("hourly")).unwrap() {
         let rows = read_csv(&f.unwrap().path());
         assert_eq!(rows.len(), 8760);
         for r in &rows {
-            let lhs = num(r, "load_kw") + num(r, "battery_charge_kw") + num(r, "grid_export_kw");
+            let lhs = num(r, "load_kw")
+                + num(r, "battery_charge_kw")
+                + num(r, "battery_aux_kw")
+                + num(r, "grid_export_kw");
             let rhs = num(r, "grid_import_kw") + num(r, "pv_kw") + num(r, "battery_discharge_kw");
             assert!((lhs - rhs).abs() < 0.005, "{r:?}");
         }

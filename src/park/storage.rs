@@ -1,0 +1,195 @@
+//! Storage of a park run: each enterprise's battery (its size chosen once, from the scenario,
+//! an override or the NPV search of [`crate::storage::sizing`]), and the dispatch input built
+//! from the strategy's prices, TOU periods and net load.
+
+use super::SimError;
+use super::context::Context;
+use super::roster::{EnterpriseSpec, LoadProfile};
+use crate::scenario::Plan;
+use crate::storage::sizing::{HunanDefaults, SizingParams};
+use crate::storage::{
+    self, BatteryParams, Dispatch, DispatchInput, FadeParams, OptimalDispatch, RuleDispatch,
+};
+use crate::tariff::{PriceSignal, TouPeriod};
+
+/// A battery chosen for an enterprise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sized {
+    /// Battery parameters (size included).
+    pub params: BatteryParams,
+    /// The sizing search's outcome at the chosen size, when it ran.
+    pub sizing: Option<storage::sizing::SizingOutcome>,
+}
+
+/// Battery template (without size) from the scenario, unset keys from the data file.
+pub fn template(plan: &Plan, data: &HunanDefaults) -> BatteryParams {
+    let s = &plan.storage;
+    let mut b = data.battery;
+    if let Some(v) = s.charge_efficiency_fraction {
+        b.charge_efficiency_fraction = v;
+    }
+    if let Some(v) = s.discharge_efficiency_fraction {
+        b.discharge_efficiency_fraction = v;
+    }
+    if let Some(v) = s.soc_min_fraction {
+        b.soc_min_fraction = v;
+    }
+    if let Some(v) = s.soc_max_fraction {
+        b.soc_max_fraction = v;
+    }
+    if let Some(v) = s.max_cycles_per_day {
+        b.max_cycles_per_day = v;
+    }
+    b
+}
+
+/// Sizing and money parameters from the scenario, unset keys from the data file.
+pub fn sizing_params(plan: &Plan, data: &HunanDefaults) -> SizingParams {
+    let s = &plan.storage;
+    let mut p = data.sizing.clone();
+    if let Some(v) = s.capex_yuan_per_kwh {
+        p.capex_per_kwh = v;
+    }
+    if let Some(v) = s.capex_yuan_per_kw {
+        p.capex_per_kw = v;
+    }
+    if let Some(v) = s.om_fraction_of_capex {
+        p.om_fraction_per_year = v;
+    }
+    if let Some(v) = s.life_years {
+        p.life_years = v as usize;
+    }
+    p.discount_rate_fraction = plan.finance.discount_rate_fraction;
+    if let Some(f) = p.fade.as_mut() {
+        if let Some(v) = s.calendar_fade_fraction_per_year {
+            f.calendar_fade_fraction_per_year = v;
+        }
+        if let Some(v) = s.replacement_soh_fraction {
+            f.end_of_life_soh_fraction = v;
+        }
+        if let Some(cycles) = s.cycle_life {
+            f.cycle_fade_fraction_per_cycle = (1.0 - f.end_of_life_soh_fraction) / cycles;
+        }
+    }
+    p
+}
+
+/// The fade model of a plan, for the lifetime cash flows.
+pub fn fade(plan: &Plan, data: &HunanDefaults) -> Option<FadeParams> {
+    sizing_params(plan, data).fade
+}
+
+/// The dispatcher the scenario asks for.
+pub fn dispatcher(plan: &Plan) -> &'static dyn Dispatch {
+    if plan.storage.dispatch == "rule" {
+        &RuleDispatch
+    } else {
+        &OptimalDispatch
+    }
+}
+
+fn period_code(p: TouPeriod) -> storage::TouPeriod {
+    match p {
+        TouPeriod::Critical => storage::TouPeriod::Critical,
+        TouPeriod::Peak => storage::TouPeriod::Peak,
+        TouPeriod::Flat => storage::TouPeriod::Flat,
+        TouPeriod::Valley => storage::TouPeriod::Valley,
+    }
+}
+
+/// The dispatch input of one strategy.
+///
+/// * `net_kw` - load minus PV per step [kW] (negative: PV surplus)
+/// * `price` - import price per step with every per-kWh component and the market's purchase
+///   price [yuan/kWh]
+/// * `demand` - whether the billing option charges the monthly maximum demand
+pub fn input(
+    ctx: &Context,
+    signal: &PriceSignal,
+    e: &EnterpriseSpec,
+    net_kw: Vec<f64>,
+    price: Vec<f64>,
+    demand: bool,
+) -> DispatchInput {
+    let months: Vec<u8> = ctx.cal.months().iter().map(|m| m - 1).collect();
+    let period: Vec<storage::TouPeriod> = signal
+        .period_indices()
+        .iter()
+        .map(|&p| period_code(TouPeriod::ALL[usize::from(p)]))
+        .collect();
+    let n = net_kw.len();
+    let mut d = DispatchInput::new(
+        ctx.cal.step_hours(),
+        net_kw,
+        price,
+        vec![signal.export_yuan_per_kwh(); n],
+        period,
+        months,
+    );
+    d.demand_charge_per_kw_month = demand.then(|| signal.voltage_prices().demand_yuan_per_kw_month);
+    d.battery_export_allowed = ctx.plan.storage.allow_export;
+    d.grid_charging_allowed = ctx.plan.storage.grid_charging;
+    d.import_cap_kw = e.transformer_kva;
+    d.degradation_cost_per_kwh = ctx
+        .plan
+        .storage
+        .degradation_cost_yuan_per_kwh
+        .unwrap_or(ctx.storage_data.degradation_cost_per_kwh);
+    d
+}
+
+/// Choose an enterprise's battery: its override, the fixed rule, or the best NPV of the sizing
+/// grid. The search runs once per enterprise, on its load with agency prices and the demand
+/// charge of demand billing (what a battery owner optimizing its tariff pays), and the size
+/// serves every strategy with storage.
+///
+/// # Errors
+/// [`SimError`] when the storage model rejects the inputs.
+pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Sized, SimError> {
+    let named = |err: storage::StorageError| SimError::Enterprise {
+        enterprise: e.name.clone(),
+        message: format!("storage: {err}"),
+    };
+    let mut params = template(ctx.plan, &ctx.storage_data);
+    let peak = load.p_kw.iter().copied().fold(0.0, f64::max);
+    let s = &ctx.plan.storage;
+    if e.storage_kwh.is_some() || e.storage_kw.is_some() || s.sizing == "fixed" {
+        let kw = e.storage_kw.unwrap_or(peak * s.power_fraction_of_peak);
+        params.capacity_kwh = e.storage_kwh.unwrap_or(kw * s.duration_hours);
+        params.charge_power_kw = kw;
+        params.discharge_power_kw = kw;
+        params.aux_power_kw = s.auxiliary_kw_per_kwh * params.capacity_kwh;
+        return Ok(Sized {
+            params,
+            sizing: None,
+        });
+    }
+    let signal = ctx.signal(&e.voltage_level)?;
+    let d = input(
+        ctx,
+        signal,
+        e,
+        load.p_kw.clone(),
+        signal.total_yuan_per_kwh().to_vec(),
+        true,
+    );
+    let sp = sizing_params(ctx.plan, &ctx.storage_data);
+    let (outcomes, best) =
+        storage::sizing::size_storage(&d, &params, &sp, dispatcher(ctx.plan)).map_err(named)?;
+    let o = outcomes[best].clone();
+    if o.npv_yuan <= 0.0 {
+        // No size pays: no battery.
+        params.capacity_kwh = 0.0;
+        params.charge_power_kw = 0.0;
+        params.discharge_power_kw = 0.0;
+    } else {
+        params.capacity_kwh = o.capacity_kwh;
+        params.charge_power_kw = o.power_kw;
+        params.discharge_power_kw = o.power_kw;
+        params.aux_power_kw = s.auxiliary_kw_per_kwh * o.capacity_kwh;
+    }
+    Ok(Sized {
+        params,
+        sizing: Some(o),
+    })
+}
