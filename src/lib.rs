@@ -19,5 +19,6 @@ pub mod scenario;
 pub mod seed;
 pub mod solar;
 pub mod strategy;
+pub mod sweep;
 pub mod tariff;
 pub mod weather;
