@@ -189,24 +189,55 @@ impl Sweep {
             for v in vals {
                 let mut values = vec![None; n];
                 values[j] = Some(v);
-                self.plan_of(u64::MAX, &values)?;
+                self.plan_of(None, &values)?;
             }
         }
         Ok(())
     }
 
-    /// The plan of a sample with these values.
-    fn plan_of(&self, sample: u64, values: &[Option<SweepValue>]) -> Result<Plan, SweepError> {
+    /// The plan of a sample with these values (`sample`: `None` in the checks before a run).
+    /// A rule of the scenario broken by the values is reported at the sweep parameter that
+    /// set them (the one whose key the rule names, else the first one set).
+    fn plan_of(
+        &self,
+        sample: Option<u64>,
+        values: &[Option<SweepValue>],
+    ) -> Result<Plan, SweepError> {
         apply::sample_plan(&self.text, &self.plan.file, &self.keys, values).map_err(|e| {
-            let message = match e {
-                Ok(se) => se.kind.to_string(),
-                Err(m) => m,
+            let (inner_key, message) = match e {
+                Ok(se) => (se.key().map(String::from), se.kind.to_string()),
+                Err(m) => (None, m),
             };
-            SweepError::Sample {
-                sample,
-                values: self.describe(values),
-                message,
-            }
+            let j = self
+                .keys
+                .iter()
+                .zip(values)
+                .position(|(k, v)| v.is_some() && inner_key.as_deref() == Some(k.as_str()))
+                .or_else(|| values.iter().position(Option::is_some))
+                .unwrap_or(0);
+            let leaf = match (&self.space.parameters[j].axis, &values[j]) {
+                (space::Axis::Values(_), _)
+                | (space::Axis::Random(space::Distribution::Discrete(_)), _) => "values",
+                (space::Axis::LowHigh(lo, _), Some(v)) if v == lo => "low",
+                (space::Axis::LowHigh(..), _) => "high",
+                (space::Axis::Random(_), _) => "distribution",
+            };
+            let key = format!("sweep.parameter[{j}].{leaf}");
+            let src = SourceText::new(self.plan.file.clone(), self.text.clone());
+            let offset = toml_edit::ImDocument::parse(self.text.clone())
+                .ok()
+                .and_then(|d| scenario::resolve::span_of(d.as_table(), &key));
+            let what = match sample {
+                Some(i) => format!("sample {i} ({})", self.describe(values)),
+                None => self.describe(values),
+            };
+            SweepError::Scenario(src.error(
+                offset,
+                scenario::ScenarioErrorKind::Rule {
+                    key,
+                    message: format!("{what} breaks a rule of the scenario: {message}"),
+                },
+            ))
         })
     }
 
@@ -232,7 +263,7 @@ impl Sweep {
     /// a bug of the park model.
     pub fn row(&self, sample: u64, cache: &Cache) -> Result<String, SweepError> {
         let values = self.space.values(sample);
-        let plan = self.plan_of(sample, &values)?;
+        let plan = self.plan_of(Some(sample), &values)?;
         let r = park::run_cached(&plan, &RunOptions::default(), cache).map_err(|e| match e {
             SimError::Internal(m) => SweepError::Internal(format!("sample {sample}: {m}")),
             other => SweepError::Sample {

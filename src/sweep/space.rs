@@ -124,8 +124,16 @@ impl Space {
             )
         })?;
         let rule = |key: &str, message: String| {
+            // The key's line, or its table's when the key is missing.
+            let mut path = key;
+            let mut offset = crate::scenario::resolve::span_of(doc.as_table(), path);
+            while offset.is_none() {
+                let Some(i) = path.rfind('.') else { break };
+                path = &path[..i];
+                offset = crate::scenario::resolve::span_of(doc.as_table(), path);
+            }
             src.error(
-                crate::scenario::resolve::span_of(doc.as_table(), key),
+                offset,
                 ScenarioErrorKind::Rule {
                     key: key.to_string(),
                     message,
@@ -280,10 +288,10 @@ impl Space {
                 rule(
                     &format!("sweep.parameter[{j}].{what}"),
                     format!(
-                        "`{}` = {v} {}: expected {expected}",
+                        "`{}` = {v}{}: expected {expected}",
                         p.key,
                         if what == "distribution" {
-                            "(a draw of the distribution)"
+                            " (a draw of the distribution)"
                         } else {
                             ""
                         }
@@ -369,6 +377,15 @@ fn axis(
             None => &["distribution"],
         },
     };
+    if matches!(method, Method::MonteCarlo | Method::LatinHypercube) && p.distribution.is_none() {
+        return Err((
+            at("key"),
+            format!(
+                "`{}` needs a `distribution` (uniform, normal, triangular, lognormal or discrete) in a random sweep",
+                p.key
+            ),
+        ));
+    }
     let method_name = match method {
         Method::Grid => "grid",
         Method::MonteCarlo => "monte_carlo",
