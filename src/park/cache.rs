@@ -14,6 +14,7 @@ use super::roster::{self, EnterpriseSpec, LoadProfile};
 use crate::calendar::Calendar;
 use crate::load::ArchetypeLibrary;
 use crate::scenario::{Plan, fnv1a};
+use crate::tariff::optimize::CompensationResult;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +30,10 @@ pub struct Cache {
     loads: Mutex<HashMap<u64, Arc<LoadProfile>>>,
     load_bytes: AtomicU64,
     pv: Mutex<HashMap<u64, Arc<Vec<f64>>>>,
+    compensation: Mutex<HashMap<u64, CompensationResult>>,
+    forecast: Mutex<HashMap<u64, [f64; 12]>>,
+    usage: Mutex<HashMap<u64, crate::tariff::YearUsage>>,
+    outcomes: Mutex<HashMap<u64, super::Outcome>>,
     limit_bytes: usize,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -56,6 +61,10 @@ impl Cache {
             loads: Mutex::new(HashMap::new()),
             load_bytes: AtomicU64::new(0),
             pv: Mutex::new(HashMap::new()),
+            compensation: Mutex::new(HashMap::new()),
+            forecast: Mutex::new(HashMap::new()),
+            usage: Mutex::new(HashMap::new()),
+            outcomes: Mutex::new(HashMap::new()),
             limit_bytes,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -161,6 +170,77 @@ impl Cache {
         Ok(out)
     }
 
+    /// A memoized value: from `map` under `key`, or computed by `f` and kept (the map is
+    /// emptied when it reaches `MEMO_LIMIT` entries).
+    fn memo<T: Clone, E>(
+        &self,
+        map: &Mutex<HashMap<u64, T>>,
+        key: u64,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.memo_bounded(map, key, MEMO_LIMIT, f)
+    }
+
+    fn memo_bounded<T: Clone, E>(
+        &self,
+        map: &Mutex<HashMap<u64, T>>,
+        key: u64,
+        limit: usize,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Some(v) = map.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(v.clone());
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let v = f()?;
+        let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= limit {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+        Ok(v)
+    }
+
+    /// The reactive-compensation choice of the tariff measure, keyed by a hash of all its
+    /// inputs (see [`super::Context::compensation`]).
+    pub(super) fn compensation<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<CompensationResult, E>,
+    ) -> Result<CompensationResult, E> {
+        self.memo(&self.compensation, key, f)
+    }
+
+    /// One enterprise's outcome under one strategy (before the lifetime money), keyed by a hash
+    /// of every input it depends on (see [`super::Context::outcome_key`]). At most
+    /// `OUTCOME_LIMIT` outcomes are kept (a few kB each).
+    pub(super) fn outcome<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<super::Outcome, E>,
+    ) -> Result<super::Outcome, E> {
+        self.memo_bounded(&self.outcomes, key, OUTCOME_LIMIT, f)
+    }
+
+    /// The measured usage of a grid import, keyed by a hash of its inputs.
+    pub(super) fn usage<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<crate::tariff::YearUsage, E>,
+    ) -> Result<crate::tariff::YearUsage, E> {
+        self.memo(&self.usage, key, f)
+    }
+
+    /// Monthly energy of a contract's "last year" forecast load, keyed by the load's inputs.
+    pub(super) fn forecast<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<[f64; 12], E>,
+    ) -> Result<[f64; 12], E> {
+        self.memo(&self.forecast, key, f)
+    }
+
     fn lock_loads(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<LoadProfile>>> {
         // A panic in another thread cannot leave the map inconsistent (inserts are single
         // calls), so a poisoned lock is still usable.
@@ -168,8 +248,35 @@ impl Cache {
     }
 }
 
+/// Entries of a memo map before it is emptied (about 100 bytes each).
+const MEMO_LIMIT: usize = 1 << 20;
+
+/// Outcomes kept before the map is emptied (about 40 park-samples of 214 enterprises × 6
+/// strategies; some 100-200 MB).
+const OUTCOME_LIMIT: usize = 50_000;
+
+/// A hash of a series' bits, chained onto `h`: four independent multiply-rotate lanes (fast:
+/// no long dependency chain), mixed with splitmix64 at the end. Not cryptographic; collisions
+/// between real series are as unlikely as for any 64-bit hash.
+pub fn hash_series(h: u64, xs: &[f64]) -> u64 {
+    const P: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes = [h, h ^ 1, h ^ 2, h ^ 3];
+    let mut chunks = xs.chunks_exact(4);
+    for c in &mut chunks {
+        for (l, x) in lanes.iter_mut().zip(c) {
+            *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
+        }
+    }
+    for (l, x) in lanes.iter_mut().zip(chunks.remainder()) {
+        *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
+    }
+    lanes
+        .iter()
+        .fold(xs.len() as u64, |acc, &l| crate::seed::splitmix64(acc ^ l))
+}
+
 /// What a load depends on besides the enterprise: the calendar.
-fn calendar_key(plan: &Plan) -> String {
+pub(super) fn calendar_key(plan: &Plan) -> String {
     format!(
         "{}|{:?}|{:?}|{:x}",
         plan.year,
@@ -180,7 +287,7 @@ fn calendar_key(plan: &Plan) -> String {
 }
 
 /// What PV per kWp depends on besides the orientation: the weather inputs and PV physics.
-fn pv_key(plan: &Plan) -> String {
+pub(super) fn pv_key(plan: &Plan) -> String {
     let p = &plan.pv;
     format!(
         "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",

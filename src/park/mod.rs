@@ -122,6 +122,9 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
             .collect(),
     };
     let mut ctx = Context::new(plan, cal, &roster)?;
+    if let Some(c) = cache {
+        ctx.use_cache(c);
+    }
     if plan.strategies.iter().any(|s| s.pv) {
         ctx.pv_per_kwp = match cache {
             Some(c) => c.pv_per_kwp(plan, &ctx.cal, &roster)?,
@@ -177,9 +180,18 @@ fn simulate_enterprise(
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
-        let (o, ser) = simulate::simulate(ctx, index, e, load, s, opts.keep_series)?;
-        outcomes.push(o);
-        series.push(ser);
+        if opts.keep_series {
+            let (o, ser) = simulate::simulate(ctx, index, e, load, s, true)?;
+            outcomes.push(o);
+            series.push(ser);
+        } else {
+            let key = ctx.outcome_key(index, e, s);
+            let o = ctx.outcome(key, || {
+                simulate::simulate(ctx, index, e, load, s, false).map(|(o, _)| o)
+            })?;
+            outcomes.push(o);
+            series.push(None);
+        }
     }
     money::fill(ctx.plan, &mut outcomes);
     Ok((

@@ -89,8 +89,10 @@ pub fn simulate(
     }
 
     // 2. Purchase mode.
-    let reactive = Reactive::SeriesKvar(&load.q_kvar);
-    let usage0 = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
+    let key = ctx.series_key(signal, &import, &export, &load.q_kvar);
+    let usage0 = ctx
+        .usage(key, signal, &import, &export, &load.q_kvar)
+        .map_err(named)?;
     let (mode, mode_name) = if strategy.market {
         ctx.cheapest_mode(index, e, &usage0, load)?
     } else {
@@ -98,19 +100,19 @@ pub fn simulate(
     };
 
     // 3. (Storage lands with the storage model.) 4. The bill.
-    let usage = tariff::measure_usage(signal, &import, Some(&export), reactive).map_err(named)?;
-    let (usage, deviation) = ctx.apply_market(&mode, usage);
+    let (usage, deviation) = ctx.apply_market(&mode, usage0);
     let (bill, tariff_outcome) = if strategy.tariff {
         let r = tariff::optimize(signal, &customer, &usage, ctx.choice_period()).map_err(named)?;
-        let comp = tariff::optimize::reactive_compensation(
-            signal,
-            &customer,
-            &months_options(&r.choices),
-            &import,
-            &load.q_kvar,
-            &ctx.compensation,
-        )
-        .map_err(named)?;
+        let comp = ctx
+            .compensation(
+                key,
+                signal,
+                &customer,
+                &months_options(&r.choices),
+                &import,
+                &load.q_kvar,
+            )
+            .map_err(named)?;
         let options = describe_choices(&r.choices);
         let (bill, comp_out) = if comp.pays {
             let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))

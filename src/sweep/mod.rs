@@ -477,3 +477,83 @@ pub fn write_summary(
     let p = dir.join("sweep-summary.json");
     write_atomic(&p, summary::summary_json(&t, &claimed, meta).as_bytes()).map_err(io(&p))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-at-a-time sweep touching market prices, PV money, load growth and a group's size:
+    /// every sample run with one shared cache gives exactly the results of a fresh run.
+    #[test]
+    fn cached_runs_equal_fresh_runs_across_samples() {
+        let text = r#"
+[scenario]
+name = "cache-check"
+seed = 3
+[pv]
+ownership = "emc"
+[strategies]
+list = ["baseline", "tariff", "market", "pv", "tariff+market+pv"]
+[claims]
+cost_reduction_strategy = "tariff+market+pv"
+pv_saving_strategy = "pv"
+[[enterprise_group]]
+name = "g"
+count = 2
+archetype = "general_manufacturing"
+annual_kwh_median = 1500000.0
+roof_m2_per_mwh = 5.0
+[sweep]
+method = "one_at_a_time"
+[[sweep.parameter]]
+key = "market.wholesale_discount_fraction"
+low = 0.0
+high = 0.08
+[[sweep.parameter]]
+key = "pv.emc_discount_fraction"
+low = 0.1
+high = 0.2
+[[sweep.parameter]]
+key = "scenario.load_growth_fraction"
+low = 0.0
+high = 0.1
+[[sweep.parameter]]
+key = "enterprise_group[0].count"
+low = 1
+high = 3
+"#;
+        let sw = Sweep::from_text(text, Path::new("cache-check.toml"), None).unwrap();
+        assert_eq!(sw.space.n_samples, 9);
+        let cache = Cache::default();
+        let opts = RunOptions::default();
+        // Samples 1, 2 (market), 0 (base again, all from the cache), 5, 6 (loads), 3, 7.
+        for i in [1, 2, 0, 5, 6, 3, 7] {
+            let plan = sw.plan_of(Some(i), &sw.space.values(i)).unwrap();
+            let fresh = park::run(&plan, &opts).unwrap().result;
+            let cached = park::run_cached(&plan, &opts, &cache).unwrap();
+            assert_eq!(fresh, cached, "sample {i}");
+        }
+        assert!(cache.stats().hits > 0);
+    }
+
+    #[test]
+    fn latin_hypercube_puts_one_draw_in_each_stratum() {
+        let text = "[scenario]\nname = \"lhs\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n[sweep]\nmethod = \"latin_hypercube\"\nsamples = 50\n[[sweep.parameter]]\nkey = \"pv.capex_yuan_per_w\"\ndistribution = \"uniform\"\nmin = 2.0\nmax = 3.0\n[[sweep.parameter]]\nkey = \"pv.emc_discount_fraction\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 0.5\n";
+        let sw = Sweep::from_text(text, Path::new("lhs.toml"), None).unwrap();
+        for (j, (lo, width)) in [(2.0, 1.0), (0.0, 0.5)].into_iter().enumerate() {
+            let mut strata: Vec<usize> = (0..50)
+                .map(|i| match &sw.space.values(i)[j] {
+                    Some(SweepValue::Float(x)) => ((x - lo) / width * 50.0) as usize,
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..50).collect::<Vec<_>>(), "parameter {j}");
+        }
+        // Same seed, same draws; --samples changes the design and the hash.
+        let again = Sweep::from_text(text, Path::new("lhs.toml"), None).unwrap();
+        assert_eq!(again.space.values(7), sw.space.values(7));
+        let more = Sweep::from_text(text, Path::new("lhs.toml"), Some(60)).unwrap();
+        assert_ne!(more.hash, sw.hash);
+    }
+}
