@@ -180,12 +180,15 @@ fn print_claims(dir: &Path) {
     };
     for c in v["claims"].as_array().into_iter().flatten() {
         if let (Some(key), Some(p)) = (c["key"].as_str(), c["probability_holds"].as_f64()) {
+            let num = |k: &str| c[k].as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
             println!(
-                "  claim {key}: holds in {:.0}% of samples (median {}, 5-95% {} to {})",
+                "  claim {key} (claimed {}): holds in {:.0}% of {} samples; median {}, 5-95% {} to {}",
+                num("claimed"),
                 p * 100.0,
-                c["p50"],
-                c["p05"],
-                c["p95"]
+                c["samples"],
+                num("p50"),
+                num("p05"),
+                num("p95")
             );
         }
     }

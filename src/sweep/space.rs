@@ -172,6 +172,15 @@ impl Space {
                 axis,
             });
         }
+        if samples.is_some() && matches!(method, Method::Grid | Method::OneAtATime) {
+            return Err(rule(
+                "sweep.method",
+                format!(
+                    "--samples sets the sample count of `monte_carlo` and `latin_hypercube` sweeps; this one is `{}`, whose samples follow from its parameters",
+                    sw.method
+                ),
+            ));
+        }
         let n_samples: u64 = match method {
             Method::Grid => parameters
                 .iter()
