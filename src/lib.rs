@@ -18,6 +18,7 @@ pub mod report;
 pub mod scenario;
 pub mod seed;
 pub mod solar;
+pub mod storage;
 pub mod strategy;
 pub mod sweep;
 pub mod tariff;

@@ -1,6 +1,8 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+pub mod progress;
+pub mod pv;
 mod sweep;
 
 use crate::scenario::{self, Plan};
@@ -100,6 +102,9 @@ enum Command {
         /// Finish an interrupted sweep without recomputing finished samples.
         #[arg(long)]
         resume: bool,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -138,23 +143,15 @@ enum Command {
         /// Output folder of the merged sweep (default: <first shard dir>/merged).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
     },
-    /// Quick PV estimate for one roof, without a scenario file.
-    #[command(after_help = "Example:\n  parkenergy pv --tilt-deg 15 --azimuth-deg 180 --dc-kw 500")]
-    Pv {
-        /// Weather file (EPW); default: the Yongzhou synthetic year.
-        #[arg(long)]
-        weather: Option<PathBuf>,
-        /// Module tilt [deg].
-        #[arg(long, default_value_t = 15.0)]
-        tilt_deg: f64,
-        /// Module azimuth, 180 = south [deg].
-        #[arg(long, default_value_t = 180.0)]
-        azimuth_deg: f64,
-        /// DC nameplate [kW].
-        #[arg(long, default_value_t = 1.0)]
-        dc_kw: f64,
-    },
+    /// Quick PV estimate for one roof, without a scenario file (PVWatts v8 defaults).
+    #[command(
+        after_help = "Example:\n  parkenergy pv --tilt-deg 15 --azimuth-deg 180 --dc-kw 500\n  parkenergy pv --weather changsha.epw --dc-kw 500 --json"
+    )]
+    Pv(pv::PvArgs),
 }
 
 /// Parse the command line and run the subcommand.
@@ -172,10 +169,10 @@ pub fn run() -> Result<(), Failure> {
             hourly,
             threads,
             quiet,
-            lang: _,
+            lang,
         } => {
             set_threads(threads)?;
-            run_scenario(&scenario, out.as_deref(), hourly, quiet)
+            run_scenario(&scenario, out.as_deref(), hourly, quiet, parse_lang(&lang))
         }
         Command::Sweep {
             scenario,
@@ -185,6 +182,7 @@ pub fn run() -> Result<(), Failure> {
             shard,
             shard_count,
             resume,
+            lang,
             quiet,
         } => {
             set_threads(threads)?;
@@ -196,18 +194,45 @@ pub fn run() -> Result<(), Failure> {
                 shard_count,
                 resume,
                 quiet,
+                lang: parse_lang(&lang),
             })
         }
-        Command::Plot { .. } => not_yet("plot", "charts"),
-        Command::Merge { shard_dirs, out } => sweep::merge(&shard_dirs, out.as_deref()),
-        Command::Pv { .. } => not_yet("pv", "the PV model"),
+        Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
+        Command::Merge {
+            shard_dirs,
+            out,
+            lang,
+        } => sweep::merge(&shard_dirs, out.as_deref(), parse_lang(&lang)),
+        Command::Pv(a) => pv::run(&a),
     }
 }
 
-fn not_yet(command: &str, what: &str) -> Result<(), Failure> {
-    Err(Failure::BadInput(format!(
-        "`parkenergy {command}` is not available yet: {what} are not implemented in this version. Nothing was done."
-    )))
+fn parse_lang(s: &str) -> crate::report::charts::Lang {
+    if s == "zh" {
+        crate::report::charts::Lang::Zh
+    } else {
+        crate::report::charts::Lang::En
+    }
+}
+
+fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
+    let data_path = dir.join("charts/chart-data.json");
+    let text = std::fs::read_to_string(&data_path).map_err(|e| {
+        Failure::BadInput(format!(
+            "{}: {e}; give the output folder of a finished `parkenergy run`",
+            data_path.display()
+        ))
+    })?;
+    let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
+    let written = crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
+        .context("drawing the charts")?;
+    println!(
+        "redrew {} chart files in {}",
+        written.len(),
+        dir.join("charts").display()
+    );
+    Ok(())
 }
 
 fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
@@ -267,15 +292,30 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> Result<(), Failure> {
+fn run_scenario(
+    path: &Path,
+    out: Option<&Path>,
+    hourly: bool,
+    quiet: bool,
+    lang: crate::report::charts::Lang,
+) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let opts = crate::park::RunOptions {
         keep_series: hourly,
+        chart_enterprise: Some(0),
+        progress: Some(counter.clone()),
     };
-    let output = crate::park::run(&plan, &opts).map_err(|e| match e {
+    let bar =
+        (!quiet).then(|| progress::Bar::start(counter, plan.enterprise_count(), "enterprises"));
+    let output = crate::park::run(&plan, &opts);
+    if let Some(b) = bar {
+        b.finish();
+    }
+    let output = output.map_err(|e| match e {
         crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
         other => Failure::BadInput(format!("{}: {other}", path.display())),
     })?;
@@ -302,6 +342,11 @@ fn run_scenario(path: &Path, out: Option<&Path>, hourly: bool, quiet: bool) -> R
             }
         }
     }
+    let set = crate::report::park_charts::chart_set(&plan, &output);
+    let data = serde_json::to_string(&set).context("encoding chart data")?;
+    write("charts/chart-data.json", data + "\n")?;
+    crate::report::park_charts::draw_all(&set, &out_dir.join("charts"), lang)
+        .context("drawing the charts")?;
     // The summary last: its presence marks a finished run.
     write("summary.json", crate::report::tables::summary_json(r))?;
     if !quiet {

@@ -35,6 +35,22 @@ pub struct SweepArgs {
     pub resume: bool,
     /// No progress, no summary.
     pub quiet: bool,
+    /// Language of chart labels.
+    pub lang: crate::report::charts::Lang,
+}
+
+/// Draw the charts of a finished (unsharded or merged) sweep in `dir`.
+fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Result<usize, Failure> {
+    use anyhow::Context;
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).context("reading sweep.csv")?;
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("sweep.json")).context("reading sweep.json")?,
+    )
+    .context("reading sweep.json")?;
+    let t = sweep::summary::Table::parse(&csv);
+    let files = crate::report::sweep_charts::draw_all(&t, &meta, &dir.join("charts"), lang)
+        .context("drawing the sweep's charts")?;
+    Ok(files.len())
 }
 
 /// The shard of this process: `--shard`, else a job array's environment, else the whole sweep.
@@ -138,6 +154,9 @@ pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
             .get_or_insert(done);
         progress.update(done, total, f);
     })?;
+    if shard.count == 1 {
+        draw_charts(&dir, a.lang)?;
+    }
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
         println!(
@@ -198,7 +217,11 @@ fn print_claims(dir: &Path) {
 ///
 /// # Errors
 /// [`Failure::BadInput`] when the shards do not form one complete sweep.
-pub fn merge(shard_dirs: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
+pub fn merge(
+    shard_dirs: &[PathBuf],
+    out: Option<&Path>,
+    lang: crate::report::charts::Lang,
+) -> Result<(), Failure> {
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
         shard_dirs
             .first()
@@ -206,6 +229,7 @@ pub fn merge(shard_dirs: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> 
             .unwrap_or_else(|| PathBuf::from("merged"))
     });
     let r = sweep::merge::merge(shard_dirs, &out)?;
+    draw_charts(&out, lang)?;
     println!(
         "merged {} shards, {} samples, into {}",
         r.shards.len(),

@@ -114,7 +114,7 @@ impl<'a> Context<'a> {
             format!("{:?}", p.market),
             format!("returned_user={}", p.market.returned_user),
             format!("{:?}|{}", p.pv, super::cache::pv_key(p)),
-            format!("{:?}", p.storage),
+            format!("{:?}|{:?}", p.storage, p.finance),
         ];
         self.cache = Some((cache, cal_key, tariff_key));
     }

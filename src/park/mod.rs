@@ -58,8 +58,12 @@ pub enum SimError {
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Keep per-step series of these enterprise indices (for `--hourly`).
+    /// Keep the per-step series of every enterprise (for `--hourly`).
     pub keep_series: bool,
+    /// Keep the per-step series of this enterprise (for the typical-day chart).
+    pub chart_enterprise: Option<usize>,
+    /// Counter of finished enterprises, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Everything a run produces.
@@ -180,7 +184,8 @@ fn simulate_enterprise(
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
-        if opts.keep_series {
+        let keep = opts.keep_series || opts.chart_enterprise == Some(index);
+        if keep {
             let (o, ser) = simulate::simulate(ctx, index, e, load, s, true)?;
             outcomes.push(o);
             series.push(ser);
@@ -194,6 +199,9 @@ fn simulate_enterprise(
         }
     }
     money::fill(ctx.plan, &mut outcomes);
+    if let Some(p) = &opts.progress {
+        p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     Ok((
         EnterpriseResult {
             name: e.name.clone(),

@@ -96,6 +96,8 @@ pub fn fill(plan: &Plan, outcomes: &mut [Outcome]) {
             investor_npv_yuan: inv.as_ref().map(|i| i.npv_yuan),
             investor_irr: inv.and_then(|i| i.irr),
             pv_lcoe_yuan_per_kwh: cf.lcoe_yuan_per_kwh(rate),
+            enterprise_flows_yuan: cf.enterprise.net_yuan.clone(),
+            investor_flows_yuan: cf.investor.map(|c| c.net_yuan).unwrap_or_default(),
         });
     }
 }

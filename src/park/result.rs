@@ -75,6 +75,10 @@ pub struct MoneyOutcome {
     pub investor_irr: Option<f64>,
     /// Levelized cost of the PV energy for its owner [yuan/kWh].
     pub pv_lcoe_yuan_per_kwh: Option<f64>,
+    /// The enterprise's yearly cash flows, year 0 first [yuan].
+    pub enterprise_flows_yuan: Vec<f64>,
+    /// The investor's yearly cash flows, year 0 first [yuan] (empty when none).
+    pub investor_flows_yuan: Vec<f64>,
 }
 
 /// One enterprise under one strategy.
@@ -168,6 +172,16 @@ pub struct StrategyTotals {
     pub investor_investment_yuan: f64,
     /// Σ investor NPV [yuan].
     pub investor_npv_yuan: f64,
+    /// IRR of the enterprises' summed cash flows [fraction/yr].
+    pub irr: Option<f64>,
+    /// Simple payback of the enterprises' summed cash flows [yr].
+    pub payback_years: Option<f64>,
+    /// IRR of the investors' summed cash flows [fraction/yr].
+    pub investor_irr: Option<f64>,
+    /// Summed enterprise flows [yuan].
+    pub enterprise_flows_yuan: Vec<f64>,
+    /// Summed investor flows [yuan].
+    pub investor_flows_yuan: Vec<f64>,
     /// Monthly totals of the grid bill by component: energy, basic, pf adjustment, funds,
     /// deviation [yuan].
     pub monthly_components_yuan: [[f64; 5]; 12],
@@ -237,6 +251,8 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
                 t.npv_yuan += m.npv_yuan;
                 t.investor_investment_yuan += m.investor_investment_yuan.unwrap_or(0.0);
                 t.investor_npv_yuan += m.investor_npv_yuan.unwrap_or(0.0);
+                add_flows(&mut t.enterprise_flows_yuan, &m.enterprise_flows_yuan);
+                add_flows(&mut t.investor_flows_yuan, &m.investor_flows_yuan);
             }
             for mb in &o.bill.months {
                 let m = usize::from(mb.month) - 1;
@@ -265,6 +281,19 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
         } else {
             0.0
         };
+        t.irr = crate::finance::irr(&t.enterprise_flows_yuan);
+        t.payback_years = crate::finance::simple_payback_years(&t.enterprise_flows_yuan)
+            .filter(|_| t.investment_yuan > 0.0);
+        t.investor_irr = crate::finance::irr(&t.investor_flows_yuan);
     }
     out
+}
+
+fn add_flows(acc: &mut Vec<f64>, flows: &[f64]) {
+    if acc.len() < flows.len() {
+        acc.resize(flows.len(), 0.0);
+    }
+    for (a, f) in acc.iter_mut().zip(flows) {
+        *a += f;
+    }
 }

@@ -2,6 +2,9 @@
 //! renamed into place, so a reader never sees a half-written file and an interrupted run leaves
 //! finished files intact.
 
+pub mod charts;
+pub mod park_charts;
+pub mod sweep_charts;
 pub mod tables;
 
 use std::io::Write;

@@ -187,6 +187,27 @@ fn round(x: f64, d: i32) -> f64 {
     (x * p).round() / p
 }
 
+fn mode_counts(r: &ParkResult, strategy: &str) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for e in &r.enterprises {
+        if let Some(o) = e
+            .outcomes
+            .iter()
+            .find(|o| o.strategy.to_string() == strategy)
+        {
+            match counts.iter_mut().find(|(m, _)| *m == o.market.mode) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((o.market.mode.clone(), 1)),
+            }
+        }
+    }
+    counts
+        .iter()
+        .map(|(m, n)| format!("{m} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The plain-text summary a planner reads first.
 pub fn text_summary(out: &RunOutput) -> String {
     let r = &out.result;
@@ -217,6 +238,53 @@ pub fn text_summary(out: &RunOutput) -> String {
     }
     for (name, why) in &r.skipped {
         let _ = writeln!(s, "  {name:<28} not simulated: {why}");
+    }
+    let plan_market = r.totals.iter().find(|t| t.strategy == "market");
+    if let Some(t) = plan_market {
+        let _ = writeln!(
+            s,
+            "\n  market trading alone (市场化交易): saving {:.1} 万元/yr ({:.2}%); modes chosen: {}",
+            t.saving_yuan / 1e4,
+            t.saving_fraction * 100.0,
+            mode_counts(r, "market")
+        );
+    }
+    if let Some(a) = r.claims.first().and_then(|c| c.assumptions.get(1)) {
+        let _ = writeln!(s, "    assumed {a}");
+    }
+    for t in r
+        .totals
+        .iter()
+        .filter(|t| t.pv_kw > 0.0 || t.investor_investment_yuan > 0.0 || t.investment_yuan > 0.0)
+    {
+        let pct = |x: Option<f64>| x.map_or("none".to_string(), |v| format!("{:.1}%", v * 100.0));
+        let _ = writeln!(
+            s,
+            "\n  {}: PV {:.1} MWp, {:.1} GWh/yr ({:.0}% used on site); enterprises invest {:.1} 万元, NPV {:.1} 万元, IRR {}, payback {}",
+            t.strategy,
+            t.pv_kw / 1e3,
+            t.pv_kwh / 1e6,
+            if t.pv_kwh > 0.0 {
+                t.pv_self_consumed_kwh / t.pv_kwh * 100.0
+            } else {
+                0.0
+            },
+            t.investment_yuan / 1e4,
+            t.npv_yuan / 1e4,
+            pct(t.irr),
+            t.payback_years
+                .map_or("none".to_string(), |y| format!("{y:.1} yr")),
+        );
+        if t.investor_investment_yuan > 0.0 {
+            let _ = writeln!(
+                s,
+                "    EMC investor: invests {:.1} 万元, receives {:.1} 万元/yr from enterprises, NPV {:.1} 万元, IRR {}",
+                t.investor_investment_yuan / 1e4,
+                t.emc_payment_yuan / 1e4,
+                t.investor_npv_yuan / 1e4,
+                pct(t.investor_irr)
+            );
+        }
     }
     let _ = writeln!(s, "\n  claims");
     for c in &r.claims {

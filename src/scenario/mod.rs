@@ -135,6 +135,16 @@ mod tests {
         assert_eq!(plan.enterprise_count(), 1);
     }
 
+    #[test]
+    fn export_price_key_reaches_the_tariff() {
+        let text = "[scenario]\nname = \"t\"\n[pv]\nexport_price_yuan_per_kwh = 0.3\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+        let plan = load_str(text, Path::new("t.toml")).unwrap();
+        assert!((plan.tariff_model.export_yuan_per_kwh() - 0.3).abs() < 1e-12);
+        let text = text.replace("export_price_yuan_per_kwh = 0.3\n", "");
+        let plan = load_str(&text, Path::new("t.toml")).unwrap();
+        assert!((plan.tariff_model.export_yuan_per_kwh() - 0.45).abs() < 1e-12);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
 

@@ -106,7 +106,7 @@ pub struct PvSection {
     pub degradation_first_year_fraction: Option<f64>,
     pub degradation_annual_fraction: Option<f64>,
     pub grid_connection: String,
-    pub export_price_yuan_per_kwh: f64,
+    pub export_price_yuan_per_kwh: Option<f64>,
     pub ownership: String,
     pub emc_discount_fraction: f64,
     pub capex_yuan_per_w: f64,
@@ -155,8 +155,6 @@ pub struct FinanceSection {
     pub subsidy_yuan_per_w: f64,
     pub inverter_replacement_year: u32,
     pub inverter_replacement_yuan_per_w: f64,
-    pub tariff_switch_year: u32,
-    pub tariff_switch_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

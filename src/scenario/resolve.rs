@@ -175,20 +175,11 @@ impl Resolver<'_> {
                 None
             }
         };
-        let tariff = self.tariff(&raw.tariff, tariff_file.as_deref())?;
-        if raw.finance.tariff_switch_year > 0 {
-            let v = raw
-                .finance
-                .tariff_switch_version
-                .as_deref()
-                .ok_or_else(|| {
-                    self.rule(
-                        "finance.tariff_switch_year",
-                        "a switch year needs `finance.tariff_switch_version`",
-                    )
-                })?;
-            self.choice("finance.tariff_switch_version", v, &versions)?;
-        }
+        let tariff = self.tariff(
+            &raw.tariff,
+            tariff_file.as_deref(),
+            raw.pv.export_price_yuan_per_kwh,
+        )?;
         let st = &raw.storage;
         if st.soc_min_fraction >= st.soc_max_fraction {
             return Err(self.rule(
@@ -265,6 +256,7 @@ impl Resolver<'_> {
         &self,
         t: &raw::TariffSection,
         file: Option<&Path>,
+        export_price: Option<f64>,
     ) -> Result<crate::tariff::Tariff, ScenarioError> {
         let (key, mut value) = match file {
             Some(p) => {
@@ -289,6 +281,17 @@ impl Resolver<'_> {
             }
             None => key,
         };
+        if let Some(p) = export_price {
+            let mut export = toml::Table::new();
+            export.insert("yuan_per_kwh".into(), toml::Value::Float(p));
+            export.insert(
+                "source".into(),
+                toml::Value::String("scenario key pv.export_price_yuan_per_kwh".into()),
+            );
+            let mut over = toml::Table::new();
+            over.insert("export".into(), toml::Value::Table(export));
+            crate::tariff::merge_override(&mut value, &toml::Value::Table(over));
+        }
         crate::tariff::from_toml_value(value).map_err(|e| self.rule(key, e.to_string()))
     }
 

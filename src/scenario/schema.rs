@@ -187,7 +187,7 @@ pub static KEYS: &[KeySpec] = &[
     k("pv.degradation_first_year_fraction", Float { min: 0.0, max: 0.2 }, "fraction", Optional, "Loss of output in the first year. Default: `data/pv/pvwatts_defaults.toml`."),
     k("pv.degradation_annual_fraction", Float { min: 0.0, max: 0.1 }, "fraction/yr", Optional, "Loss of output per year after the first. Default: `data/pv/pvwatts_defaults.toml`."),
     k("pv.grid_connection", Choice(&["surplus_export", "full_export"]), "", Optional, "自发自用、余电上网 (self-consumption, surplus exported) or 全额上网 (all output exported)."),
-    k("pv.export_price_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Price of exported PV energy (coal benchmark for older projects, a mechanism price under the 2025 reform)."),
+    k("pv.export_price_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Price of exported PV energy: a mechanism price (机制电价) for projects under the 2025 reform (发改价格〔2025〕136号). Default: the tariff file's export price (the coal benchmark, 0.45 yuan/kWh in Hunan)."),
     k("pv.ownership", Choice(&["self", "emc"]), "", Optional, "Who owns the array: the enterprise (`self`) or an investor under an energy-management contract (`emc`, 合同能源管理)."),
     k("pv.emc_discount_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Under EMC, the discount off the enterprise's tariff for PV energy used on site (0.15 = 8.5折)."),
     k("pv.capex_yuan_per_w", Float { min: 0.0, max: 20.0 }, "yuan/W", Optional, "Installed cost per W DC."),
@@ -230,8 +230,6 @@ pub static KEYS: &[KeySpec] = &[
     k("finance.subsidy_yuan_per_w", Float { min: 0.0, max: 10.0 }, "yuan/W", Optional, "One-off capital subsidy per W DC of PV."),
     k("finance.inverter_replacement_year", Int { min: 0, max: 50 }, "yr", Optional, "Project year in which inverters are replaced (0: never)."),
     k("finance.inverter_replacement_yuan_per_w", Float { min: 0.0, max: 5.0 }, "yuan/W", Optional, "Cost of the inverter replacement per W DC."),
-    k("finance.tariff_switch_year", Int { min: 0, max: 50 }, "yr", Optional, "Project year from which `tariff_switch_version` applies (0: no switch)."),
-    k("finance.tariff_switch_version", Str, "", Optional, "Tariff version that applies from `tariff_switch_year`."),
     // ---------------------------------------------------------------- [[enterprise]]
     k("enterprise", TableArray, "", Optional, "One enterprise, named explicitly. Every key not given takes the default of `[[enterprise]]` in defaults.toml."),
     k("enterprise[].name", Name, "", Required, "Unique name of the enterprise (no real company's name)."),

@@ -104,15 +104,60 @@ fn missing_scenario_file_is_bad_input() {
 }
 
 #[test]
-fn unfinished_subcommands_say_so_with_exit_2() {
+fn plot_without_a_finished_run_is_bad_input_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     bin()
         .current_dir(dir.path())
         .args(["plot", "."])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("not available yet"));
+        .stderr(predicates::str::contains("chart-data.json"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("pv.csv");
+    let out = bin()
+        .args([
+            "pv",
+            "--tilt-deg",
+            "15",
+            "--azimuth-deg",
+            "180",
+            "--dc-kw",
+            "500",
+            "--json",
+            "--hourly-out",
+        ])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let specific = v["specific_yield_kwh_per_kwp"].as_f64().unwrap();
+    // The default Yongzhou synthetic year on a 15° south roof: 950-1,100 kWh/kWp.
+    assert!((950.0..=1100.0).contains(&specific), "{specific}");
+    let monthly: Vec<f64> = v["monthly_ac_kwh"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(monthly.len(), 12);
+    let annual = v["annual_ac_kwh"].as_f64().unwrap();
+    assert!((monthly.iter().sum::<f64>() - annual).abs() < 1e-6 * annual);
+    assert!((annual - 500.0 * specific).abs() < 1e-6 * annual);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("timestamp,poa_w_per_m2,cell_temp_c,dc_kw,ac_kw\n"));
+    assert_eq!(text.lines().count(), 8761);
+    // Bad input: exit 2.
+    bin().args(["pv", "--dc-kw", "-5"]).assert().code(2);
+    bin()
+        .args(["pv", "--weather", "no-such.epw"])
+        .assert()
+        .code(2);
 }
 
 #[test]

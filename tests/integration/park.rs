@@ -114,6 +114,35 @@ fn small_park_identities_hold_and_outputs_are_deterministic() {
     }
     assert_eq!(n_hourly, 5 * strategies.len());
 
+    // Every chart exists in both formats and is non-trivial.
+    for name in [
+        "waterfall",
+        "pv_savings",
+        "distribution",
+        "monthly_bill",
+        "typical_day",
+        "payback",
+        "profiles",
+    ] {
+        let png = out.join("charts").join(format!("{name}.png"));
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (1200, 800), "{name}");
+        let bytes = &buf[..info.buffer_size()];
+        let px = info.line_size / info.width as usize;
+        let non_white = bytes
+            .chunks(px)
+            .filter(|p| p.iter().take(3).any(|&c| c < 235))
+            .count();
+        let share = non_white as f64 / f64::from(info.width * info.height);
+        assert!(share > 0.02 && share < 0.8, "{name}: {share}");
+        let svg = std::fs::read_to_string(out.join("charts").join(format!("{name}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.len() > 2000, "{name}");
+    }
+
     // Same bytes with one thread.
     let out1 = dir.path().join("b");
     run(&out1, "1");

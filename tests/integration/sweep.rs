@@ -59,6 +59,9 @@ fn same_bytes_with_one_and_two_threads() {
         "charts/saving_distribution.csv",
         "charts/saving_histogram.csv",
         "charts/pv_savings.csv",
+        "charts/saving_cdf.png",
+        "charts/saving_cdf.svg",
+        "charts/pv_savings.png",
     ] {
         assert!(dir.path().join(f).is_file(), "{f} missing");
     }
@@ -94,6 +97,7 @@ fn three_shards_merged_equal_the_unsharded_run() {
         .assert()
         .success();
     assert!(std::fs::read(merged.join("sweep.csv")).unwrap() == reference());
+    assert!(merged.join("charts/saving_cdf.png").is_file());
     // A folder holding the shards works too.
     let merged2 = dir.path().join("merged2");
     bin()
@@ -289,6 +293,16 @@ fn grid_and_one_at_a_time_write_heatmap_and_tornado_data() {
             .arg(dir.path().join(name))
             .assert()
             .success();
+    }
+    for f in [
+        "grid/charts/heatmap.png",
+        "grid/charts/heatmap.svg",
+        "oat/charts/tornado.png",
+        "oat/charts/tornado.svg",
+        "oat/charts/saving_cdf.png",
+    ] {
+        let len = std::fs::metadata(dir.path().join(f)).map_or(0, |m| m.len());
+        assert!(len > 1000, "{f}: {len} bytes");
     }
     let heat = std::fs::read_to_string(dir.path().join("grid/charts/heatmap.csv")).unwrap();
     let lines: Vec<&str> = heat.lines().collect();

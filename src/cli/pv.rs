@@ -1,0 +1,169 @@
+//! `parkenergy pv`: a quick PV estimate for one roof without a scenario file.
+
+use super::Failure;
+use crate::solar::{self, PvSystem};
+use crate::weather;
+use anyhow::Context as _;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Arguments of `parkenergy pv` (defaults: PVWatts v8 where the user gives none).
+#[derive(clap::Args, Debug)]
+pub struct PvArgs {
+    /// Weather file (EPW, or TMY3 CSV with `--format tmy3`); default: the Yongzhou synthetic year.
+    #[arg(long)]
+    pub weather: Option<PathBuf>,
+    /// Format of `--weather`: epw, tmy3, pvgis_csv or pvgis_json.
+    #[arg(long, default_value = "epw", value_parser = ["epw", "tmy3", "pvgis_csv", "pvgis_json"])]
+    pub format: String,
+    /// Module tilt from horizontal [deg].
+    #[arg(long, default_value_t = 15.0)]
+    pub tilt_deg: f64,
+    /// Module azimuth, clockwise from north; 180 = south [deg].
+    #[arg(long, default_value_t = 180.0)]
+    pub azimuth_deg: f64,
+    /// DC nameplate [kW].
+    #[arg(long, default_value_t = 1.0)]
+    pub dc_kw: f64,
+    /// DC/AC ratio (容配比) [-]; default PVWatts v8 (1.2).
+    #[arg(long)]
+    pub dc_ac_ratio: Option<f64>,
+    /// System losses as a fraction; default PVWatts v8 (0.1408).
+    #[arg(long)]
+    pub losses: Option<f64>,
+    /// Nominal inverter efficiency as a fraction; default 0.96.
+    #[arg(long)]
+    pub inverter_efficiency: Option<f64>,
+    /// Temperature coefficient of power [1/°C]; default -0.0037.
+    #[arg(long, allow_hyphen_values = true)]
+    pub gamma_pdc: Option<f64>,
+    /// Ground albedo as a fraction; default 0.2.
+    #[arg(long)]
+    pub albedo: Option<f64>,
+    /// Latitude override [deg, north positive].
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    /// Longitude override [deg, east positive].
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    /// Seed of the synthetic year.
+    #[arg(long, default_value_t = 20231)]
+    pub seed: u64,
+    /// Write `timestamp,poa_w_per_m2,cell_temp_c,dc_kw,ac_kw` per step to this CSV.
+    #[arg(long)]
+    pub hourly_out: Option<PathBuf>,
+    /// Print JSON (`annual_ac_kwh`, `specific_yield_kwh_per_kwp`, `monthly_ac_kwh`, ...).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Run the estimate.
+///
+/// # Errors
+/// [`Failure::BadInput`] for unusable arguments or weather files.
+pub fn run(a: &PvArgs) -> Result<(), Failure> {
+    let bad = |e: &dyn std::fmt::Display| Failure::BadInput(e.to_string());
+    if !(a.dc_kw.is_finite() && a.dc_kw > 0.0) {
+        return Err(Failure::BadInput(format!(
+            "--dc-kw = {}: expected a positive number of kW",
+            a.dc_kw
+        )));
+    }
+    let mut w = match &a.weather {
+        None => {
+            let n = weather::synthetic::MonthlyNormals::yongzhou();
+            weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
+        }
+        Some(p) => match a.format.as_str() {
+            "tmy3" => weather::tmy3::read_tmy3(p),
+            "pvgis_csv" => weather::pvgis::read_pvgis_tmy_csv(p, 8.0),
+            "pvgis_json" => weather::pvgis::read_pvgis_tmy_json(p, 8.0),
+            _ => weather::epw::read_epw(p),
+        }
+        .map_err(|e| bad(&e))?,
+    };
+    if let Some(lat) = a.lat {
+        w.site.latitude_deg = lat;
+    }
+    if let Some(lon) = a.lon {
+        w.site.longitude_deg = lon;
+    }
+    let mut s = PvSystem {
+        tilt_deg: a.tilt_deg,
+        azimuth_deg: a.azimuth_deg,
+        ..PvSystem::default()
+    };
+    for (field, v) in [
+        (&mut s.dc_ac_ratio, a.dc_ac_ratio),
+        (&mut s.losses_fraction, a.losses),
+        (&mut s.inverter_efficiency_fraction, a.inverter_efficiency),
+        (&mut s.gamma_pdc_per_c, a.gamma_pdc),
+        (&mut s.albedo_fraction, a.albedo),
+    ] {
+        if let Some(v) = v {
+            *field = v;
+        }
+    }
+    s.validate().map_err(|e| bad(&e))?;
+    w.validate().map_err(|e| bad(&e))?;
+    let series = solar::pv_per_kwp(&w, &s).map_err(|e| bad(&e))?;
+    let months = w.months();
+    let monthly: Vec<f64> = series
+        .monthly_ac_kwh_per_kwp(&months)
+        .iter()
+        .map(|x| x * a.dc_kw)
+        .collect();
+    let specific = series.annual_ac_kwh_per_kwp();
+    let annual = specific * a.dc_kw;
+    let hours = series.ac_kw_per_kwp.len() as f64 * series.step_hours;
+    let capacity_factor = specific / hours;
+    if let Some(p) = &a.hourly_out {
+        let mut out = String::from("timestamp,poa_w_per_m2,cell_temp_c,dc_kw,ac_kw\n");
+        let cal = crate::calendar::Calendar::without_holidays(
+            w.year,
+            crate::calendar::StepLength::from_minutes(w.step_minutes)
+                .unwrap_or(crate::calendar::StepLength::Hourly),
+            w.site.utc_offset_hours,
+        );
+        for t in 0..series.ac_kw_per_kwp.len().min(cal.n_steps()) {
+            let _ = writeln!(
+                out,
+                "{},{:.2},{:.2},{:.4},{:.4}",
+                cal.timestamp(t),
+                series.poa_w_per_m2[t],
+                series.cell_temp_c[t],
+                series.dc_kw_per_kwp[t] * a.dc_kw,
+                series.ac_kw_per_kwp[t] * a.dc_kw
+            );
+        }
+        crate::report::write_atomic(p, out.as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if a.json {
+        let v = serde_json::json!({
+            "site": {"name": w.site.name, "latitude_deg": w.site.latitude_deg, "longitude_deg": w.site.longitude_deg},
+            "weather": a.weather.as_ref().map_or("synthetic Yongzhou typical year".to_string(), |p| p.display().to_string()),
+            "dc_kw": a.dc_kw,
+            "tilt_deg": a.tilt_deg,
+            "azimuth_deg": a.azimuth_deg,
+            "annual_ac_kwh": annual,
+            "specific_yield_kwh_per_kwp": specific,
+            "capacity_factor": capacity_factor,
+            "monthly_ac_kwh": monthly,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "PV estimate: {:.1} kW DC at tilt {}°, azimuth {}° ({}, {:.2}°N {:.2}°E)",
+        a.dc_kw, a.tilt_deg, a.azimuth_deg, w.site.name, w.site.latitude_deg, w.site.longitude_deg
+    );
+    println!("  annual AC energy   {annual:.0} kWh");
+    println!("  specific yield     {specific:.0} kWh/kWp");
+    println!("  capacity factor    {:.1}%", capacity_factor * 100.0);
+    println!("  month   AC kWh");
+    for (m, v) in monthly.iter().enumerate() {
+        println!("  {:>5}   {v:.0}", m + 1);
+    }
+    Ok(())
+}

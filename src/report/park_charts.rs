@@ -1,0 +1,329 @@
+//! The charts of a park run: their data, taken from the results (no metric is computed here
+//! beyond selecting, averaging for display and ordering), written to `charts/chart-data.json`
+//! so that `parkenergy plot` can redraw them, and drawn as PNG and SVG.
+
+use super::charts::{
+    self, Format, Label, Lang, Text, distribution, monthly_bill, payback, profiles, pv_savings,
+    typical_day, waterfall,
+};
+use crate::park::RunOutput;
+use crate::scenario::Plan;
+use crate::strategy::Strategy;
+use std::path::Path;
+
+/// Every chart's data of a run.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ChartSet {
+    /// Savings waterfall, baseline to all measures.
+    pub waterfall: Option<waterfall::WaterfallChart>,
+    /// PV savings against the claim.
+    pub pv_savings: Option<pv_savings::PvSavingsChart>,
+    /// Per-enterprise saving distribution.
+    pub distribution: Option<distribution::DistributionChart>,
+    /// Monthly park bill by component.
+    pub monthly_bill: Option<monthly_bill::MonthlyBillChart>,
+    /// Typical summer and winter day of one enterprise.
+    pub typical_day: Option<typical_day::TypicalDayChart>,
+    /// Payback against size.
+    pub payback: Option<payback::PaybackChart>,
+    /// Typical load profiles per archetype.
+    pub profiles: Option<profiles::ProfilesChart>,
+}
+
+fn label_of(s: Strategy) -> Text {
+    if s.is_baseline() {
+        return Text::Label(Label::Baseline);
+    }
+    let flags = s.flags();
+    if flags.iter().filter(|f| **f).count() == 1 {
+        let l = [Label::Tariff, Label::Market, Label::Pv, Label::Storage];
+        let i = flags.iter().position(|f| *f).unwrap_or(0);
+        return Text::Label(l[i]);
+    }
+    Text::Plain(s.to_string())
+}
+
+/// Build the chart data of a run.
+pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
+    let r = &out.result;
+    let total = |s: Strategy| r.totals.iter().find(|t| t.strategy == s.to_string());
+    let stack = [
+        Strategy::BASELINE,
+        Strategy {
+            tariff: true,
+            ..Strategy::BASELINE
+        },
+        Strategy {
+            tariff: true,
+            market: true,
+            ..Strategy::BASELINE
+        },
+        Strategy {
+            tariff: true,
+            market: true,
+            pv: true,
+            ..Strategy::BASELINE
+        },
+        Strategy::ALL,
+    ];
+    let step_labels = [
+        Label::Baseline,
+        Label::Tariff,
+        Label::Market,
+        Label::Pv,
+        Label::Storage,
+    ];
+    let present: Vec<(usize, &crate::park::StrategyTotals)> = stack
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| total(*s).map(|t| (i, t)))
+        .collect();
+    let waterfall = (present.len() >= 2).then(|| {
+        let steps = present
+            .windows(2)
+            .map(|w| waterfall::WaterfallStep {
+                label: Text::Label(step_labels[w[1].0]),
+                saving_yuan: w[0].1.bill_yuan - w[1].1.bill_yuan,
+            })
+            .collect();
+        waterfall::WaterfallChart {
+            baseline_bill_yuan: present[0].1.bill_yuan,
+            steps,
+            all_measures_bill_yuan: present[present.len() - 1].1.bill_yuan,
+            claim_reduction_fraction: plan.claims.cost_reduction_fraction,
+        }
+    });
+    let last = present.last().map(|(_, t)| *t);
+    let pv_cases: Vec<pv_savings::PvCase> = r
+        .totals
+        .iter()
+        .filter(|t| Strategy::parse(&t.strategy).is_ok_and(|s| s.pv && !s.storage))
+        .filter_map(|t| {
+            let s = Strategy::parse(&t.strategy).ok()?;
+            let without = total(Strategy { pv: false, ..s })?;
+            Some(pv_savings::PvCase {
+                label: if s.tariff || s.market {
+                    Text::Plain(format!("{} − {}", s, without.strategy))
+                } else {
+                    label_of(s)
+                },
+                saving_yuan_per_year: without.bill_yuan - t.bill_yuan,
+            })
+        })
+        .collect();
+    let pv_savings = (!pv_cases.is_empty()).then_some(pv_savings::PvSavingsChart {
+        cases: pv_cases,
+        claim_yuan_per_year: plan.claims.pv_saving_yuan_per_year,
+    });
+    let distribution = last.and_then(|t| {
+        let k = r.totals.iter().position(|x| x.strategy == t.strategy)?;
+        let savings: Vec<f64> = r
+            .enterprises
+            .iter()
+            .filter_map(|e| {
+                let base = e.baseline().cost_yuan;
+                (base > 0.0).then(|| (base - e.outcomes[k].cost_yuan) / base)
+            })
+            .collect();
+        (k > 0 && !savings.is_empty()).then_some(distribution::DistributionChart {
+            savings_fraction: savings,
+            kind: distribution::DistributionKind::Histogram,
+            claim_fraction: Some(plan.claims.cost_reduction_fraction),
+        })
+    });
+    let monthly = |t: &crate::park::StrategyTotals| -> Vec<monthly_bill::BillComponents> {
+        t.monthly_components_yuan
+            .iter()
+            .map(|c| monthly_bill::BillComponents {
+                energy_yuan: c[0],
+                basic_yuan: c[1],
+                power_factor_yuan: c[2],
+                funds_yuan: c[3],
+                market_deviation_yuan: c[4],
+            })
+            .collect()
+    };
+    let monthly_bill = match (r.totals.first(), last) {
+        (Some(b), Some(l)) if b.strategy != l.strategy => Some(monthly_bill::MonthlyBillChart {
+            baseline: monthly(b),
+            all_measures: monthly(l),
+        }),
+        _ => None,
+    };
+    ChartSet {
+        waterfall,
+        pv_savings,
+        distribution,
+        monthly_bill,
+        typical_day: typical_day_chart(out, plan),
+        payback: payback_chart(out, plan),
+        profiles: profiles_chart(out),
+    }
+}
+
+/// Mean day of the working days of a month, for each series of the last strategy of the first
+/// enterprise whose series were kept.
+fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::TypicalDayChart> {
+    let cal = &out.calendar;
+    let (i, k, s) = out.series.iter().enumerate().find_map(|(i, per)| {
+        per.iter()
+            .enumerate()
+            .rev()
+            .find_map(|(k, s)| s.as_ref().map(|s| (i, k, s)))
+    })?;
+    let load = &out.loads[i].p_kw;
+    let spd = cal.steps_per_day();
+    let day = |month: u8| -> typical_day::DayProfile {
+        let mut acc = vec![[0.0f64; 4]; spd];
+        let mut n = 0.0f64;
+        for d in 0..cal.n_days() {
+            if cal.date_of_day(d).month() != month || !cal.day_kind_of_day(d).is_working() {
+                continue;
+            }
+            n += 1.0;
+            for (j, a) in acc.iter_mut().enumerate() {
+                let t = d * spd + j;
+                a[0] += load[t];
+                a[1] += s.pv_kw.get(t).copied().unwrap_or(0.0);
+                a[2] += s.discharge_kw.get(t).copied().unwrap_or(0.0)
+                    - s.charge_kw.get(t).copied().unwrap_or(0.0);
+                a[3] += s.import_kw.get(t).copied().unwrap_or(0.0);
+            }
+        }
+        let n = n.max(1.0);
+        let first = cal.month_steps(month).start;
+        let tou = (0..spd)
+            .map(|j| {
+                let p = plan.tariff_model.period(month, cal.hour(first + j));
+                match p.index() {
+                    0 => typical_day::TouPeriod::Critical,
+                    1 => typical_day::TouPeriod::Peak,
+                    2 => typical_day::TouPeriod::Flat,
+                    _ => typical_day::TouPeriod::Valley,
+                }
+            })
+            .collect();
+        typical_day::DayProfile {
+            load_kw: acc.iter().map(|a| a[0] / n).collect(),
+            pv_kw: acc.iter().map(|a| a[1] / n).collect(),
+            battery_kw: acc.iter().map(|a| a[2] / n).collect(),
+            grid_import_kw: acc.iter().map(|a| a[3] / n).collect(),
+            tou,
+        }
+    };
+    let e = &out.result.enterprises[i];
+    Some(typical_day::TypicalDayChart {
+        enterprise: Text::Plain(format!("{} ({})", e.name, e.outcomes[k].strategy)),
+        summer: day(7),
+        winter: day(1),
+    })
+}
+
+fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> {
+    let mut pv: Vec<(f64, Option<f64>)> = Vec::new();
+    for e in &out.result.enterprises {
+        for o in &e.outcomes {
+            if o.strategy
+                == (Strategy {
+                    pv: true,
+                    ..Strategy::BASELINE
+                })
+                && let (Some(p), Some(m)) = (&o.pv, &o.money)
+            {
+                let payback = if m.investor_investment_yuan.is_some() {
+                    crate::finance::simple_payback_years(&m.investor_flows_yuan)
+                } else {
+                    m.payback_years
+                };
+                pv.push((p.dc_kw, payback));
+            }
+        }
+    }
+    if pv.is_empty() {
+        return None;
+    }
+    pv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let label = if plan.pv.ownership == "emc" {
+        Text::Both {
+            en: "PV (EMC investor)".into(),
+            zh: "光伏(投资方)".into(),
+        }
+    } else {
+        Text::Label(Label::Pv)
+    };
+    Some(payback::PaybackChart {
+        size_kind: payback::SizeKind::PvKw,
+        series: vec![payback::PaybackSeries {
+            label,
+            sizes: pv.iter().map(|x| x.0).collect(),
+            payback_years: pv.iter().map(|x| x.1).collect(),
+        }],
+        lifetime_years: Some(f64::from(plan.pv.life_years)),
+    })
+}
+
+fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
+    let mut by: Vec<(String, [Vec<f64>; 3], f64)> = Vec::new();
+    for (e, l) in out.result.enterprises.iter().zip(&out.loads) {
+        let Ok(td) = crate::load::typical_days(&out.calendar, &l.p_kw) else {
+            continue;
+        };
+        let peak = e.peak_kw.max(1e-9);
+        let norm = |v: &[f64]| v.iter().map(|x| x / peak).collect::<Vec<f64>>();
+        let parts = [
+            norm(&td.workday_kw),
+            norm(&td.weekend_kw),
+            norm(&td.holiday_kw),
+        ];
+        match by.iter_mut().find(|(a, _, _)| *a == e.archetype) {
+            Some((_, acc, n)) => {
+                for (a, p) in acc.iter_mut().zip(parts) {
+                    for (x, y) in a.iter_mut().zip(p) {
+                        *x += y;
+                    }
+                }
+                *n += 1.0;
+            }
+            None => by.push((e.archetype.clone(), parts, 1.0)),
+        }
+    }
+    (!by.is_empty()).then(|| profiles::ProfilesChart {
+        archetypes: by
+            .into_iter()
+            .map(|(a, [w, we, h], n)| profiles::ArchetypeProfile {
+                archetype: Text::Plain(a),
+                workday_kw: w.iter().map(|x| x / n).collect(),
+                weekend_kw: we.iter().map(|x| x / n).collect(),
+                holiday_kw: h.iter().map(|x| x / n).collect(),
+            })
+            .collect(),
+        per_unit: true,
+    })
+}
+
+/// Draw every chart of a set into `dir` as PNG and SVG; returns the files written.
+///
+/// # Errors
+/// The first chart that cannot be drawn or written.
+pub fn draw_all(set: &ChartSet, dir: &Path, lang: Lang) -> Result<Vec<String>, charts::ChartError> {
+    let mut written = Vec::new();
+    macro_rules! draw {
+        ($field:ident, $module:ident) => {
+            if let Some(d) = &set.$field {
+                for (fmt, ext) in [(Format::Png, "png"), (Format::Svg, "svg")] {
+                    let name = format!("{}.{ext}", stringify!($field));
+                    charts::$module::draw(d, lang, &dir.join(&name), fmt)?;
+                    written.push(name);
+                }
+            }
+        };
+    }
+    draw!(waterfall, waterfall);
+    draw!(pv_savings, pv_savings);
+    draw!(distribution, distribution);
+    draw!(monthly_bill, monthly_bill);
+    draw!(typical_day, typical_day);
+    draw!(payback, payback);
+    draw!(profiles, profiles);
+    Ok(written)
+}
