@@ -20,5 +20,6 @@ pub mod seed;
 pub mod solar;
 pub mod storage;
 pub mod strategy;
+pub mod sweep;
 pub mod tariff;
 pub mod weather;

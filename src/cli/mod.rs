@@ -3,6 +3,7 @@
 
 pub mod progress;
 pub mod pv;
+mod sweep;
 
 use crate::scenario::{self, Plan};
 use anyhow::Context;
@@ -88,12 +89,22 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Run only shard K of N (every N-th sample from K), e.g. 0/4.
+        /// Run only shard K of N (every N-th sample from K), e.g. 0/4. Without it the shard
+        /// is read from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a
+        /// Kubernetes indexed Job (JOB_COMPLETION_INDEX); a shard writes into
+        /// <out>/shard-K-of-N/.
         #[arg(long)]
         shard: Option<String>,
+        /// Shard count of a Kubernetes indexed Job (its `completions`); also read from
+        /// PARKENERGY_SHARD_COUNT.
+        #[arg(long)]
+        shard_count: Option<u64>,
         /// Finish an interrupted sweep without recomputing finished samples.
         #[arg(long)]
         resume: bool,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -121,17 +132,20 @@ enum Command {
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
     },
-    /// Join the outputs of sweep shards into one sweep and draw its charts.
+    /// Join the outputs of sweep shards into one sweep and write its summary and chart data.
     #[command(
-        after_help = "Example:\n  parkenergy merge out/shard-0 out/shard-1 out/shard-2 --out out/merged"
+        after_help = "Example:\n  parkenergy merge out/shard-0-of-3 out/shard-1-of-3 out/shard-2-of-3 --out out/merged\n  parkenergy merge out --out out/merged    (every out/shard-* folder)"
     )]
     Merge {
         /// The shard output folders.
         #[arg(required = true)]
         shard_dirs: Vec<PathBuf>,
-        /// Output folder of the merged sweep.
+        /// Output folder of the merged sweep (default: <first shard dir>/merged).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Language of chart labels: en or zh.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
     },
     /// Quick PV estimate for one roof, without a scenario file (PVWatts v8 defaults).
     #[command(
@@ -160,12 +174,35 @@ pub fn run() -> Result<(), Failure> {
             set_threads(threads)?;
             run_scenario(&scenario, out.as_deref(), hourly, quiet, parse_lang(&lang))
         }
-        Command::Sweep { scenario, .. } => {
-            scenario::load(&scenario)?;
-            not_yet("sweep", "parameter sweeps and Monte Carlo studies")
+        Command::Sweep {
+            scenario,
+            out,
+            samples,
+            threads,
+            shard,
+            shard_count,
+            resume,
+            lang,
+            quiet,
+        } => {
+            set_threads(threads)?;
+            sweep::sweep(&sweep::SweepArgs {
+                scenario,
+                out,
+                samples,
+                shard,
+                shard_count,
+                resume,
+                quiet,
+                lang: parse_lang(&lang),
+            })
         }
         Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
-        Command::Merge { .. } => not_yet("merge", "joining sweep shards"),
+        Command::Merge {
+            shard_dirs,
+            out,
+            lang,
+        } => sweep::merge(&shard_dirs, out.as_deref(), parse_lang(&lang)),
         Command::Pv(a) => pv::run(&a),
     }
 }
@@ -196,12 +233,6 @@ fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
         dir.join("charts").display()
     );
     Ok(())
-}
-
-fn not_yet(command: &str, what: &str) -> Result<(), Failure> {
-    Err(Failure::BadInput(format!(
-        "`parkenergy {command}` is not available yet: {what} are not implemented in this version. Nothing was done."
-    )))
 }
 
 fn set_threads(threads: Option<usize>) -> Result<(), Failure> {

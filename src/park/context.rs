@@ -43,6 +43,11 @@ pub struct Context<'a> {
     pub pv_per_kwp: BTreeMap<(u64, u64), Vec<f64>>,
     /// Storage defaults (`data/storage/defaults.toml`).
     pub storage_data: crate::storage::sizing::HunanDefaults,
+    /// Stages kept across runs (sweeps), with the keys of this run's calendar and tariff.
+    cache: Option<(&'a super::Cache, String, u64)>,
+    /// Parts of [`Context::outcome_key`] shared by every enterprise: common, market (with
+    /// and without the measure), PV, storage.
+    outcome_keys: [String; 5],
 }
 
 fn voltage(key: &str) -> Option<VoltageLevel> {
@@ -92,7 +97,149 @@ impl<'a> Context<'a> {
             pv_per_kwp: BTreeMap::new(),
             storage_data: crate::storage::sizing::HunanDefaults::embedded()
                 .map_err(|e| SimError::Internal(format!("data/storage/defaults.toml: {e}")))?,
+            cache: None,
+            outcome_keys: Default::default(),
         })
+    }
+
+    /// Keep the stages that do not depend on this run's prices in `cache` (sweeps).
+    pub fn use_cache(&mut self, cache: &'a super::Cache) {
+        let cal_key = super::cache::calendar_key(self.plan);
+        let tariff_key = crate::scenario::fnv1a(
+            format!(
+                "{cal_key}|{:?}|{:?}",
+                self.plan.tariff_model, self.compensation
+            )
+            .as_bytes(),
+        );
+        let p = self.plan;
+        self.outcome_keys = [
+            format!("{cal_key}|{tariff_key}|{:?}|{}", p.tariff, p.seed),
+            format!("{:?}", p.market),
+            format!("returned_user={}", p.market.returned_user),
+            format!("{:?}|{}", p.pv, super::cache::pv_key(p)),
+            format!("{:?}|{:?}", p.storage, p.finance),
+        ];
+        self.cache = Some((cache, cal_key, tariff_key));
+    }
+
+    /// The key of an enterprise's outcome under a strategy, when a cache is in use: a hash of
+    /// every input [`super::simulate::simulate`] reads. The enterprise (its spec after the
+    /// transformer fit, its roster index: the contract's forecast error is seeded by it), the
+    /// calendar, the tariff and `[tariff]`, the scenario seed; `[market]` when the strategy has
+    /// the market measure (else only `returned_user`, which sets the baseline purchase);
+    /// `[pv]` and the PV inputs when it has PV; `[storage]` when it has storage.
+    pub fn outcome_key(
+        &self,
+        index: usize,
+        e: &EnterpriseSpec,
+        s: crate::strategy::Strategy,
+    ) -> Option<u64> {
+        self.cache.as_ref()?;
+        let k = &self.outcome_keys;
+        let market = if s.market { &k[1] } else { &k[2] };
+        let pv = if s.pv { k[3].as_str() } else { "" };
+        let storage = if s.storage { k[4].as_str() } else { "" };
+        Some(crate::scenario::fnv1a(
+            format!("{}|{index}|{e:?}|{s}|{market}|{pv}|{storage}", k[0]).as_bytes(),
+        ))
+    }
+
+    /// [`super::simulate::simulate`]'s outcome, memoized under `key` ([`Context::outcome_key`])
+    /// when a cache is in use.
+    ///
+    /// # Errors
+    /// As `f`.
+    pub fn outcome(
+        &self,
+        key: Option<u64>,
+        f: impl FnOnce() -> Result<super::Outcome, SimError>,
+    ) -> Result<super::Outcome, SimError> {
+        match (&self.cache, key) {
+            (Some((cache, _, _)), Some(k)) => cache.outcome(k, f),
+            _ => f(),
+        }
+    }
+
+    /// A key of a strategy's grid series (import, export, reactive power) on a voltage level's
+    /// signal, when a cache is in use: what [`Context::usage`] and [`Context::compensation`]
+    /// memoize on.
+    pub fn series_key(
+        &self,
+        signal: &PriceSignal,
+        import_kw: &[f64],
+        export_kw: &[f64],
+        reactive_kvar: &[f64],
+    ) -> Option<u64> {
+        let (_, _, tariff_key) = self.cache.as_ref()?;
+        let h =
+            crate::scenario::fnv1a(format!("{tariff_key}|{:?}", signal.voltage_level()).as_bytes());
+        let h = super::cache::hash_series(h, import_kw);
+        let h = super::cache::hash_series(h, export_kw);
+        Some(super::cache::hash_series(h, reactive_kvar))
+    }
+
+    /// [`tariff::measure_usage`] of a strategy's grid series, memoized under `key`
+    /// ([`Context::series_key`]) when a cache is in use.
+    ///
+    /// # Errors
+    /// As [`tariff::measure_usage`].
+    pub fn usage(
+        &self,
+        key: Option<u64>,
+        signal: &PriceSignal,
+        import_kw: &[f64],
+        export_kw: &[f64],
+        reactive_kvar: &[f64],
+    ) -> Result<YearUsage, tariff::TariffError> {
+        let f = || {
+            tariff::measure_usage(
+                signal,
+                import_kw,
+                Some(export_kw),
+                tariff::Reactive::SeriesKvar(reactive_kvar),
+            )
+        };
+        match (&self.cache, key) {
+            (Some((cache, _, _)), Some(k)) => cache.usage(k, f),
+            _ => f(),
+        }
+    }
+
+    /// The reactive compensation of the tariff measure
+    /// ([`tariff::optimize::reactive_compensation`]), memoized under `key`
+    /// ([`Context::series_key`]) and the options when a cache is in use.
+    ///
+    /// # Errors
+    /// As [`tariff::optimize::reactive_compensation`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn compensation(
+        &self,
+        key: Option<u64>,
+        signal: &PriceSignal,
+        customer: &Customer,
+        options: &[BillingOption; 12],
+        import_kw: &[f64],
+        reactive_kvar: &[f64],
+    ) -> Result<tariff::optimize::CompensationResult, tariff::TariffError> {
+        let f = || {
+            tariff::optimize::reactive_compensation(
+                signal,
+                customer,
+                options,
+                import_kw,
+                reactive_kvar,
+                &self.compensation,
+            )
+        };
+        match (&self.cache, key) {
+            (Some((cache, _, _)), Some(k)) => {
+                let key =
+                    crate::scenario::fnv1a(format!("{k}|{customer:?}|{options:?}").as_bytes());
+                cache.compensation(key, f)
+            }
+            _ => f(),
+        }
     }
 
     /// The price signal of a voltage level.
@@ -336,14 +483,27 @@ impl<'a> Context<'a> {
                 },
                 "last_year",
             ) => {
-                let arch = self.archetypes.get(name).map_err(SimError::Load)?;
-                let target = LoadTarget {
-                    annual_kwh: *annual_kwh,
-                    peak_kw: *peak_kw,
+                let f = || -> Result<[f64; 12], SimError> {
+                    let arch = self.archetypes.get(name).map_err(SimError::Load)?;
+                    let target = LoadTarget {
+                        annual_kwh: *annual_kwh,
+                        peak_kw: *peak_kw,
+                    };
+                    let last =
+                        load::synthesize(&self.cal, arch, &target, seed::derive(*seed, &[1]))
+                            .map_err(SimError::Load)?;
+                    Ok(monthly(&last))
                 };
-                let last = load::synthesize(&self.cal, arch, &target, seed::derive(*seed, &[1]))
-                    .map_err(SimError::Load)?;
-                monthly(&last)
+                match &self.cache {
+                    None => f()?,
+                    Some((cache, cal_key, _)) => {
+                        let key = crate::scenario::fnv1a(
+                            format!("{cal_key}|{name}|{annual_kwh:?}|{peak_kw:?}|{seed}")
+                                .as_bytes(),
+                        );
+                        cache.forecast(key, f)?
+                    }
+                }
             }
             _ => actual,
         };

@@ -5,8 +5,10 @@
 //! Steps of [`run`]: calendar → roster (named enterprises and generated groups) → loads (once
 //! per enterprise, in parallel) → shared inputs (price signals per voltage level, PV per kWp
 //! per orientation) → every enterprise × strategy (in parallel over enterprises, results in
-//! roster order) → totals → claims.
+//! roster order) → totals → claims. [`run_cached`] does the same with loads and PV per kWp
+//! kept in a [`Cache`] across runs (sweeps).
 
+pub mod cache;
 pub mod claims;
 pub mod context;
 pub mod money;
@@ -16,6 +18,7 @@ pub mod roster;
 pub mod simulate;
 pub mod storage;
 
+pub use cache::{Cache, CacheStats};
 pub use context::Context;
 pub use result::{ClaimCheck, EnterpriseResult, Outcome, ParkResult, StrategyTotals};
 pub use roster::{EnterpriseSpec, LoadProfile};
@@ -25,6 +28,7 @@ use crate::calendar::Calendar;
 use crate::scenario::Plan;
 use crate::strategy::Strategy;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Errors of a park run.
 #[derive(Debug, thiserror::Error)]
@@ -80,14 +84,57 @@ pub struct RunOutput {
 /// # Errors
 /// [`SimError`] when an input cannot be used.
 pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
+    let (result, calendar, series, loads) = run_with(plan, opts, None)?;
+    let loads = loads
+        .into_iter()
+        .map(|l| Arc::try_unwrap(l).unwrap_or_else(|shared| (*shared).clone()))
+        .collect();
+    Ok(RunOutput {
+        result,
+        calendar,
+        series,
+        loads,
+    })
+}
+
+/// Simulate the park, taking the loads and PV per kWp from `cache` when their inputs were seen
+/// before (and keeping them there). The results are identical to [`run`]'s.
+///
+/// # Errors
+/// [`SimError`] when an input cannot be used.
+pub fn run_cached(plan: &Plan, opts: &RunOptions, cache: &Cache) -> Result<ParkResult, SimError> {
+    Ok(run_with(plan, opts, Some(cache))?.0)
+}
+
+/// Results, calendar, kept series and loads of a run.
+type RunParts = (
+    ParkResult,
+    Calendar,
+    Vec<Vec<Option<Series>>>,
+    Vec<Arc<LoadProfile>>,
+);
+
+fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<RunParts, SimError> {
     let cal = Calendar::new(plan.year, plan.step, plan.utc_offset_hours, &plan.holidays)
         .map_err(|e| SimError::BadInput(e.to_string()))?;
     let lib = crate::load::ArchetypeLibrary::embedded();
     let mut roster = roster::roster(plan, &cal, &lib)?;
-    let loads = roster::build_loads(&mut roster, &cal, &lib)?;
+    let loads: Vec<Arc<LoadProfile>> = match cache {
+        Some(c) => c.loads(plan, &mut roster, &cal, &lib)?,
+        None => roster::build_loads(&mut roster, &cal, &lib)?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+    };
     let mut ctx = Context::new(plan, cal, &roster)?;
+    if let Some(c) = cache {
+        ctx.use_cache(c);
+    }
     if plan.strategies.iter().any(|s| s.pv) {
-        ctx.pv_per_kwp = pv::per_kwp_by_orientation(plan, &ctx.cal, &roster)?;
+        ctx.pv_per_kwp = match cache {
+            Some(c) => c.pv_per_kwp(plan, &ctx.cal, &roster)?,
+            None => pv::per_kwp_by_orientation(plan, &ctx.cal, &roster)?,
+        };
     }
     let (strategies, skipped): (Vec<&Strategy>, Vec<&Strategy>) = plan
         .strategies
@@ -120,12 +167,7 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
         claims,
         skipped,
     };
-    Ok(RunOutput {
-        result,
-        calendar: ctx.cal,
-        series,
-        loads,
-    })
+    Ok((result, ctx.cal, series, loads))
 }
 
 /// One enterprise's results and, when kept, its series per strategy.
@@ -149,9 +191,18 @@ fn simulate_enterprise(
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
         let keep = opts.keep_series || opts.chart_enterprise == Some(index);
-        let (o, ser) = simulate::simulate(ctx, index, e, load, s, battery.as_ref(), keep)?;
-        outcomes.push(o);
-        series.push(ser);
+        if keep {
+            let (o, ser) = simulate::simulate(ctx, index, e, load, s, battery.as_ref(), true)?;
+            outcomes.push(o);
+            series.push(ser);
+        } else {
+            let key = ctx.outcome_key(index, e, s);
+            let o = ctx.outcome(key, || {
+                simulate::simulate(ctx, index, e, load, s, battery.as_ref(), false).map(|(o, _)| o)
+            })?;
+            outcomes.push(o);
+            series.push(None);
+        }
     }
     money::fill(ctx.plan, &ctx.storage_data, &mut outcomes);
     if let Some(p) = &opts.progress {

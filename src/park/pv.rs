@@ -114,14 +114,30 @@ pub fn per_kwp_by_orientation(
     cal: &Calendar,
     roster: &[EnterpriseSpec],
 ) -> Result<BTreeMap<(u64, u64), Vec<f64>>, SimError> {
-    let needs_model: Vec<(f64, f64)> = {
-        let mut seen = BTreeMap::new();
-        for e in roster.iter().filter(|e| e.pv_file.is_none()) {
-            seen.entry(orientation_key(e.tilt_deg, e.azimuth_deg))
-                .or_insert((e.tilt_deg, e.azimuth_deg));
-        }
-        seen.into_values().collect()
-    };
+    per_kwp_for(plan, cal, &orientations(roster))
+}
+
+/// The orientations (tilt, azimuth) [deg] of the roster's modelled arrays, each once, in key
+/// order.
+pub fn orientations(roster: &[EnterpriseSpec]) -> Vec<(f64, f64)> {
+    let mut seen = BTreeMap::new();
+    for e in roster.iter().filter(|e| e.pv_file.is_none()) {
+        seen.entry(orientation_key(e.tilt_deg, e.azimuth_deg))
+            .or_insert((e.tilt_deg, e.azimuth_deg));
+    }
+    seen.into_values().collect()
+}
+
+/// PV AC output per kWp DC on the calendar's steps, for the given orientations (tilt,
+/// azimuth) [deg].
+///
+/// # Errors
+/// [`SimError`] when the weather cannot be read or the PV model rejects a parameter.
+pub fn per_kwp_for(
+    plan: &Plan,
+    cal: &Calendar,
+    needs_model: &[(f64, f64)],
+) -> Result<BTreeMap<(u64, u64), Vec<f64>>, SimError> {
     if needs_model.is_empty() {
         return Ok(BTreeMap::new());
     }

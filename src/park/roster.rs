@@ -30,6 +30,8 @@ pub enum LoadOrigin {
         path: PathBuf,
         /// Its layout and unit.
         spec: load::MeterSpec,
+        /// Factor applied to the measured power (`1 + scenario.load_growth_fraction`).
+        scale: f64,
     },
 }
 
@@ -115,6 +117,15 @@ pub fn roster(
     lib: &ArchetypeLibrary,
 ) -> Result<Vec<EnterpriseSpec>, SimError> {
     let mut out = Vec::with_capacity(plan.enterprise_count());
+    // Load growth scales the energy and peak targets (and measured power); the multiplication
+    // is skipped at 0 growth so that the targets keep their exact bits.
+    let grow = |x: f64| {
+        if plan.load_growth_fraction.abs() > 0.0 {
+            x * (1.0 + plan.load_growth_fraction)
+        } else {
+            x
+        }
+    };
     for e in &plan.enterprises {
         let load = match &e.load {
             LoadSource::Archetype {
@@ -123,8 +134,8 @@ pub fn roster(
                 peak_kw,
             } => LoadOrigin::Archetype {
                 name: name.clone(),
-                annual_kwh: *annual_kwh,
-                peak_kw: *peak_kw,
+                annual_kwh: annual_kwh.map(grow),
+                peak_kw: peak_kw.map(grow),
                 seed: seed::derive(plan.seed, &[streams::LOAD, 0, e.index as u64]),
             },
             LoadSource::Meter {
@@ -135,6 +146,7 @@ pub fn roster(
             } => LoadOrigin::Meter {
                 path: path.clone(),
                 spec: meter_spec(layout, unit, *step_minutes),
+                scale: 1.0 + plan.load_growth_fraction,
             },
         };
         out.push(EnterpriseSpec {
@@ -182,7 +194,7 @@ pub fn roster(
                 group: Some(g.name.clone()),
                 load: LoadOrigin::Archetype {
                     name: g.archetype.clone(),
-                    annual_kwh: Some(d.annual_kwh),
+                    annual_kwh: Some(grow(d.annual_kwh)),
                     peak_kw: None,
                     seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
                 },
@@ -226,19 +238,25 @@ pub fn build_loads(
     let mut out = Vec::with_capacity(loads.len());
     for (e, l) in roster.iter_mut().zip(loads) {
         let l = l?;
-        if e.group.is_some() {
-            let peak = l.p_kw.iter().copied().fold(0.0, f64::max);
-            let needed = peak / e.power_factor.max(0.3);
-            if needed > e.transformer_kva {
-                e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
-            }
-        }
+        fit_transformer(e, &l, lib);
         out.push(l);
     }
     Ok(out)
 }
 
-fn build_one(
+/// Give a generated enterprise whose load outgrows its transformer the next standard size.
+pub(super) fn fit_transformer(e: &mut EnterpriseSpec, l: &LoadProfile, lib: &ArchetypeLibrary) {
+    if e.group.is_some() {
+        let peak = l.p_kw.iter().copied().fold(0.0, f64::max);
+        let needed = peak / e.power_factor.max(0.3);
+        if needed > e.transformer_kva {
+            e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
+        }
+    }
+}
+
+/// Build one enterprise's load.
+pub(super) fn build_one(
     e: &EnterpriseSpec,
     cal: &Calendar,
     lib: &ArchetypeLibrary,
@@ -264,9 +282,12 @@ fn build_one(
                 None,
             )
         }
-        LoadOrigin::Meter { path, spec } => {
-            let m = load::read_meter(path, spec, cal)
+        LoadOrigin::Meter { path, spec, scale } => {
+            let mut m = load::read_meter(path, spec, cal)
                 .map_err(|err| SimError::BadInput(err.to_string()))?;
+            if (*scale - 1.0).abs() > 0.0 {
+                m.p_kw.iter_mut().for_each(|p| *p *= scale);
+            }
             (m.p_kw, Some(m.report))
         }
     };

@@ -66,13 +66,10 @@ fn settle(
         message: err.to_string(),
     };
     let (import, export) = flows;
-    let usage = tariff::measure_usage(
-        signal,
-        import,
-        Some(export),
-        Reactive::SeriesKvar(&load.q_kvar),
-    )
-    .map_err(named)?;
+    let key = ctx.series_key(signal, import, export, &load.q_kvar);
+    let usage = ctx
+        .usage(key, signal, import, export, &load.q_kvar)
+        .map_err(named)?;
     let (usage, deviation_yuan) = ctx.apply_market(mode, usage);
     if !strategy.tariff {
         let opt = ctx.baseline_option(signal, customer);
@@ -89,15 +86,9 @@ fn settle(
     }
     let r = tariff::optimize(signal, customer, &usage, ctx.choice_period()).map_err(named)?;
     let options = months_options(&r.choices);
-    let comp = tariff::optimize::reactive_compensation(
-        signal,
-        customer,
-        &options,
-        import,
-        &load.q_kvar,
-        &ctx.compensation,
-    )
-    .map_err(named)?;
+    let comp = ctx
+        .compensation(key, signal, customer, &options, import, &load.q_kvar)
+        .map_err(named)?;
     let (bill, kvar, annual) = if comp.pays {
         let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
             .map_err(|err| SimError::Enterprise {

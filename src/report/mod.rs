@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod park_charts;
+pub mod sweep_charts;
 pub mod tables;
 
 use std::io::Write;

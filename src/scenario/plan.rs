@@ -122,6 +122,8 @@ pub struct Plan {
     pub seed: u64,
     /// Offset of local standard time from UTC [h].
     pub utc_offset_hours: f64,
+    /// Growth of every enterprise's consumption over the scenario's figures [fraction].
+    pub load_growth_fraction: f64,
     /// Public holidays.
     pub holidays: HolidayTable,
     /// Site.

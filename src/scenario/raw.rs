@@ -38,6 +38,7 @@ pub struct ScenarioSection {
     pub step_minutes: u32,
     pub seed: u64,
     pub utc_offset_hours: f64,
+    pub load_growth_fraction: f64,
     pub holidays_file: Option<String>,
 }
 

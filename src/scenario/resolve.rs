@@ -231,6 +231,7 @@ impl Resolver<'_> {
             step,
             seed: raw.scenario.seed,
             utc_offset_hours: raw.scenario.utc_offset_hours,
+            load_growth_fraction: raw.scenario.load_growth_fraction,
             holidays,
             site: raw.site,
             weather,

@@ -135,6 +135,7 @@ pub static KEYS: &[KeySpec] = &[
     k("scenario.step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Time step of every series: 60 (8760 steps a year) or 15 (35040; the interval of Chinese demand metering)."),
     k("scenario.seed", Int { min: 0, max: i64::MAX }, "", Optional, "Seed of every random stream (load noise, enterprise groups, synthetic weather, Monte Carlo). Same seed, same bytes."),
     k("scenario.utc_offset_hours", Float { min: -12.0, max: 14.0 }, "h", Optional, "Offset of local standard time from UTC; China Standard Time is +8. Weather files that state their own offset are converted to this one."),
+    k("scenario.load_growth_fraction", Float { min: -0.9, max: 10.0 }, "fraction", Optional, "Growth of every enterprise's consumption over the scenario's figures: annual kWh and peak targets (and measured loads) are multiplied by (1 + this). Transformers stay as sized; an enterprise that outgrows its own gets the next standard size. Sweeps vary it for load-growth uncertainty."),
     k("scenario.holidays_file", Path, "", Optional, "A public-holiday table in the layout of `data/holidays/china.toml`, replacing the built-in one (for years it does not cover)."),
     // ---------------------------------------------------------------- [site]
     k("site", Table, "", Optional, "Where the park is."),

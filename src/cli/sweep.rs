@@ -1,0 +1,241 @@
+//! `parkenergy sweep` and `parkenergy merge`: argument handling, the shard from the command
+//! line or a job array's environment, the progress line, and the printed summary.
+
+use super::Failure;
+use crate::sweep::{self, Shard, Sweep, SweepError};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+impl From<SweepError> for Failure {
+    fn from(e: SweepError) -> Self {
+        if e.is_bad_input() {
+            Failure::BadInput(e.to_string())
+        } else {
+            Failure::Internal(anyhow::anyhow!(e))
+        }
+    }
+}
+
+/// Arguments of `parkenergy sweep`.
+#[derive(Debug)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Sample count override.
+    pub samples: Option<u32>,
+    /// `--shard K/N`.
+    pub shard: Option<String>,
+    /// `--shard-count N` (Kubernetes indexed Jobs).
+    pub shard_count: Option<u64>,
+    /// Finish an interrupted sweep.
+    pub resume: bool,
+    /// No progress, no summary.
+    pub quiet: bool,
+    /// Language of chart labels.
+    pub lang: crate::report::charts::Lang,
+}
+
+/// Draw the charts of a finished (unsharded or merged) sweep in `dir`.
+fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Result<usize, Failure> {
+    use anyhow::Context;
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).context("reading sweep.csv")?;
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("sweep.json")).context("reading sweep.json")?,
+    )
+    .context("reading sweep.json")?;
+    let t = sweep::summary::Table::parse(&csv);
+    let files = crate::report::sweep_charts::draw_all(&t, &meta, &dir.join("charts"), lang)
+        .context("drawing the sweep's charts")?;
+    Ok(files.len())
+}
+
+/// The shard of this process: `--shard`, else a job array's environment, else the whole sweep.
+fn shard_of(a: &SweepArgs) -> Result<Shard, Failure> {
+    if let Some(s) = &a.shard {
+        return Shard::parse(s).map_err(Failure::BadInput);
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    Ok(Shard::from_env(&env, a.shard_count)
+        .map_err(Failure::BadInput)?
+        .unwrap_or(Shard::ALL))
+}
+
+/// A progress line on stderr with rate and ETA, redrawn at most 10 times a second.
+struct Progress {
+    start: Instant,
+    last: Mutex<Option<Instant>>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        Progress {
+            start: Instant::now(),
+            last: Mutex::new(None),
+            enabled,
+        }
+    }
+
+    fn update(&self, done: u64, total: u64, first: u64) {
+        if !self.enabled {
+            return;
+        }
+        let now = Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if done < total && last.is_some_and(|l| now.duration_since(l).as_millis() < 100) {
+            return;
+        }
+        *last = Some(now);
+        let secs = now.duration_since(self.start).as_secs_f64();
+        let rate = if secs > 0.0 {
+            (done - first) as f64 / secs
+        } else {
+            0.0
+        };
+        let eta = if rate > 0.0 {
+            (total - done) as f64 / rate
+        } else {
+            f64::NAN
+        };
+        let width = 30usize;
+        let filled = if total > 0 {
+            (done as usize * width) / total as usize
+        } else {
+            width
+        };
+        let eta_text = if eta.is_finite() {
+            format!("{}:{:02}", (eta / 60.0) as u64, (eta % 60.0) as u64)
+        } else {
+            "--:--".into()
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r  [{}{}] {done}/{total} samples  {rate:.1}/s  ETA {eta_text} ",
+            "#".repeat(filled),
+            "-".repeat(width - filled)
+        );
+        if done == total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }
+}
+
+/// Run `parkenergy sweep`.
+///
+/// # Errors
+/// [`Failure::BadInput`] for a wrong scenario, sweep or arguments; [`Failure::Internal`] when
+/// writing fails.
+pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
+    let shard = shard_of(a)?;
+    let sw = Sweep::load(&a.scenario, a.samples)?;
+    let base = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&sw.plan.name));
+    let dir = if shard.count > 1 {
+        base.join(shard.dir_name())
+    } else {
+        base
+    };
+    let progress = Progress::new(!a.quiet && std::io::stderr().is_terminal());
+    let first = Mutex::new(None::<u64>);
+    let cache = crate::park::Cache::default();
+    let start = Instant::now();
+    let report = sw.run(&dir, shard, a.resume, &cache, &|done, total| {
+        let f = *first
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(done);
+        progress.update(done, total, f);
+    })?;
+    if shard.count == 1 {
+        draw_charts(&dir, a.lang)?;
+    }
+    if !a.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{}: {} sweep, {} samples{}; {} simulated in {secs:.1} s ({:.1}/s){}",
+            sw.plan.name,
+            sw.plan.sweep.method,
+            sw.space.n_samples,
+            if shard.count > 1 {
+                format!(", shard {shard} with {}", report.shard_samples)
+            } else {
+                String::new()
+            },
+            report.simulated,
+            report.simulated as f64 / secs.max(1e-9),
+            if report.reused > 0 {
+                format!(", {} kept from the interrupted run", report.reused)
+            } else {
+                String::new()
+            }
+        );
+        if shard.count == 1 {
+            print_claims(&dir);
+        } else {
+            println!(
+                "  join the shards with `parkenergy merge {} --out <dir>`",
+                dir.parent().unwrap_or(&dir).display()
+            );
+        }
+        println!("  outputs in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn print_claims(dir: &Path) {
+    let Ok(text) = std::fs::read_to_string(dir.join("sweep-summary.json")) else {
+        return;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    for c in v["claims"].as_array().into_iter().flatten() {
+        if let (Some(key), Some(p)) = (c["key"].as_str(), c["probability_holds"].as_f64()) {
+            let num = |k: &str| c[k].as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
+            println!(
+                "  claim {key} (claimed {}): holds in {:.0}% of {} samples; median {}, 5-95% {} to {}",
+                num("claimed"),
+                p * 100.0,
+                c["samples"],
+                num("p50"),
+                num("p05"),
+                num("p95")
+            );
+        }
+    }
+}
+
+/// Run `parkenergy merge`.
+///
+/// # Errors
+/// [`Failure::BadInput`] when the shards do not form one complete sweep.
+pub fn merge(
+    shard_dirs: &[PathBuf],
+    out: Option<&Path>,
+    lang: crate::report::charts::Lang,
+) -> Result<(), Failure> {
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| {
+        shard_dirs
+            .first()
+            .map(|d| d.join("merged"))
+            .unwrap_or_else(|| PathBuf::from("merged"))
+    });
+    let r = sweep::merge::merge(shard_dirs, &out)?;
+    draw_charts(&out, lang)?;
+    println!(
+        "merged {} shards, {} samples, into {}",
+        r.shards.len(),
+        r.samples,
+        out.display()
+    );
+    print_claims(&out);
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! Stages of a park run kept across runs, for sweeps: a sample that changes only prices reuses
+//! the loads and the PV output of the samples before it.
+//!
+//! Each entry is keyed by a hash of the inputs that make it (the DESIGN's "compute once, scale
+//! many"): a load profile by the calendar, the enterprise's load origin (archetype, targets,
+//! seed, or meter file and scale) and its power factor; PV output per kWp by the weather inputs
+//! (source, site, year, seed), the PV physics of `[pv]` and the orientation. A cached value is
+//! bit-identical to a freshly computed one, since every stage is deterministic. Memory is
+//! bounded: when the loads held exceed [`Cache::with_limit`]'s byte budget the cache is emptied
+//! (runs in progress keep their own references).
+
+use super::SimError;
+use super::roster::{self, EnterpriseSpec, LoadProfile};
+use crate::calendar::Calendar;
+use crate::load::ArchetypeLibrary;
+use crate::scenario::{Plan, fnv1a};
+use crate::tariff::optimize::CompensationResult;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Default byte budget of the cached loads [bytes] (about 1,000 hourly enterprise profiles).
+pub const DEFAULT_LIMIT_BYTES: usize = 256 << 20;
+
+/// Loads and PV per kWp shared across park runs. `Send + Sync`: one cache serves every thread
+/// of a sweep.
+#[derive(Debug)]
+pub struct Cache {
+    loads: Mutex<HashMap<u64, Arc<LoadProfile>>>,
+    load_bytes: AtomicU64,
+    pv: Mutex<HashMap<u64, Arc<Vec<f64>>>>,
+    compensation: Mutex<HashMap<u64, CompensationResult>>,
+    forecast: Mutex<HashMap<u64, [f64; 12]>>,
+    usage: Mutex<HashMap<u64, crate::tariff::YearUsage>>,
+    outcomes: Mutex<HashMap<u64, super::Outcome>>,
+    limit_bytes: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::with_limit(DEFAULT_LIMIT_BYTES)
+    }
+}
+
+/// How often the cache answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheStats {
+    /// Stages taken from the cache.
+    pub hits: u64,
+    /// Stages computed.
+    pub misses: u64,
+}
+
+impl Cache {
+    /// An empty cache holding at most about `limit_bytes` of load profiles [bytes].
+    pub fn with_limit(limit_bytes: usize) -> Self {
+        Cache {
+            loads: Mutex::new(HashMap::new()),
+            load_bytes: AtomicU64::new(0),
+            pv: Mutex::new(HashMap::new()),
+            compensation: Mutex::new(HashMap::new()),
+            forecast: Mutex::new(HashMap::new()),
+            usage: Mutex::new(HashMap::new()),
+            outcomes: Mutex::new(HashMap::new()),
+            limit_bytes,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Hits and misses so far.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Every enterprise's load, from the cache or built (in parallel, in roster order), with
+    /// the transformer fit of [`roster::build_loads`].
+    ///
+    /// # Errors
+    /// As [`roster::build_loads`].
+    pub fn loads(
+        &self,
+        plan: &Plan,
+        roster: &mut [EnterpriseSpec],
+        cal: &Calendar,
+        lib: &ArchetypeLibrary,
+    ) -> Result<Vec<Arc<LoadProfile>>, SimError> {
+        let cal_key = calendar_key(plan);
+        let loads: Vec<Result<Arc<LoadProfile>, SimError>> = roster
+            .par_iter()
+            .map(|e| {
+                let key = fnv1a(format!("{cal_key}|{:?}|{:?}", e.load, e.power_factor).as_bytes());
+                if let Some(l) = self.lock_loads().get(&key) {
+                    self.hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Arc::clone(l));
+                }
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                let l = Arc::new(roster::build_one(e, cal, lib)?);
+                let bytes = 8 * (l.p_kw.len() + l.q_kvar.len()) as u64;
+                let mut map = self.lock_loads();
+                if self.load_bytes.load(Ordering::Relaxed) + bytes > self.limit_bytes as u64 {
+                    map.clear();
+                    self.load_bytes.store(0, Ordering::Relaxed);
+                }
+                if map.insert(key, Arc::clone(&l)).is_none() {
+                    self.load_bytes.fetch_add(bytes, Ordering::Relaxed);
+                }
+                Ok(l)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(loads.len());
+        for (e, l) in roster.iter_mut().zip(loads) {
+            let l = l?;
+            roster::fit_transformer(e, &l, lib);
+            out.push(l);
+        }
+        Ok(out)
+    }
+
+    /// PV output per kWp of every orientation the roster needs, from the cache or computed.
+    ///
+    /// # Errors
+    /// As [`super::pv::per_kwp_by_orientation`].
+    pub fn pv_per_kwp(
+        &self,
+        plan: &Plan,
+        cal: &Calendar,
+        roster: &[EnterpriseSpec],
+    ) -> Result<BTreeMap<(u64, u64), Vec<f64>>, SimError> {
+        let needed = super::pv::orientations(roster);
+        let base = pv_key(plan);
+        let key_of = |&(t, a): &(f64, f64)| fnv1a(format!("{base}|{t:?}|{a:?}").as_bytes());
+        let mut out = BTreeMap::new();
+        let mut missing = Vec::new();
+        {
+            let map = self.pv.lock().unwrap_or_else(|p| p.into_inner());
+            for o in &needed {
+                match map.get(&key_of(o)) {
+                    Some(v) => {
+                        self.hits.fetch_add(1, Ordering::Relaxed);
+                        out.insert(super::context::orientation_key(o.0, o.1), v.to_vec());
+                    }
+                    None => missing.push(*o),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        self.misses
+            .fetch_add(missing.len() as u64, Ordering::Relaxed);
+        let computed = super::pv::per_kwp_for(plan, cal, &missing)?;
+        let mut map = self.pv.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 4096 {
+            map.clear();
+        }
+        for o in &missing {
+            let k = super::context::orientation_key(o.0, o.1);
+            if let Some(v) = computed.get(&k) {
+                map.insert(key_of(o), Arc::new(v.clone()));
+            }
+        }
+        out.extend(computed);
+        Ok(out)
+    }
+
+    /// A memoized value: from `map` under `key`, or computed by `f` and kept (the map is
+    /// emptied when it reaches `MEMO_LIMIT` entries).
+    fn memo<T: Clone, E>(
+        &self,
+        map: &Mutex<HashMap<u64, T>>,
+        key: u64,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.memo_bounded(map, key, MEMO_LIMIT, f)
+    }
+
+    fn memo_bounded<T: Clone, E>(
+        &self,
+        map: &Mutex<HashMap<u64, T>>,
+        key: u64,
+        limit: usize,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Some(v) = map.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(v.clone());
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let v = f()?;
+        let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= limit {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+        Ok(v)
+    }
+
+    /// The reactive-compensation choice of the tariff measure, keyed by a hash of all its
+    /// inputs (see [`super::Context::compensation`]).
+    pub(super) fn compensation<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<CompensationResult, E>,
+    ) -> Result<CompensationResult, E> {
+        self.memo(&self.compensation, key, f)
+    }
+
+    /// One enterprise's outcome under one strategy (before the lifetime money), keyed by a hash
+    /// of every input it depends on (see [`super::Context::outcome_key`]). At most
+    /// `OUTCOME_LIMIT` outcomes are kept (a few kB each).
+    pub(super) fn outcome<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<super::Outcome, E>,
+    ) -> Result<super::Outcome, E> {
+        self.memo_bounded(&self.outcomes, key, OUTCOME_LIMIT, f)
+    }
+
+    /// The measured usage of a grid import, keyed by a hash of its inputs.
+    pub(super) fn usage<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<crate::tariff::YearUsage, E>,
+    ) -> Result<crate::tariff::YearUsage, E> {
+        self.memo(&self.usage, key, f)
+    }
+
+    /// Monthly energy of a contract's "last year" forecast load, keyed by the load's inputs.
+    pub(super) fn forecast<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<[f64; 12], E>,
+    ) -> Result<[f64; 12], E> {
+        self.memo(&self.forecast, key, f)
+    }
+
+    fn lock_loads(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<LoadProfile>>> {
+        // A panic in another thread cannot leave the map inconsistent (inserts are single
+        // calls), so a poisoned lock is still usable.
+        self.loads.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Entries of a memo map before it is emptied (about 100 bytes each).
+const MEMO_LIMIT: usize = 1 << 20;
+
+/// Outcomes kept before the map is emptied (about 40 park-samples of 214 enterprises × 6
+/// strategies; some 100-200 MB).
+const OUTCOME_LIMIT: usize = 50_000;
+
+/// A hash of a series' bits, chained onto `h`: four independent multiply-rotate lanes (fast:
+/// no long dependency chain), mixed with splitmix64 at the end. Not cryptographic; collisions
+/// between real series are as unlikely as for any 64-bit hash.
+pub fn hash_series(h: u64, xs: &[f64]) -> u64 {
+    const P: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes = [h, h ^ 1, h ^ 2, h ^ 3];
+    let mut chunks = xs.chunks_exact(4);
+    for c in &mut chunks {
+        for (l, x) in lanes.iter_mut().zip(c) {
+            *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
+        }
+    }
+    for (l, x) in lanes.iter_mut().zip(chunks.remainder()) {
+        *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
+    }
+    lanes
+        .iter()
+        .fold(xs.len() as u64, |acc, &l| crate::seed::splitmix64(acc ^ l))
+}
+
+/// What a load depends on besides the enterprise: the calendar.
+pub(super) fn calendar_key(plan: &Plan) -> String {
+    format!(
+        "{}|{:?}|{:?}|{:x}",
+        plan.year,
+        plan.step,
+        plan.utc_offset_hours,
+        fnv1a(format!("{:?}", plan.holidays).as_bytes())
+    )
+}
+
+/// What PV per kWp depends on besides the orientation: the weather inputs and PV physics.
+pub(super) fn pv_key(plan: &Plan) -> String {
+    let p = &plan.pv;
+    format!(
+        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        calendar_key(plan),
+        plan.weather,
+        plan.site.latitude_deg,
+        plan.site.longitude_deg,
+        plan.site.elevation_m,
+        plan.seed,
+        p.albedo_fraction,
+        p.losses_fraction,
+        p.dc_ac_ratio,
+        p.inverter_efficiency_fraction,
+        p.gamma_pdc_per_c,
+        p.transposition_model,
+        p.temperature_model,
+        super::pv::system(plan, 0.0, 180.0),
+    )
+}

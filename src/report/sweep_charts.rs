@@ -1,0 +1,183 @@
+//! The charts of a finished sweep, drawn from its `sweep.csv` and `sweep.json` (so a merged
+//! sweep and an unsharded one draw the same): the cumulative distribution of the park's saving
+//! against the claimed 15% with the share of samples meeting it; the PV saving (5th percentile,
+//! median, 95th percentile over the samples) against the claimed yearly saving; a tornado from a
+//! one-at-a-time sweep; a heat map from a two-parameter grid. Computes no metric: every number
+//! comes from the sweep's rows.
+
+use super::charts::{
+    ChartError, Format, Lang, Text, Unit, distribution, heatmap, pv_savings, tornado,
+};
+use crate::sweep::summary::Table;
+use std::path::{Path, PathBuf};
+
+fn claimed(meta: &serde_json::Value, key: &str) -> Option<f64> {
+    meta.get("claims")?.get(key)?.as_f64()
+}
+
+fn draw_both(
+    dir: &Path,
+    name: &str,
+    out: &mut Vec<PathBuf>,
+    mut f: impl FnMut(&Path, Format) -> Result<(), ChartError>,
+) -> Result<(), ChartError> {
+    for format in Format::ALL {
+        let p = dir.join(format!("{name}.{}", format.extension()));
+        f(&p, format)?;
+        out.push(p);
+    }
+    Ok(())
+}
+
+/// Draw every chart the sweep has data for into `dir` (PNG and SVG); returns the files written.
+///
+/// # Errors
+/// [`ChartError`] when a chart cannot be drawn or written.
+pub fn draw_all(
+    t: &Table,
+    meta: &serde_json::Value,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let mut out = Vec::new();
+    let cost: Vec<f64> = t
+        .column("claim.cost_reduction_fraction.simulated")
+        .into_iter()
+        .flatten()
+        .collect();
+    if !cost.is_empty() {
+        let data = distribution::DistributionChart {
+            savings_fraction: cost.clone(),
+            kind: distribution::DistributionKind::Cdf,
+            claim_fraction: claimed(meta, "cost_reduction_fraction"),
+        };
+        draw_both(dir, "saving_cdf", &mut out, |p, f| {
+            distribution::draw(&data, lang, p, f)
+        })?;
+    }
+    let mut pv: Vec<f64> = t
+        .column("claim.pv_saving_yuan_per_year.simulated")
+        .into_iter()
+        .flatten()
+        .collect();
+    if let (false, Some(claim)) = (pv.is_empty(), claimed(meta, "pv_saving_yuan_per_year")) {
+        pv.sort_by(f64::total_cmp);
+        let at = |p: f64| pv[((p * pv.len() as f64).ceil() as usize).clamp(1, pv.len()) - 1];
+        let case = |en: &str, zh: &str, v: f64| pv_savings::PvCase {
+            label: Text::Both {
+                en: en.into(),
+                zh: zh.into(),
+            },
+            saving_yuan_per_year: v,
+        };
+        let data = pv_savings::PvSavingsChart {
+            cases: vec![
+                case("5th percentile", "P5", at(0.05)),
+                case("Median", "中位数", at(0.5)),
+                case("95th percentile", "P95", at(0.95)),
+            ],
+            claim_yuan_per_year: claim,
+        };
+        draw_both(dir, "pv_savings", &mut out, |p, f| {
+            pv_savings::draw(&data, lang, p, f)
+        })?;
+    }
+    let method = meta.get("method").and_then(|m| m.as_str()).unwrap_or("");
+    let keys: Vec<String> = meta
+        .get("parameters")
+        .and_then(|a| a.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let saving_col = t.column("claim.cost_reduction_fraction.simulated");
+    let output = || Text::Both {
+        en: "Park saving".into(),
+        zh: "园区节省比例".into(),
+    };
+    if method == "one_at_a_time" && saving_col.first().copied().flatten().is_some() {
+        let base_value = saving_col[0].unwrap_or(f64::NAN);
+        let mut bars = Vec::new();
+        for (j, k) in keys.iter().enumerate() {
+            let (lo, hi) = (2 * j + 1, 2 * j + 2);
+            let (Some(Some(a)), Some(Some(b))) = (saving_col.get(lo), saving_col.get(hi)) else {
+                continue;
+            };
+            let cell = |i: usize| {
+                let c = t.header.iter().position(|h| h == k);
+                c.and_then(|c| t.rows.get(i).and_then(|r| r.get(c)).cloned())
+                    .unwrap_or_default()
+            };
+            bars.push(tornado::TornadoBar {
+                parameter: Text::Plain(k.clone()),
+                low_text: cell(lo),
+                high_text: cell(hi),
+                output_at_low: *a,
+                output_at_high: *b,
+            });
+        }
+        if !bars.is_empty() {
+            let data = tornado::TornadoChart {
+                output: output(),
+                unit: Unit::Fraction,
+                base_value,
+                bars,
+            };
+            draw_both(dir, "tornado", &mut out, |p, f| {
+                tornado::draw(&data, lang, p, f)
+            })?;
+        }
+    }
+    if method == "grid" && keys.len() == 2 {
+        let x = t.column(&keys[0]);
+        let y = t.column(&keys[1]);
+        let distinct = |v: &[Option<f64>]| {
+            let mut d: Vec<f64> = Vec::new();
+            for x in v.iter().flatten() {
+                if !d.iter().any(|e| (e - x).abs() < 1e-12) {
+                    d.push(*x);
+                }
+            }
+            d
+        };
+        let (xs, ys) = (distinct(&x), distinct(&y));
+        let (nx, ny) = (xs.len(), ys.len());
+        // Grid rows: the first parameter varies slowest, so row ix × ny + iy is cell (ix, iy).
+        let values: Option<Vec<f64>> = (0..nx * ny)
+            .map(|c| saving_col.get((c % nx) * ny + c / nx).copied().flatten())
+            .collect();
+        if let (Some(values), true) = (values, nx * ny == t.rows.len() && nx > 0 && ny > 0) {
+            let data = heatmap::HeatmapChart {
+                output: output(),
+                unit: Unit::Fraction,
+                x_name: Text::Plain(keys[0].clone()),
+                x_values: xs,
+                y_name: Text::Plain(keys[1].clone()),
+                y_values: ys,
+                values,
+                claim: claimed(meta, "cost_reduction_fraction").map(|threshold| {
+                    heatmap::HeatClaim {
+                        threshold,
+                        at_least: true,
+                    }
+                }),
+            };
+            draw_both(dir, "heatmap", &mut out, |p, f| {
+                heatmap::draw(&data, lang, p, f)
+            })?;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chinese_labels_are_in_the_embedded_font() {
+        for t in ["园区节省比例", "中位数", "P5", "P95"] {
+            assert!(crate::report::charts::missing_glyphs(t).is_empty(), "{t}");
+        }
+    }
+}

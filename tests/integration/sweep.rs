@@ -1,0 +1,431 @@
+//! Sweeps end to end: determinism across thread counts and shards, resume after a kill,
+//! malformed `[sweep]` sections, and sharding on a real (single-node) Slurm cluster.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("parkenergy").expect("binary built")
+}
+
+/// The test sweep: 3 enterprises, 4 strategies, 12 Monte Carlo samples.
+fn scenario() -> PathBuf {
+    root().join("tests/data/sweep/small.toml")
+}
+
+fn sweep(out: &Path, extra: &[&str]) {
+    bin()
+        .arg("sweep")
+        .arg(scenario())
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// The unsharded, single-threaded run every other run must equal byte for byte.
+fn reference() -> &'static [u8] {
+    static REF: OnceLock<Vec<u8>> = OnceLock::new();
+    REF.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        sweep(dir.path(), &["--threads", "1"]);
+        std::fs::read(dir.path().join("sweep.csv")).unwrap()
+    })
+}
+
+fn rows(bytes: &[u8]) -> usize {
+    String::from_utf8_lossy(bytes).lines().count() - 1
+}
+
+#[test]
+fn same_bytes_with_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    sweep(dir.path(), &["--threads", "2"]);
+    let two = std::fs::read(dir.path().join("sweep.csv")).unwrap();
+    assert_eq!(rows(reference()), 12);
+    assert!(two == reference(), "2 threads differ from 1");
+    // The summary and chart data of an unsharded run are there.
+    for f in [
+        "sweep.json",
+        "sweep-summary.json",
+        "charts/saving_distribution.csv",
+        "charts/saving_histogram.csv",
+        "charts/pv_savings.csv",
+        "charts/saving_cdf.png",
+        "charts/saving_cdf.svg",
+        "charts/pv_savings.png",
+    ] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+    // Samples differ from each other (the parameters reach the results).
+    let text = String::from_utf8(two).unwrap();
+    let bills: std::collections::BTreeSet<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(13).unwrap())
+        .collect();
+    assert!(bills.len() > 6, "{bills:?}");
+}
+
+#[test]
+fn three_shards_merged_equal_the_unsharded_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for k in 0..3 {
+        sweep(&out, &["--threads", "1", "--shard", &format!("{k}/3")]);
+    }
+    assert_eq!(
+        rows(&std::fs::read(out.join("shard-1-of-3/sweep.csv")).unwrap()),
+        4
+    );
+    let merged = dir.path().join("merged");
+    bin()
+        .arg("merge")
+        .arg(out.join("shard-0-of-3"))
+        .arg(out.join("shard-1-of-3"))
+        .arg(out.join("shard-2-of-3"))
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert!(std::fs::read(merged.join("sweep.csv")).unwrap() == reference());
+    assert!(merged.join("charts/saving_cdf.png").is_file());
+    // A folder holding the shards works too.
+    let merged2 = dir.path().join("merged2");
+    bin()
+        .arg("merge")
+        .arg(&out)
+        .arg("--out")
+        .arg(&merged2)
+        .assert()
+        .success();
+    assert!(std::fs::read(merged2.join("sweep.csv")).unwrap() == reference());
+    // A missing shard, or one given twice, is refused.
+    bin()
+        .arg("merge")
+        .arg(out.join("shard-0-of-3"))
+        .arg(out.join("shard-2-of-3"))
+        .arg("--out")
+        .arg(dir.path().join("m3"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing"));
+    bin()
+        .arg("merge")
+        .arg(&out)
+        .arg(out.join("shard-2-of-3"))
+        .arg("--out")
+        .arg(dir.path().join("m4"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is in both"));
+}
+
+#[test]
+fn shards_of_different_sweeps_are_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    sweep(&a, &["--threads", "1", "--shard", "0/6"]);
+    sweep(&b, &["--threads", "1", "--shard", "1/6", "--samples", "13"]);
+    bin()
+        .arg("merge")
+        .arg(a.join("shard-0-of-6"))
+        .arg(b.join("shard-1-of-6"))
+        .arg("--out")
+        .arg(dir.path().join("m"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "different scenarios or sweep settings",
+        ));
+}
+
+#[test]
+fn killed_sweep_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parkenergy"))
+        .arg("sweep")
+        .arg(scenario())
+        .args(["--threads", "1", "--quiet", "--out"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    let csv = out.join("sweep.csv");
+    let start = Instant::now();
+    let mut seen = 0;
+    while start.elapsed() < Duration::from_secs(120) {
+        seen = std::fs::read(&csv).map(|b| rows(&b)).unwrap_or(0);
+        if seen >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = std::fs::read(&csv).unwrap();
+    let done = rows(&partial);
+    assert!(
+        (3..12).contains(&done),
+        "killed after {done} rows (saw {seen}): samples too fast to interrupt"
+    );
+    // A power loss can leave half a line: resume must drop it.
+    let mut torn = partial.clone();
+    torn.extend_from_slice(b"11,0.03,0.0");
+    std::fs::write(&csv, &torn).unwrap();
+    let log = dir.path().join("resume.txt");
+    let o = bin()
+        .arg("sweep")
+        .arg(scenario())
+        .args(["--threads", "2", "--resume", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    std::fs::write(&log, &o.stdout).unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!("{} simulated", 12 - done)),
+        "resume recomputed finished samples: {stdout}"
+    );
+    assert!(std::fs::read(&csv).unwrap() == reference());
+}
+
+#[test]
+fn resume_refuses_another_sweeps_output() {
+    let dir = tempfile::tempdir().unwrap();
+    sweep(dir.path(), &["--threads", "1", "--shard", "0/12"]);
+    bin()
+        .arg("sweep")
+        .arg(scenario())
+        .args(["--shard", "0/12", "--samples", "24", "--resume", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("sweep_hash"));
+}
+
+#[test]
+fn bad_arguments_are_bad_input() {
+    for args in [
+        vec!["--shard", "3/3"],
+        vec!["--shard", "x"],
+        vec!["--samples", "200000"],
+    ] {
+        bin()
+            .arg("sweep")
+            .arg(scenario())
+            .args(&args)
+            .args(["--out", "/nonexistent/never-written"])
+            .assert()
+            .code(2);
+    }
+    bin()
+        .arg("sweep")
+        .arg(scenario())
+        .args(["--samples", "200000", "--out", "/nonexistent/x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("sweep.max_samples"));
+    // Kubernetes: an index without a count is refused; with one it is a shard.
+    bin()
+        .arg("sweep")
+        .arg(scenario())
+        .env("JOB_COMPLETION_INDEX", "1")
+        .env_remove("PARKENERGY_SHARD_COUNT")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .args(["--out", "/nonexistent/x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--shard-count"));
+    bin().args(["merge", "/nonexistent/a"]).assert().code(2);
+}
+
+#[test]
+fn kubernetes_index_selects_the_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .arg("sweep")
+        .arg(scenario())
+        .env("JOB_COMPLETION_INDEX", "2")
+        .env("PARKENERGY_SHARD_COUNT", "6")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .args(["--threads", "1", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("shard-2-of-6/sweep.csv")).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["2", "8"]);
+}
+
+#[test]
+fn grid_and_one_at_a_time_write_heatmap_and_tornado_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(scenario()).unwrap();
+    let head = &base[..base.find("[sweep]").unwrap()];
+    let grid = format!(
+        "{head}[sweep]\nmethod = \"grid\"\n[[sweep.parameter]]\nkey = \"market.wholesale_discount_fraction\"\nmin = 0.0\nmax = 0.1\nsteps = 2\n[[sweep.parameter]]\nkey = \"enterprise_group[0].count\"\nvalues = [2, 3]\n"
+    );
+    let oat = format!(
+        "{head}[sweep]\nmethod = \"one_at_a_time\"\n[[sweep.parameter]]\nkey = \"market.wholesale_discount_fraction\"\nlow = 0.0\nhigh = 0.1\n"
+    );
+    for (name, text) in [("grid", grid), ("oat", oat)] {
+        let p = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&p, text).unwrap();
+        bin()
+            .arg("sweep")
+            .arg(&p)
+            .args(["--threads", "2", "--quiet", "--out"])
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+    }
+    for f in [
+        "grid/charts/heatmap.png",
+        "grid/charts/heatmap.svg",
+        "oat/charts/tornado.png",
+        "oat/charts/tornado.svg",
+        "oat/charts/saving_cdf.png",
+    ] {
+        let len = std::fs::metadata(dir.path().join(f)).map_or(0, |m| m.len());
+        assert!(len > 1000, "{f}: {len} bytes");
+    }
+    let heat = std::fs::read_to_string(dir.path().join("grid/charts/heatmap.csv")).unwrap();
+    let lines: Vec<&str> = heat.lines().collect();
+    assert_eq!(lines.len(), 5, "{heat}");
+    assert!(
+        lines[1].starts_with("0,2,") && lines[4].starts_with("0.1,3,"),
+        "{heat}"
+    );
+    let tornado = std::fs::read_to_string(dir.path().join("oat/charts/tornado.csv")).unwrap();
+    let row = tornado
+        .lines()
+        .find(|l| l.starts_with("saving_fraction,market.wholesale_discount_fraction,0,0.1,"))
+        .unwrap_or_else(|| panic!("{tornado}"));
+    // A larger wholesale discount saves more under the market measure.
+    let f: Vec<f64> = row.split(',').skip(4).map(|x| x.parse().unwrap()).collect();
+    assert!(f[1] > f[0], "{row}");
+    // The OAT base sample carries the scenario's value (the default, 0.05... as written).
+    let csv = std::fs::read_to_string(dir.path().join("oat/sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+}
+
+/// Each file of `tests/data/bad_sweeps/` states the line and key its error must name.
+#[test]
+fn every_broken_sweep_exits_2_naming_line_and_key() {
+    let dir = root().join("tests/data/bad_sweeps");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "only {} broken sweeps", files.len());
+    let out = tempfile::tempdir().unwrap();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let header = |tag: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("# {tag}: ")).map(str::to_string))
+        };
+        let line = header("expect-line").unwrap_or_else(|| panic!("{f:?}: no expect-line"));
+        let key = header("expect-key").unwrap_or_else(|| panic!("{f:?}: no expect-key"));
+        let o = bin()
+            .arg("sweep")
+            .arg(f)
+            .arg("--out")
+            .arg(out.path().join("x"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let name = f.file_name().unwrap().to_string_lossy();
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}:{line}:")),
+            "{name}: expected line {line} in: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("`{key}`")),
+            "{name}: expected key `{key}` in: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+    assert!(!out.path().join("x").exists(), "a bad sweep wrote output");
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Sharding on a real Slurm: a throwaway single-node cluster (`shared/tools/
+/// slurm-single-node.sh`) runs the sweep as a job array `--array 0-2`; each task takes its
+/// shard from `SLURM_ARRAY_TASK_ID`/`SLURM_ARRAY_TASK_COUNT`; the merged result must equal the
+/// unsharded run. Skipped, with the reason printed, without the script or without root.
+#[test]
+fn slurm_job_array_shards_merge_to_the_unsharded_run() {
+    let script = root().join("../shared/tools/slurm-single-node.sh");
+    if !script.is_file() {
+        eprintln!("SKIPPED slurm test: {} not found", script.display());
+        return;
+    }
+    if !is_root() {
+        eprintln!(
+            "SKIPPED slurm test: needs root (the script installs and starts slurm and munge)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Slurm runs the tasks as the submitting user; the folder must be reachable by its daemons.
+    let work = dir.path().to_path_buf();
+    let bin = env!("CARGO_BIN_EXE_parkenergy");
+    let cmd = format!(
+        "'{bin}' sweep '{}' --out '{}/out' --threads 1 --quiet",
+        scenario().display(),
+        work.display()
+    );
+    let check = "test -s out/shard-0-of-3/sweep.csv && test -s out/shard-1-of-3/sweep.csv && test -s out/shard-2-of-3/sweep.csv";
+    let o = std::process::Command::new("bash")
+        .arg(&script)
+        .args(["--array", "0-2", "--timeout", "600", "--chdir"])
+        .arg(&work)
+        .args(["--check", check, "--"])
+        .arg(&cmd)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "slurm script failed:\n{log}");
+    assert!(log.contains("PASS"), "{log}");
+    bin_merge(&work.join("out"), &work.join("merged"));
+    assert!(std::fs::read(work.join("merged/sweep.csv")).unwrap() == reference());
+}
+
+fn bin_merge(shards: &Path, out: &Path) {
+    bin()
+        .arg("merge")
+        .arg(shards)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
