@@ -45,6 +45,10 @@ pub fn fill(
     let rate = m.discount_rate_fraction;
     let (d1, da) = crate::solar::chain::default_degradation();
     let costs: Vec<(Strategy, f64)> = outcomes.iter().map(|o| (o.strategy, o.cost_yuan)).collect();
+    let basics: Vec<(Strategy, f64)> = outcomes
+        .iter()
+        .map(|o| (o.strategy, o.bill.basic_yuan))
+        .collect();
     let cost_of = |s: Strategy| {
         costs
             .iter()
@@ -66,12 +70,21 @@ pub fn fill(
             any = true;
         }
         let mut shared_payment = 0.0;
-        if let Some(st) = &o.storage {
+        let basic_now = o.bill.basic_yuan;
+        let (strategy, cost_now) = (o.strategy, o.cost_yuan);
+        if let Some(st) = o.storage.as_mut() {
             let before = Strategy {
                 storage: false,
-                ..o.strategy
+                ..strategy
             };
-            let saving = cost_of(before) - o.cost_yuan;
+            let saving = cost_of(before) - cost_now;
+            let basic_before = basics
+                .iter()
+                .find(|(k, _)| *k == before)
+                .map_or(basic_now, |(_, b)| *b);
+            st.demand_saving_yuan = basic_before - basic_now;
+            st.energy_saving_yuan = saving - st.demand_saving_yuan;
+            let st = &*st;
             if plan.storage.ownership == "shared_savings" {
                 // The investor keeps its share of the year's saving (收益分成).
                 shared_payment = (1.0 - plan.storage.enterprise_share_fraction) * saving.max(0.0);

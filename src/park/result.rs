@@ -57,6 +57,10 @@ pub struct StorageOutcome {
     pub usable_kwh: f64,
     /// Cost of the energy charged [yuan/yr].
     pub charging_cost_yuan: f64,
+    /// Part of the storage saving from a lower basic (demand) charge [yuan/yr].
+    pub demand_saving_yuan: f64,
+    /// The rest of the storage saving: energy arbitrage (峰谷套利) net of losses [yuan/yr].
+    pub energy_saving_yuan: f64,
 }
 
 /// Lifetime money of the strategy's investments (PV, storage) for the enterprise and, under

@@ -280,6 +280,8 @@ pub fn simulate(
                     0.0
                 },
                 usable_kwh: usable,
+                demand_saving_yuan: 0.0,
+                energy_saving_yuan: 0.0,
                 charging_cost_yuan: r.charge_kw.iter().zip(&price).map(|(c, p)| c * h * p).sum(),
             });
             settled = Some(st);

@@ -33,7 +33,7 @@ fn csv_field(s: &str) -> String {
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr\n",
+        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr\n",
     );
     for e in &r.enterprises {
         let base = e.baseline().cost_yuan;
@@ -44,7 +44,7 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             let m = o.money.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&e.name),
                 csv_field(e.group.as_deref().unwrap_or("")),
                 e.archetype,
@@ -77,6 +77,9 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
                 opt(st.map(|s| s.kwh), 1),
                 opt(st.map(|s| s.kw), 1),
                 opt(st.map(|s| s.discharged_kwh), 1),
+                opt(st.map(|s| s.cycles), 1),
+                opt(st.map(|s| s.energy_saving_yuan), 2),
+                opt(st.map(|s| s.demand_saving_yuan), 2),
                 opt(m.map(|m| m.investment_yuan), 2),
                 opt(m.map(|m| m.npv_yuan), 2),
                 opt(m.and_then(|m| m.irr), 6),
@@ -187,6 +190,21 @@ fn round(x: f64, d: i32) -> f64 {
     (x * p).round() / p
 }
 
+/// Σ storage saving of a strategy: (energy arbitrage, demand charge) [yuan/yr].
+fn storage_split(r: &ParkResult, strategy: &str) -> (f64, f64) {
+    r.enterprises
+        .iter()
+        .filter_map(|e| {
+            e.outcomes
+                .iter()
+                .find(|o| o.strategy.to_string() == strategy)
+        })
+        .filter_map(|o| o.storage.as_ref())
+        .fold((0.0, 0.0), |(a, b), s| {
+            (a + s.energy_saving_yuan, b + s.demand_saving_yuan)
+        })
+}
+
 fn mode_counts(r: &ParkResult, strategy: &str) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for e in &r.enterprises {
@@ -275,10 +293,12 @@ pub fn text_summary(out: &RunOutput) -> String {
         if t.storage_kwh > 0.0 {
             let _ = writeln!(
                 s,
-                "    storage {:.1} MWh / {:.1} MW, {:.0} full cycles/yr on average",
+                "    storage {:.1} MWh / {:.1} MW, {:.0} full cycles/yr on average; saving {:.1} 万元/yr from energy arbitrage, {:.1} 万元/yr from the demand charge",
                 t.storage_kwh / 1e3,
                 t.storage_kw / 1e3,
                 t.storage_discharged_kwh / t.storage_kwh.max(1e-9),
+                storage_split(r, &t.strategy).0 / 1e4,
+                storage_split(r, &t.strategy).1 / 1e4,
             );
         }
         let _ = writeln!(
