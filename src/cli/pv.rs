@@ -74,13 +74,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
             weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
         }
-        Some(p) => match a.format.as_str() {
-            "tmy3" => weather::tmy3::read_tmy3(p),
-            "pvgis_csv" => weather::pvgis::read_pvgis_tmy_csv(p, 8.0),
-            "pvgis_json" => weather::pvgis::read_pvgis_tmy_json(p, 8.0),
-            _ => weather::epw::read_epw(p),
-        }
-        .map_err(|e| bad(&e))?,
+        Some(p) => crate::park::pv::read_weather_file(&a.format, p, 8.0).map_err(|e| bad(&e))?,
     };
     if let Some(lat) = a.lat {
         w.site.latitude_deg = lat;

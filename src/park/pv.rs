@@ -40,23 +40,31 @@ pub fn weather_year(plan: &Plan) -> Result<WeatherYear, SimError> {
             // The synthetic year is hourly; a 15-min run repeats each hour's PV mean.
             weather::synthetic::synthetic_year(&n, plan.year, 60, seed).map_err(bad)?
         }
-        WeatherPlan::File { format, path } => match format.as_str() {
-            "epw" => weather::epw::read_epw(path).map_err(bad)?,
-            "tmy3" => weather::tmy3::read_tmy3(path).map_err(bad)?,
-            "pvgis_csv" => {
-                weather::pvgis::read_pvgis_tmy_csv(path, plan.utc_offset_hours).map_err(bad)?
-            }
-            "pvgis_json" => {
-                weather::pvgis::read_pvgis_tmy_json(path, plan.utc_offset_hours).map_err(bad)?
-            }
-            other => {
-                return Err(SimError::BadInput(format!(
-                    "weather format `{other}` is not supported"
-                )));
-            }
-        },
+        WeatherPlan::File { format, path } => {
+            read_weather_file(format, path, plan.utc_offset_hours).map_err(bad)?
+        }
     };
     Ok(w.with_year(plan.year))
+}
+
+/// Read a weather file of a format (`epw`, `tmy3`, `pvgis_csv`, `pvgis_json`); PVGIS times
+/// (UTC) are placed on local standard time at `utc_offset_hours`.
+///
+/// Any other format name reads the file as EPW (the scenario and the CLI accept only these four).
+///
+/// # Errors
+/// The reader's error, naming the file and line.
+pub fn read_weather_file(
+    format: &str,
+    path: &std::path::Path,
+    utc_offset_hours: f64,
+) -> Result<WeatherYear, weather::WeatherError> {
+    match format {
+        "tmy3" => weather::tmy3::read_tmy3(path),
+        "pvgis_csv" => weather::pvgis::read_pvgis_tmy_csv(path, utc_offset_hours),
+        "pvgis_json" => weather::pvgis::read_pvgis_tmy_json(path, utc_offset_hours),
+        _ => weather::epw::read_epw(path),
+    }
 }
 
 /// The PV system of an orientation, from the plan's `[pv]` (unset keys: PVWatts v8 defaults).
