@@ -66,7 +66,7 @@ pub fn fill(
             };
             let before = Strategy { pv: false, ..after };
             let saving = cost_of(before) - cost_of(after);
-            add(&mut money, pv_money(plan, &m, pv, saving, (d1, da)), rate);
+            add(&mut money, pv_money(plan, &m, pv, saving, (d1, da)));
             any = true;
         }
         let mut shared_payment = 0.0;
@@ -92,7 +92,6 @@ pub fn fill(
             add(
                 &mut money,
                 storage_money(plan, storage_data, &m, st, saving),
-                rate,
             );
             any = true;
         }
@@ -118,8 +117,7 @@ pub fn fill(
     }
 }
 
-/// Money of one project: (enterprise investment, investor investment, enterprise flows,
-/// investor flows, LCOE).
+/// Money of one project (PV or storage) of one strategy.
 struct Project {
     investment: f64,
     investor_investment: Option<f64>,
@@ -128,7 +126,7 @@ struct Project {
     lcoe: Option<f64>,
 }
 
-fn add(m: &mut MoneyOutcome, p: Project, _rate: f64) {
+fn add(m: &mut MoneyOutcome, p: Project) {
     m.investment_yuan += p.investment;
     if let Some(i) = p.investor_investment {
         *m.investor_investment_yuan.get_or_insert(0.0) += i;
