@@ -1,7 +1,7 @@
 //! The command line, end to end: exit codes, messages, outputs.
 
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -185,5 +185,4 @@ fn relative_paths_resolve_against_the_scenario_folder() {
         .args(["check", "study/s.toml"])
         .assert()
         .success();
-    let _ = Path::new("unused");
 }
