@@ -371,7 +371,8 @@ impl<'a> Context<'a> {
     fn candidate_modes(&self, contract: Contract) -> Vec<(PurchaseMode, String)> {
         let m = &self.plan.market;
         let all = vec![
-            (PurchaseMode::Agency, "agency".to_string()),
+            // A returned user buys through the grid at the returned-user price.
+            self.baseline_mode(),
             (
                 PurchaseMode::RetailFixed {
                     price_yuan_per_kwh: m.retail_fixed_price_yuan_per_kwh,
@@ -399,7 +400,9 @@ impl<'a> Context<'a> {
         if m.mode == "cheapest" {
             all
         } else {
-            all.into_iter().filter(|(_, n)| *n == m.mode).collect()
+            all.into_iter()
+                .filter(|(_, n)| n.starts_with(m.mode.as_str()))
+                .collect()
         }
     }
 

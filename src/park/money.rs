@@ -156,10 +156,16 @@ fn pv_money(
 ) -> Project {
     let p = &plan.pv;
     let emc = p.ownership == "emc";
-    let avoided_total = if emc {
-        saving + pv.emc_payment_yuan
+    // Under EMC, PV surplus stored by the battery is paid to the investor at the export price:
+    // for the investor it is export revenue, for the enterprise part of its cost.
+    let absorbed_yuan = pv.battery_absorbed_kwh * plan.tariff_model.export_yuan_per_kwh();
+    let (avoided_total, export_revenue) = if emc {
+        (
+            saving + pv.emc_payment_yuan - absorbed_yuan,
+            pv.export_revenue_yuan + absorbed_yuan,
+        )
     } else {
-        saving - pv.export_revenue_yuan
+        (saving - pv.export_revenue_yuan, pv.export_revenue_yuan)
     };
     let project = PvProject {
         dc_kw: pv.dc_kw,
@@ -175,7 +181,7 @@ fn pv_money(
         exported_kwh: pv.exported_kwh,
         avoided_energy_yuan: pv.avoided_energy_yuan,
         avoided_other_yuan: avoided_total - pv.avoided_energy_yuan,
-        export_revenue_yuan: pv.export_revenue_yuan,
+        export_revenue_yuan: export_revenue,
         degradation_first_year_fraction: p.degradation_first_year_fraction.unwrap_or(d1),
         degradation_annual_fraction: p.degradation_annual_fraction.unwrap_or(da),
     };

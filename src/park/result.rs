@@ -40,6 +40,9 @@ pub struct PvOutcome {
     pub avoided_energy_yuan: f64,
     /// What the enterprise pays the EMC investor [yuan/yr] (0 when self-owned).
     pub emc_payment_yuan: f64,
+    /// PV surplus stored by the battery instead of exported [kWh/yr] (counted in
+    /// `self_consumed_kwh`; under EMC paid to the investor at the export price).
+    pub battery_absorbed_kwh: f64,
 }
 
 /// Storage of an enterprise in a strategy.
@@ -176,6 +179,8 @@ pub struct StrategyTotals {
     pub storage_kwh: f64,
     /// Σ battery power [kW].
     pub storage_kw: f64,
+    /// Σ usable battery energy [kWh].
+    pub storage_usable_kwh: f64,
     /// Σ enterprise investment [yuan].
     pub investment_yuan: f64,
     /// Σ enterprise NPV of the investments [yuan].
@@ -259,6 +264,7 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
                 t.storage_discharged_kwh += s.discharged_kwh;
                 t.storage_kwh += s.kwh;
                 t.storage_kw += s.kw;
+                t.storage_usable_kwh += s.usable_kwh;
             }
             if let Some(m) = &o.money {
                 t.investment_yuan += m.investment_yuan;

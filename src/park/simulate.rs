@@ -200,7 +200,7 @@ pub fn simulate(
 
     // PV accounting: what the on-site PV energy avoided, and the EMC payment for it.
     let emc = ctx.emc_price().is_some();
-    let pv_out = pv.as_ref().map(|p| {
+    let mut pv_out = pv.as_ref().map(|p| {
         let self_kwh: f64 = pv_self.iter().sum::<f64>() * h;
         let pv_export_kwh: f64 = export.iter().sum::<f64>() * h;
         let avoided_energy: f64 = (0..n).map(|t| pv_self[t] * h * price[t]).sum();
@@ -217,6 +217,7 @@ pub fn simulate(
             export_revenue_yuan: pv_export_kwh * signal.export_yuan_per_kwh(),
             avoided_energy_yuan: avoided_energy,
             emc_payment_yuan: emc_payment,
+            battery_absorbed_kwh: 0.0,
         }
     });
 
@@ -231,7 +232,12 @@ pub fn simulate(
                 message: format!("storage: {err}"),
             }
         })?;
-        let net: Vec<f64> = (0..n).map(|t| import[t] - export[t]).collect();
+        // Under full export (全额上网) all PV output is sold: the battery sees the load only.
+        let net: Vec<f64> = if full_export {
+            import.clone()
+        } else {
+            (0..n).map(|t| import[t] - export[t]).collect()
+        };
         let baseline_demand = matches!(
             ctx.baseline_option(signal, &customer),
             BillingOption::TwoPart(BasicCharge::ActualDemand)
@@ -246,12 +252,17 @@ pub fn simulate(
         let mut best: Option<(f64, Settled, crate::storage::DispatchResult)> = None;
         for &demand in candidates {
             let d = super::storage::input(ctx, signal, e, net.clone(), price.clone(), demand);
-            let r = super::storage::dispatcher(ctx.plan)
+            let mut r = super::storage::dispatcher(ctx.plan)
                 .dispatch(&d, &battery)
                 .map_err(|err| SimError::Enterprise {
                     enterprise: e.name.clone(),
                     message: format!("storage dispatch: {err}"),
                 })?;
+            if full_export {
+                for (x, g) in r.export_kw.iter_mut().zip(pv_ac) {
+                    *x += g;
+                }
+            }
             let st = settle(
                 ctx,
                 e,
@@ -268,6 +279,23 @@ pub fn simulate(
             }
         }
         if let Some((_, st, r)) = best {
+            if !full_export && let Some(p) = pv_out.as_mut() {
+                // PV surplus the battery stores instead of exporting is used on site. Under
+                // EMC it belongs to the investor: the enterprise pays it the export price the
+                // investor forgoes.
+                let absorbed_kwh: f64 = (0..n)
+                    .map(|t| (export[t] - r.export_kw[t]).clamp(0.0, export[t]))
+                    .sum::<f64>()
+                    * h;
+                let xp = signal.export_yuan_per_kwh();
+                p.exported_kwh -= absorbed_kwh;
+                p.battery_absorbed_kwh = absorbed_kwh;
+                p.self_consumed_kwh += absorbed_kwh;
+                p.export_revenue_yuan = p.exported_kwh * xp;
+                if emc {
+                    p.emc_payment_yuan += absorbed_kwh * xp;
+                }
+            }
             let discharged: f64 = r.discharge_kw.iter().sum::<f64>() * h;
             let usable = battery.usable_energy_kwh();
             storage_out = Some(StorageOutcome {

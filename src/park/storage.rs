@@ -7,9 +7,7 @@ use super::context::Context;
 use super::roster::{EnterpriseSpec, LoadProfile};
 use crate::scenario::Plan;
 use crate::storage::sizing::{HunanDefaults, SizingParams};
-use crate::storage::{
-    self, BatteryParams, Dispatch, DispatchInput, FadeParams, OptimalDispatch, RuleDispatch,
-};
+use crate::storage::{self, BatteryParams, Dispatch, DispatchInput, OptimalDispatch, RuleDispatch};
 use crate::tariff::{PriceSignal, TouPeriod};
 
 /// A battery chosen for an enterprise.
@@ -72,11 +70,6 @@ pub fn sizing_params(plan: &Plan, data: &HunanDefaults) -> SizingParams {
         }
     }
     p
-}
-
-/// The fade model of a plan, for the lifetime cash flows.
-pub fn fade(plan: &Plan, data: &HunanDefaults) -> Option<FadeParams> {
-    sizing_params(plan, data).fade
 }
 
 /// The dispatcher the scenario asks for.

@@ -82,7 +82,12 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         let steps = present
             .windows(2)
             .map(|w| waterfall::WaterfallStep {
-                label: Text::Label(step_labels[w[1].0]),
+                // A step that skips a missing strategy of the stack adds several measures.
+                label: if w[1].0 == w[0].0 + 1 {
+                    Text::Label(step_labels[w[1].0])
+                } else {
+                    Text::Plain(w[1].1.strategy.clone())
+                },
                 saving_yuan: w[0].1.bill_yuan - w[1].1.bill_yuan,
             })
             .collect();

@@ -296,7 +296,7 @@ pub fn text_summary(out: &RunOutput) -> String {
                 "    storage {:.1} MWh / {:.1} MW, {:.0} full cycles/yr on average; saving {:.1} 万元/yr from energy arbitrage, {:.1} 万元/yr from the demand charge",
                 t.storage_kwh / 1e3,
                 t.storage_kw / 1e3,
-                t.storage_discharged_kwh / t.storage_kwh.max(1e-9),
+                t.storage_discharged_kwh / t.storage_usable_kwh.max(1e-9),
                 storage_split(r, &t.strategy).0 / 1e4,
                 storage_split(r, &t.strategy).1 / 1e4,
             );
@@ -313,7 +313,7 @@ pub fn text_summary(out: &RunOutput) -> String {
         if t.investor_investment_yuan > 0.0 {
             let _ = writeln!(
                 s,
-                "    investor (EMC / shared savings): invests {:.1} 万元, receives {:.1} 万元/yr of PV payments, NPV {:.1} 万元, IRR {}",
+                "    investors (PV under EMC, storage under shared savings): invest {:.1} 万元; PV payments {:.1} 万元/yr; NPV {:.1} 万元, IRR {}",
                 t.investor_investment_yuan / 1e4,
                 t.emc_payment_yuan / 1e4,
                 t.investor_npv_yuan / 1e4,

@@ -507,6 +507,28 @@ impl Resolver<'_> {
                 ));
             }
         }
+        // The investments of a strategy are valued against the same strategy without them:
+        // add those reference strategies when the list lacks them (after the listed ones).
+        let listed = out.len();
+        for k in 0..listed {
+            let s = out[k];
+            let refs = [
+                Strategy {
+                    storage: false,
+                    ..s
+                },
+                Strategy {
+                    pv: false,
+                    storage: false,
+                    ..s
+                },
+            ];
+            for r in refs {
+                if (s.pv || s.storage) && !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
         Ok(out)
     }
 

@@ -269,7 +269,7 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise_group[].roof_type", Choice(ROOF_TYPES), "", Optional, "Roof type of the group's enterprises; default `pv.roof_type`."),
     // ---------------------------------------------------------------- [strategies]
     k("strategies", Table, "", Optional, "Which combinations of measures to simulate."),
-    k("strategies.list", ChoiceList(&[]), "", Optional, "Strategy names: `baseline`, or measures joined by `+` in the order tariff, market, pv, storage (e.g. `pv`, `tariff+market+pv+storage`). Default: baseline, each measure alone, the cumulative stack."),
+    k("strategies.list", ChoiceList(&[]), "", Optional, "Strategy names: `baseline`, or measures joined by `+` in the order tariff, market, pv, storage (e.g. `pv`, `tariff+market+pv+storage`). Default: baseline, each measure alone, the cumulative stack. A strategy with PV or storage is valued against the same strategy without them; such reference strategies are added when missing."),
     // ---------------------------------------------------------------- [claims]
     k("claims", Table, "", Optional, "The zone report's claims that the run checks."),
     k("claims.cost_reduction_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Claimed reduction of the comprehensive electricity cost by all measures together (about 15%)."),
