@@ -136,6 +136,22 @@ mod tests {
     }
 
     #[test]
+    fn reference_strategies_are_added_for_investments() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"tariff+market+pv+storage\"]\n[claims]\ncost_reduction_strategy = \"tariff+market+pv+storage\"\npv_saving_strategy = \"baseline\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+        let plan = load_str(text, Path::new("t.toml")).unwrap();
+        let names: Vec<String> = plan.strategies.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "baseline",
+                "tariff+market+pv+storage",
+                "tariff+market+pv",
+                "tariff+market"
+            ]
+        );
+    }
+
+    #[test]
     fn export_price_key_reaches_the_tariff() {
         let text = "[scenario]\nname = \"t\"\n[pv]\nexport_price_yuan_per_kwh = 0.3\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
         let plan = load_str(text, Path::new("t.toml")).unwrap();
