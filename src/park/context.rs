@@ -498,7 +498,13 @@ impl<'a> Context<'a> {
                     Ok(monthly(&last))
                 };
                 match &self.cache {
-                    None => f()?,
+                    None => match load.last_year_monthly_kwh.get() {
+                        Some(v) => *v,
+                        None => {
+                            let v = f()?;
+                            *load.last_year_monthly_kwh.get_or_init(|| v)
+                        }
+                    },
                     Some((cache, cal_key, _)) => {
                         let key = crate::scenario::fnv1a(
                             format!("{cal_key}|{name}|{annual_kwh:?}|{peak_kw:?}|{seed}")

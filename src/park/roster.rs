@@ -79,6 +79,9 @@ pub struct LoadProfile {
     pub q_kvar: Vec<f64>,
     /// Gap report of meter data, when measured.
     pub gaps: Option<load::GapReport>,
+    /// Monthly energy of the "last year" load that contracts are sized on [kWh], built on
+    /// first use and shared by every market strategy of the enterprise.
+    pub last_year_monthly_kwh: std::sync::OnceLock<[f64; 12]>,
 }
 
 fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
@@ -293,5 +296,10 @@ pub(super) fn build_one(
     };
     let model = load::PowerFactorModel::Constant { pf: e.power_factor };
     let q_kvar = load::reactive_kvar(&p_kw, &model).map_err(named)?;
-    Ok(LoadProfile { p_kw, q_kvar, gaps })
+    Ok(LoadProfile {
+        p_kw,
+        q_kvar,
+        gaps,
+        last_year_monthly_kwh: std::sync::OnceLock::new(),
+    })
 }
