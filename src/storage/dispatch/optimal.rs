@@ -117,6 +117,29 @@ struct Stage {
     segs: [Seg; 4],
 }
 
+impl Stage {
+    const EMPTY: Stage = Stage {
+        a: Dl::c(0.0),
+        val: Dl::c(0.0),
+        n: 0,
+        segs: [Seg {
+            len: Dl::c(0.0),
+            slope: 0.0,
+        }; 4],
+    };
+}
+
+/// Buffers of one solve: the two value functions of the backward pass, the stage costs of the
+/// current period at the current cycle price without a demand cap (rebuilt only when the period
+/// or the price changes), and the feasibility edge of the current period.
+#[derive(Debug, Default)]
+struct Work {
+    bufs: [Pwl; 2],
+    stages: Vec<Stage>,
+    stages_key: Option<(usize, usize, u64)>,
+    edge: Option<(usize, usize, Option<f64>)>,
+}
+
 /// Per-solve constants.
 struct Ctx<'a> {
     input: &'a DispatchInput,
@@ -266,16 +289,109 @@ impl<'a> Ctx<'a> {
         Some(st)
     }
 
-    /// `out = clip(h̃ □ v)`; false when the result is empty.
+    /// Fills `work.stages` with the stage costs of the steps of `range` at cycle price `lambda`
+    /// without a demand cap, unless they are there already.
+    fn prepare(&self, work: &mut Work, range: &std::ops::Range<usize>, lambda: f64) {
+        let key = (range.start, range.end, lambda.to_bits());
+        if work.stages_key == Some(key) {
+            return;
+        }
+        work.stages.clear();
+        work.stages.extend(range.clone().map(|t| {
+            self.stage(t, f64::INFINITY, lambda)
+                .expect("u = 0 is always allowed, so a step without a demand cap is feasible")
+        }));
+        work.stages_key = Some(key);
+    }
+
+    /// The stage cost of step `t` under demand level `dem`, from the uncapped stage `base` of
+    /// the same step and cycle price `lambda`: the cap removes the part of the domain above the
+    /// largest allowed charge (the left end of the reflected function), and the pieces that
+    /// remain are those of `base`. Equal to [`Ctx::stage`] up to rounding, at a fraction of the
+    /// cost. `None` when the demand level leaves no feasible power.
+    fn stage_at<'s>(
+        &self,
+        base: &'s Stage,
+        t: usize,
+        dem: f64,
+        lambda: f64,
+        tmp: &'s mut Stage,
+    ) -> Option<&'s Stage> {
+        let cap = dem - self.net(t);
+        if cap >= self.hi_u[t] {
+            return Some(base);
+        }
+        let lo = self.lo_u[t];
+        if cap < lo - 1e-12 * (1.0 + lo.abs()) {
+            return None;
+        }
+        let b = self.battery;
+        let tau = self.input.step_hours;
+        let hi = cap.max(lo);
+        let d_hi = b.energy_change_kwh(hi, tau);
+        let dd_hi = if hi > 0.0 {
+            b.charge_efficiency() * tau
+        } else {
+            tau / b.discharge_efficiency()
+        };
+        // Length of the reflected domain to cut from the left [kWh].
+        let mut r = -base.a.v - d_hi;
+        let mut val = base.val.v;
+        let mut k = 0;
+        while k < base.n && base.segs[k].len.v <= r {
+            val += base.segs[k].len.v * base.segs[k].slope;
+            r -= base.segs[k].len.v;
+            k += 1;
+        }
+        let st = tmp;
+        st.a = Dl {
+            v: -d_hi,
+            d: -dd_hi,
+        };
+        st.n = base.n - k;
+        st.segs[..st.n].copy_from_slice(&base.segs[k..base.n]);
+        let s_end = if st.n > 0 {
+            val += r * st.segs[0].slope;
+            st.segs[0].len = Dl {
+                v: st.segs[0].len.v - r,
+                d: dd_hi,
+            };
+            -st.segs[0].slope
+        } else {
+            self.slope(t, d_hi, lambda)
+        };
+        st.val = Dl {
+            v: val,
+            d: s_end * dd_hi,
+        };
+        Some(st)
+    }
+
+    /// `out = clip(h̃ □ v)` to `[E_min, E_max]`; false when the result is empty. The pieces of
+    /// both operands are merged by slope, and the parts outside the SOC window are cut while
+    /// merging.
     fn convolve(&self, st: &Stage, v: &Pwl, out: &mut Pwl) -> bool {
-        out.a = st.a + v.a;
-        out.val = st.val + v.val;
+        let a = st.a + v.a;
+        if a.v > self.e_max + self.tol_e {
+            return false;
+        }
+        let mut val = st.val + v.val;
+        // Length still to cut below E_min, the start of the clipped domain, and its room.
+        let (mut rem, start) = if a.v < self.e_min {
+            (Dl::c(self.e_min) - a, Dl::c(self.e_min))
+        } else if a.v > self.e_max {
+            (Dl::c(0.0), Dl::c(self.e_max))
+        } else {
+            (Dl::c(0.0), a)
+        };
+        let room = Dl::c(self.e_max) - start;
+        let mut used = Dl::c(0.0);
         out.segs.clear();
         let (mut i, mut j) = (0, 0);
         let hs = &st.segs[..st.n];
         while i < hs.len() || j < v.segs.len() {
             let take_h = j >= v.segs.len() || (i < hs.len() && hs[i].slope <= v.segs[j].slope);
-            let s = if take_h {
+            let mut s = if take_h {
                 i += 1;
                 hs[i - 1]
             } else {
@@ -285,53 +401,106 @@ impl<'a> Ctx<'a> {
             if s.len.v <= 0.0 {
                 continue;
             }
-            match out.segs.last_mut() {
-                Some(last) if (last.slope - s.slope).abs() <= 1e-13 * (1.0 + s.slope.abs()) => {
-                    last.len = last.len + s.len;
+            if rem.v > 0.0 {
+                if s.len.v <= rem.v {
+                    val = val + s.len * s.slope;
+                    rem = rem - s.len;
+                    continue;
                 }
-                _ => out.segs.push(s),
+                val = val + rem * s.slope;
+                s.len = s.len - rem;
+                rem = Dl::c(0.0);
             }
-        }
-        self.clip(out)
-    }
-
-    fn clip(&self, f: &mut Pwl) -> bool {
-        if f.a.v > self.e_max + self.tol_e {
-            return false;
-        }
-        if f.a.v < self.e_min {
-            let mut rem = Dl::c(self.e_min) - f.a;
-            let mut k = 0;
-            while k < f.segs.len() && f.segs[k].len.v <= rem.v {
-                f.val = f.val + f.segs[k].len * f.segs[k].slope;
-                rem = rem - f.segs[k].len;
-                k += 1;
+            let full = start.v + used.v + s.len.v >= self.e_max;
+            if full {
+                s.len = room - used;
             }
-            if k == f.segs.len() {
-                if rem.v > self.tol_e {
-                    return false;
+            if s.len.v > 0.0 {
+                match out.segs.last_mut() {
+                    Some(last) if (last.slope - s.slope).abs() <= 1e-13 * (1.0 + s.slope.abs()) => {
+                        last.len = last.len + s.len;
+                    }
+                    _ => out.segs.push(s),
                 }
-            } else {
-                f.val = f.val + rem * f.segs[k].slope;
-                f.segs[k].len = f.segs[k].len - rem;
+                used = used + s.len;
             }
-            f.segs.drain(..k);
-            f.a = Dl::c(self.e_min);
-        } else if f.a.v > self.e_max {
-            f.a = Dl::c(self.e_max);
-        }
-        let mut pos = f.a.v;
-        for k in 0..f.segs.len() {
-            if pos + f.segs[k].len.v >= self.e_max {
-                f.segs[k].len =
-                    Dl::c(self.e_max) - f.a - f.segs[..k].iter().fold(Dl::c(0.0), |s, g| s + g.len);
-                let keep = if f.segs[k].len.v > 0.0 { k + 1 } else { k };
-                f.segs.truncate(keep);
+            if full {
                 break;
             }
-            pos += f.segs[k].len.v;
         }
+        if rem.v > self.tol_e {
+            return false;
+        }
+        out.a = start;
+        out.val = val;
         true
+    }
+
+    /// How far a period is from feasible under demand level `dem`, and the right derivative
+    /// of that in `dem`: `F(D) = max(max_t (L_t − U_t), L_0 − E_0, E_0 − U_0)` where `[L_t, U_t]`
+    /// is the set of stored energies at step `t` from which the period can still end at `E_0`
+    /// (backward reachability). `U_t` does not depend on `D`; `L_t(D) = max(E_min, L_{t+1} −
+    /// Δmax_t(D))` with `Δmax_t` concave in `D`, so `F` is convex and nonincreasing, and the
+    /// period is feasible exactly where `F <= 0` (within the DP's tolerance). Needs
+    /// `dem >= max_t (n_t + u_lo,t)`.
+    fn infeasibility(&self, range: std::ops::Range<usize>, dem: f64) -> (f64, f64) {
+        let b = self.battery;
+        let tau = self.input.step_hours;
+        let (mut l, mut dl, mut u) = (self.e0, 0.0, self.e0);
+        let mut worst = (f64::NEG_INFINITY, 0.0);
+        let note = |gap: f64, d: f64, worst: &mut (f64, f64)| {
+            // Right derivative of a max: the largest slope among the largest terms.
+            if gap > worst.0 || (gap >= worst.0 && d > worst.1) {
+                *worst = (gap, d);
+            }
+        };
+        for t in range.rev() {
+            let lo = self.lo_u[t];
+            let cap = dem - self.net(t);
+            let (hi, dhi) = if cap < self.hi_u[t] {
+                (cap.max(lo), 1.0)
+            } else {
+                (self.hi_u[t], 0.0)
+            };
+            let dd_max = dhi
+                * if hi >= 0.0 {
+                    b.charge_efficiency() * tau
+                } else {
+                    tau / b.discharge_efficiency()
+                };
+            let lc = l - b.energy_change_kwh(hi, tau);
+            if lc <= self.e_min {
+                (l, dl) = (self.e_min, 0.0);
+            } else {
+                (l, dl) = (lc, dl - dd_max);
+            }
+            u = (u - b.energy_change_kwh(lo, tau)).min(self.e_max);
+            note(l - u, dl, &mut worst);
+        }
+        note(l - self.e0, dl, &mut worst);
+        note(self.e0 - u, 0.0, &mut worst);
+        worst
+    }
+
+    /// The smallest demand level in `[d_lo, d_hi]` at which the period is feasible (the lowest
+    /// peak the battery can hold), by Newton's method on the convex nonincreasing
+    /// [`Ctx::infeasibility`] from the infeasible side: each tangent lies below `F`, so the
+    /// iterates never pass the edge and reach it after finitely many pieces. `None` when no
+    /// demand level is feasible.
+    fn feasibility_edge(&self, range: std::ops::Range<usize>, d_lo: f64, d_hi: f64) -> Option<f64> {
+        let mut d = d_lo;
+        for _ in 0..100 {
+            let (f, g) = self.infeasibility(range.clone(), d);
+            if f <= self.tol_e {
+                return Some(d);
+            }
+            if g >= 0.0 || d >= d_hi {
+                return None;
+            }
+            d = (d - f / g).min(d_hi);
+        }
+        // Not settled (rounding): the demand search brackets the edge itself from here.
+        Some(d)
     }
 
     /// Value of `f` at `x` (clamped into the domain within tolerance); `None` outside.
@@ -360,19 +529,22 @@ impl<'a> Ctx<'a> {
         range: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
-        bufs: &mut [Pwl; 2],
+        work: &mut Work,
         mut store: Option<&mut Store>,
     ) -> Option<PeriodEval> {
+        self.prepare(work, &range, lambda);
+        let Work { bufs, stages, .. } = work;
         let [cur, next] = bufs;
         next.a = Dl::c(self.e0);
         next.val = Dl::c(0.0);
         next.segs.clear();
+        let mut tmp = Stage::EMPTY;
         for t in range.clone().rev() {
             if let Some(s) = store.as_deref_mut() {
                 s.push(t, next);
             }
-            let st = self.stage(t, dem, lambda)?;
-            if !self.convolve(&st, next, cur) {
+            let st = self.stage_at(&stages[t - range.start], t, dem, lambda, &mut tmp)?;
+            if !self.convolve(st, next, cur) {
                 return None;
             }
             std::mem::swap(cur, next);
@@ -387,13 +559,15 @@ impl<'a> Ctx<'a> {
         range: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
+        stages: &[Stage],
         store: &Store,
         u: &mut [f64],
     ) {
         let tau = self.input.step_hours;
         let mut e = self.e0;
-        for t in range {
-            let Some(st) = self.stage(t, dem, lambda) else {
+        let mut tmp = Stage::EMPTY;
+        for t in range.clone() {
+            let Some(st) = self.stage_at(&stages[t - range.start], t, dem, lambda, &mut tmp) else {
                 u[t] = 0.0;
                 continue;
             };
@@ -470,7 +644,9 @@ struct MinResult {
 }
 
 /// Minimises a convex function on `[lo, hi]` from an oracle giving the value and a subgradient,
-/// `None` where infeasible (a prefix of the interval).
+/// `None` where infeasible (a prefix of the interval). A `guess` inside the interval, when given,
+/// is tried after `lo` and replaces `hi` as the right end of the bracket when the slope there is
+/// positive.
 ///
 /// Cutting planes: the next point is where the tangents at the two bracket ends meet, which is
 /// exact in one step once both ends lie on the two pieces adjacent to the minimum of a
@@ -479,6 +655,7 @@ struct MinResult {
 fn minimize_convex(
     lo: f64,
     hi: f64,
+    guess: Option<f64>,
     rel_tol: f64,
     mut oracle: impl FnMut(f64) -> Option<(f64, f64)>,
 ) -> Option<MinResult> {
@@ -490,21 +667,49 @@ fn minimize_convex(
             bracket: None,
         })
     };
-    let (fh, gh) = oracle(hi)?;
-    if gh <= 0.0 || hi <= lo {
+    if hi <= lo {
+        let (fh, _) = oracle(hi)?;
         return exact(hi, fh);
     }
-    let mut best = (hi, fh);
     let mut l = (lo, oracle(lo));
+    let mut best = (f64::NAN, f64::INFINITY);
     if let Some((fl, gl)) = l.1 {
         if gl >= 0.0 {
             return exact(lo, fl);
         }
-        if fl < best.1 {
-            best = (lo, fl);
+        best = (lo, fl);
+    }
+    let mut right = None;
+    if let Some(x) = guess.filter(|x| *x > lo && *x < hi) {
+        match oracle(x) {
+            None => l = (x, None),
+            Some((fx, gx)) => {
+                if fx < best.1 {
+                    best = (x, fx);
+                }
+                if gx < 0.0 {
+                    l = (x, Some((fx, gx)));
+                } else if gx > 0.0 {
+                    right = Some((x, fx, gx));
+                } else {
+                    return exact(x, fx);
+                }
+            }
         }
     }
-    let mut h = (hi, fh, gh);
+    let mut h = match right {
+        Some(h) => h,
+        None => {
+            let (fh, gh) = oracle(hi)?;
+            if gh <= 0.0 {
+                return exact(hi, fh);
+            }
+            if fh < best.1 {
+                best = (hi, fh);
+            }
+            (hi, fh, gh)
+        }
+    };
     let mut slow = 0;
     let cut = |l: (f64, f64, f64), h: (f64, f64, f64)| {
         let x = (h.1 - l.1 + l.2 * l.0 - h.2 * h.0) / (l.2 - h.2);
@@ -553,6 +758,10 @@ fn minimize_convex(
     })
 }
 
+/// Relative step [-] from the feasibility edge of the demand level into the feasible set where
+/// the demand search starts (see `solve_demand`).
+const EDGE_STEP_REL: f64 = 1e-7;
+
 /// Relative tolerance of the demand and cycle-price searches (on the period cost).
 const SEARCH_REL_TOL: f64 = 1e-10;
 
@@ -585,7 +794,7 @@ impl OptimalDispatch {
         input.validate()?;
         let n = input.n_steps();
         let ctx = Ctx::new(input, battery);
-        let mut bufs = [Pwl::default(), Pwl::default()];
+        let mut work = Work::default();
         let mut store = Store::default();
         let (mut u, mut u2) = (vec![0.0; n], vec![0.0; n]);
         let (mut ch, mut dis) = (vec![0.0; n], vec![0.0; n]);
@@ -593,19 +802,19 @@ impl OptimalDispatch {
         let mut bound = 0.0;
         for p in input.billing_periods() {
             let cap = battery.period_discharge_cap_kwh(p.len() as f64 * input.step_hours);
-            let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut bufs)?;
+            let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut work)?;
             bound += b;
             match plan {
                 PeriodPlan::One { dem, lam } => {
-                    ctx.period_power(p.clone(), dem, lam, &mut bufs, &mut store, &mut u)?;
+                    ctx.period_power(p.clone(), dem, lam, &mut work, &mut store, &mut u)?;
                     for t in p {
                         ch[t] = u[t].max(0.0);
                         dis[t] = (-u[t]).max(0.0);
                     }
                 }
                 PeriodPlan::Mix { a, b, theta } => {
-                    ctx.period_power(p.clone(), a.0, a.1, &mut bufs, &mut store, &mut u)?;
-                    ctx.period_power(p.clone(), b.0, b.1, &mut bufs, &mut store, &mut u2)?;
+                    ctx.period_power(p.clone(), a.0, a.1, &mut work, &mut store, &mut u)?;
+                    ctx.period_power(p.clone(), b.0, b.1, &mut work, &mut store, &mut u2)?;
                     for t in p {
                         ch[t] = theta * u[t].max(0.0) + (1.0 - theta) * u2[t].max(0.0);
                         dis[t] = theta * (-u[t]).max(0.0) + (1.0 - theta) * (-u2[t]).max(0.0);
@@ -623,16 +832,16 @@ impl OptimalDispatch {
         p: std::ops::Range<usize>,
         rate: f64,
         cap_kwh: f64,
-        bufs: &mut [Pwl; 2],
+        work: &mut Work,
     ) -> Result<(PeriodPlan, f64), StorageError> {
-        let (dem, _, lb) = self.solve_demand(ctx, p.clone(), rate, 0.0, bufs)?;
+        let (dem, _, lb) = self.solve_demand(ctx, p.clone(), rate, 0.0, work)?;
         let one = PeriodPlan::One { dem, lam: 0.0 };
         if cap_kwh.is_infinite() {
             return Ok((one, lb));
         }
         let mut store = Store::default();
         let mut u = vec![0.0; p.end];
-        let dis0 = ctx.period_power(p.clone(), dem, 0.0, bufs, &mut store, &mut u)?;
+        let dis0 = ctx.period_power(p.clone(), dem, 0.0, work, &mut store, &mut u)?;
         if dis0 <= cap_kwh {
             return Ok((one, lb));
         }
@@ -648,11 +857,11 @@ impl OptimalDispatch {
         // Maximise the dual q(λ) = min_x cost + λ (dis − cap), i.e. minimise −q; record (D, dis).
         let mut seen: Vec<(f64, f64, f64)> = Vec::new();
         let mut err = None;
-        let res = minimize_convex(0.0, lam_max, SEARCH_REL_TOL, |lam| {
+        let res = minimize_convex(0.0, lam_max, None, SEARCH_REL_TOL, |lam| {
             let r = self
-                .solve_demand(ctx, p.clone(), rate, lam, bufs)
+                .solve_demand(ctx, p.clone(), rate, lam, work)
                 .and_then(|(d, c, _)| {
-                    let dis = ctx.period_power(p.clone(), d, lam, bufs, &mut store, &mut u)?;
+                    let dis = ctx.period_power(p.clone(), d, lam, work, &mut store, &mut u)?;
                     Ok((d, c, dis))
                 });
             match r {
@@ -710,7 +919,7 @@ impl OptimalDispatch {
         p: std::ops::Range<usize>,
         rate: f64,
         lambda: f64,
-        bufs: &mut [Pwl; 2],
+        work: &mut Work,
     ) -> Result<(f64, f64, f64), StorageError> {
         let infeasible = StorageError::Infeasible {
             start_step: p.start,
@@ -718,7 +927,7 @@ impl OptimalDispatch {
         };
         if rate <= 0.0 {
             let c = ctx
-                .solve_period(p, f64::INFINITY, lambda, bufs, None)
+                .solve_period(p, f64::INFINITY, lambda, work, None)
                 .ok_or(infeasible)?;
             return Ok((f64::INFINITY, c.cost.v, c.cost.v));
         }
@@ -727,12 +936,33 @@ impl OptimalDispatch {
             d_lo = d_lo.max(ctx.net(t) + ctx.lo_u[t]);
             d_hi = d_hi.max(ctx.net(t) + ctx.hi_u[t]);
         }
-        let r = minimize_convex(d_lo, d_hi, SEARCH_REL_TOL, |dem| {
-            ctx.solve_period(p.clone(), dem, lambda, bufs, None)
+        let key = (p.start, p.end);
+        let edge = match work.edge {
+            Some((s, e, edge)) if (s, e) == key => edge,
+            _ => {
+                let edge = ctx.feasibility_edge(p.clone(), d_lo, d_hi);
+                work.edge = Some((key.0, key.1, edge));
+                edge
+            }
+        };
+        // The search starts a hair inside the feasible set: at the edge itself the SOC window of
+        // some step shrinks to a point and the derivative carried by the DP is one-sided. Since
+        // φ' <= r everywhere (a higher cap never costs energy), skipping [edge, edge + δ] costs
+        // at most r·δ, which the lower bound accounts for.
+        let edge = edge.ok_or(infeasible.clone())?;
+        let delta = EDGE_STEP_REL * (1.0 + edge.abs());
+        let d_lo = (edge + delta).min(d_hi);
+        // The peak without a battery: usually a little above the optimum, so a tight right end.
+        let peak = p
+            .clone()
+            .map(|t| ctx.net(t))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let r = minimize_convex(d_lo, d_hi, Some(peak), SEARCH_REL_TOL, |dem| {
+            ctx.solve_period(p.clone(), dem, lambda, work, None)
                 .map(|e| (e.cost.v + rate * dem, e.cost.d + rate))
         })
         .ok_or(infeasible)?;
-        Ok((r.x, r.f, r.bound))
+        Ok((r.x, r.f, r.bound - rate * delta))
     }
 }
 
@@ -744,17 +974,17 @@ impl Ctx<'_> {
         p: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
-        bufs: &mut [Pwl; 2],
+        work: &mut Work,
         store: &mut Store,
         u: &mut [f64],
     ) -> Result<f64, StorageError> {
         store.reset(p.start, p.len());
-        self.solve_period(p.clone(), dem, lambda, bufs, Some(store))
+        self.solve_period(p.clone(), dem, lambda, work, Some(store))
             .ok_or(StorageError::Infeasible {
                 start_step: p.start,
                 reason: "SOC or power limits",
             })?;
-        self.forward(p.clone(), dem, lambda, store, u);
+        self.forward(p.clone(), dem, lambda, &work.stages, store, u);
         let tau = self.input.step_hours;
         Ok(
             p.map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
@@ -932,6 +1162,87 @@ mod tests {
         check_against_lp(&input, &b);
     }
 
+    /// A stage cut from the uncapped one equals the stage built directly under the cap.
+    #[test]
+    fn stage_at_equals_the_direct_stage() {
+        let mut s = spec(4, 10, 24);
+        s.demand = true;
+        s.pv_kwp = 800.0;
+        let input = synthetic(s);
+        let b = battery(1000.0, 500.0);
+        let ctx = Ctx::new(&input, &b);
+        let peak = input.net_load_kw.iter().fold(0.0_f64, |m, x| m.max(*x));
+        let mut compared = 0;
+        for lambda in [0.0, 0.3] {
+            for t in 0..input.n_steps() {
+                let base = ctx.stage(t, f64::INFINITY, lambda).unwrap();
+                for frac in [0.3, 0.6, 0.8, 0.9, 1.0, 1.2, 2.0] {
+                    let dem = frac * peak;
+                    let mut tmp = Stage::EMPTY;
+                    let cut = ctx.stage_at(&base, t, dem, lambda, &mut tmp).copied();
+                    let direct = ctx.stage(t, dem, lambda);
+                    let (Some(c), Some(d)) = (cut, direct) else {
+                        assert_eq!(cut.is_some(), direct.is_some(), "t {t} D {dem}");
+                        continue;
+                    };
+                    let close =
+                        |x: f64, y: f64| (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs()));
+                    assert_eq!(c.n, d.n, "t {t} D {dem}");
+                    assert!(close(c.a.v, d.a.v) && close(c.a.d, d.a.d), "t {t} D {dem}");
+                    assert!(
+                        close(c.val.v, d.val.v) && close(c.val.d, d.val.d),
+                        "t {t} D {dem}"
+                    );
+                    for k in 0..c.n {
+                        assert!(close(c.segs[k].len.v, d.segs[k].len.v), "t {t} D {dem}");
+                        assert!(close(c.segs[k].len.d, d.segs[k].len.d), "t {t} D {dem}");
+                        assert!(close(c.segs[k].slope, d.segs[k].slope), "t {t} D {dem}");
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000);
+    }
+
+    /// The feasibility edge found by Newton's method is where the DP turns feasible.
+    #[test]
+    fn feasibility_edge_is_the_lowest_feasible_demand() {
+        let mut checked = 0;
+        for seed in 0..6_u64 {
+            let mut s = spec(40 + seed, 31, if seed % 2 == 0 { 24 } else { 96 });
+            s.demand = true;
+            s.pv_kwp = [0.0, 500.0, 1500.0][seed as usize % 3];
+            let input = synthetic(s);
+            let b = battery([500.0, 1500.0][seed as usize % 2], 400.0);
+            let ctx = Ctx::new(&input, &b);
+            let mut work = Work::default();
+            for p in input.billing_periods() {
+                let (mut d_lo, mut d_hi) = (0.0_f64, 0.0_f64);
+                for t in p.clone() {
+                    d_lo = d_lo.max(ctx.net(t) + ctx.lo_u[t]);
+                    d_hi = d_hi.max(ctx.net(t) + ctx.hi_u[t]);
+                }
+                let edge = ctx.feasibility_edge(p.clone(), d_lo, d_hi).unwrap();
+                let above = edge + 1e-6 * (1.0 + edge);
+                assert!(
+                    ctx.solve_period(p.clone(), above, 0.0, &mut work, None)
+                        .is_some()
+                );
+                if edge > d_lo {
+                    let below = edge - 1e-6 * (1.0 + edge);
+                    assert!(
+                        ctx.solve_period(p.clone(), below, 0.0, &mut work, None)
+                            .is_none(),
+                        "seed {seed}: D {below} below the edge {edge} is feasible"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3, "the edges must bind somewhere: {checked}");
+    }
+
     /// The derivative carried by the DP (dual numbers) equals the finite difference of the
     /// period cost in the demand level.
     #[test]
@@ -941,15 +1252,15 @@ mod tests {
         let input = synthetic(s);
         let b = battery(800.0, 400.0);
         let ctx = Ctx::new(&input, &b);
-        let mut bufs = [Pwl::default(), Pwl::default()];
+        let mut work = Work::default();
         let p = input.billing_periods()[0].clone();
         let mut checked = 0;
         for dem in [560.0, 580.0, 600.0, 650.0, 700.0] {
-            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut bufs, None) else {
+            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut work, None) else {
                 continue;
             };
             let e2 = ctx
-                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut bufs, None)
+                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut work, None)
                 .unwrap();
             let fd = (e2.cost.v - e.cost.v) / 1e-4;
             assert!(
