@@ -34,6 +34,7 @@ pub struct Cache {
     forecast: Mutex<HashMap<u64, [f64; 12]>>,
     usage: Mutex<HashMap<u64, crate::tariff::YearUsage>>,
     outcomes: Mutex<HashMap<u64, super::Outcome>>,
+    flows: Mutex<HashMap<u64, Arc<super::simulate::Flows>>>,
     limit_bytes: usize,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -65,6 +66,7 @@ impl Cache {
             forecast: Mutex::new(HashMap::new()),
             usage: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
+            flows: Mutex::new(HashMap::new()),
             limit_bytes,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -223,6 +225,16 @@ impl Cache {
         self.memo_bounded(&self.outcomes, key, OUTCOME_LIMIT, f)
     }
 
+    /// An enterprise's grid flows before storage, keyed by a hash of their inputs (see
+    /// [`super::Context::flows`]). At most `FLOWS_LIMIT` are kept (two series each).
+    pub(super) fn flows<E>(
+        &self,
+        key: u64,
+        f: impl FnOnce() -> Result<Arc<super::simulate::Flows>, E>,
+    ) -> Result<Arc<super::simulate::Flows>, E> {
+        self.memo_bounded(&self.flows, key, FLOWS_LIMIT, f)
+    }
+
     /// The measured usage of a grid import, keyed by a hash of its inputs.
     pub(super) fn usage<E>(
         &self,
@@ -250,6 +262,10 @@ impl Cache {
 
 /// Entries of a memo map before it is emptied (about 100 bytes each).
 const MEMO_LIMIT: usize = 1 << 20;
+
+/// Grid flows kept before the map is emptied (two PV variants of 1,000 hourly enterprises:
+/// some 300 MB).
+const FLOWS_LIMIT: usize = 2_000;
 
 /// Outcomes kept before the map is emptied (about 40 park-samples of 214 enterprises × 6
 /// strategies; some 100-200 MB).

@@ -47,7 +47,7 @@ pub struct Context<'a> {
     cache: Option<(&'a super::Cache, String, u64)>,
     /// Parts of [`Context::outcome_key`] shared by every enterprise: common, market (with
     /// and without the measure), PV, storage.
-    outcome_keys: [String; 5],
+    outcome_keys: [u64; 5],
 }
 
 fn voltage(key: &str) -> Option<VoltageLevel> {
@@ -119,7 +119,8 @@ impl<'a> Context<'a> {
             format!("returned_user={}", p.market.returned_user),
             format!("{:?}|{}", p.pv, super::cache::pv_key(p)),
             format!("{:?}|{:?}", p.storage, p.finance),
-        ];
+        ]
+        .map(|k| crate::scenario::fnv1a(k.as_bytes()));
         self.cache = Some((cache, cal_key, tariff_key));
     }
 
@@ -131,18 +132,50 @@ impl<'a> Context<'a> {
     /// `[pv]` and the PV inputs when it has PV; `[storage]` when it has storage.
     pub fn outcome_key(
         &self,
-        index: usize,
-        e: &EnterpriseSpec,
+        enterprise_key: Option<u64>,
         s: crate::strategy::Strategy,
     ) -> Option<u64> {
-        self.cache.as_ref()?;
+        let ek = enterprise_key?;
         let k = &self.outcome_keys;
-        let market = if s.market { &k[1] } else { &k[2] };
-        let pv = if s.pv { k[3].as_str() } else { "" };
-        let storage = if s.storage { k[4].as_str() } else { "" };
+        let market = if s.market { k[1] } else { k[2] };
+        let pv = if s.pv { k[3] } else { 0 };
+        let storage = if s.storage { k[4] } else { 0 };
         Some(crate::scenario::fnv1a(
-            format!("{}|{index}|{e:?}|{s}|{market}|{pv}|{storage}", k[0]).as_bytes(),
+            format!("{ek}|{s}|{market}|{pv}|{storage}").as_bytes(),
         ))
+    }
+
+    /// The part of [`Context::outcome_key`] and [`Context::flows`]' key that names the
+    /// enterprise (its spec after the transformer fit and its roster index) with the calendar,
+    /// the tariff and the seed, when a cache is in use; computed once per enterprise and run.
+    pub fn enterprise_key(&self, index: usize, e: &EnterpriseSpec) -> Option<u64> {
+        self.cache.as_ref()?;
+        Some(crate::scenario::fnv1a(
+            format!("{}|{index}|{e:?}", self.outcome_keys[0]).as_bytes(),
+        ))
+    }
+
+    /// The grid flows of an enterprise before storage ([`super::simulate::Flows`]), memoized
+    /// when a cache is in use under a hash of what they depend on: the enterprise, its roster
+    /// index, the calendar, the tariff, the seed and, with PV, `[pv]` and the PV inputs. Prices
+    /// of the market measure do not enter: a price-only sweep reuses them.
+    ///
+    /// # Errors
+    /// As `f`.
+    pub fn flows(
+        &self,
+        enterprise_key: Option<u64>,
+        pv: bool,
+        f: impl FnOnce() -> Result<super::simulate::Flows, SimError>,
+    ) -> Result<std::sync::Arc<super::simulate::Flows>, SimError> {
+        match (&self.cache, enterprise_key) {
+            (Some((cache, _, _)), Some(ek)) => {
+                let pv_key = if pv { self.outcome_keys[3] } else { 0 };
+                let key = crate::scenario::fnv1a(format!("flows|{ek}|{pv}|{pv_key}").as_bytes());
+                cache.flows(key, || f().map(std::sync::Arc::new))
+            }
+            _ => f().map(std::sync::Arc::new),
+        }
     }
 
     /// [`super::simulate::simulate`]'s outcome, memoized under `key` ([`Context::outcome_key`])
@@ -200,6 +233,21 @@ impl<'a> Context<'a> {
                 tariff::Reactive::SeriesKvar(reactive_kvar),
             )
         };
+        match (&self.cache, key) {
+            (Some((cache, _, _)), Some(k)) => cache.usage(k, f),
+            _ => f(),
+        }
+    }
+
+    /// A usage computed by `f`, memoized under `key` when a cache is in use.
+    ///
+    /// # Errors
+    /// As `f`.
+    pub fn memo_usage<E>(
+        &self,
+        key: Option<u64>,
+        f: impl FnOnce() -> Result<YearUsage, E>,
+    ) -> Result<YearUsage, E> {
         match (&self.cache, key) {
             (Some((cache, _, _)), Some(k)) => cache.usage(k, f),
             _ => f(),
@@ -349,6 +397,20 @@ impl<'a> Context<'a> {
         (usage, deviation)
     }
 
+    /// Purchase price per month and TOU period index under a mode other than agency purchase
+    /// [yuan/kWh] (what [`Context::step_purchase_prices`] spreads over the steps).
+    pub fn band_purchase_prices(&self, mode: &PurchaseMode) -> [[f64; 4]; 12] {
+        let ratios = self.tou_ratios();
+        std::array::from_fn(|m| {
+            market::band_prices(
+                mode,
+                self.agency_flat(m as u8 + 1),
+                ratios,
+                &self.market_rules,
+            )
+        })
+    }
+
     /// Purchase price per step under a mode [yuan/kWh].
     pub fn step_purchase_prices(&self, signal: &PriceSignal, mode: &PurchaseMode) -> Vec<f64> {
         if matches!(mode, PurchaseMode::Agency) {
@@ -475,7 +537,7 @@ impl<'a> Context<'a> {
             }
             out
         };
-        let actual = monthly(&load.p_kw);
+        let actual = *load.monthly_sum_kw.get_or_init(|| monthly(&load.p_kw));
         let forecast = match (&e.load, m.forecast.as_str()) {
             (
                 LoadOrigin::Archetype {

@@ -181,24 +181,44 @@ fn simulate_enterprise(
     load: &LoadProfile,
     opts: &RunOptions,
 ) -> Result<EnterpriseRun, SimError> {
-    let stats = crate::load::load_stats(&load.p_kw, ctx.cal.step_hours());
+    let stats = load.stats;
     let battery = if strategies.iter().any(|s| s.storage) {
         Some(storage::size(ctx, e, load)?)
     } else {
         None
     };
+    let enterprise_key = ctx.enterprise_key(index, e);
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
         let keep = opts.keep_series || opts.chart_enterprise == Some(index);
         if keep {
-            let (o, ser) = simulate::simulate(ctx, index, e, load, s, battery.as_ref(), true)?;
+            let (o, ser) = simulate::simulate(
+                ctx,
+                index,
+                e,
+                load,
+                s,
+                battery.as_ref(),
+                true,
+                enterprise_key,
+            )?;
             outcomes.push(o);
             series.push(ser);
         } else {
-            let key = ctx.outcome_key(index, e, s);
+            let key = ctx.outcome_key(enterprise_key, s);
             let o = ctx.outcome(key, || {
-                simulate::simulate(ctx, index, e, load, s, battery.as_ref(), false).map(|(o, _)| o)
+                simulate::simulate(
+                    ctx,
+                    index,
+                    e,
+                    load,
+                    s,
+                    battery.as_ref(),
+                    false,
+                    enterprise_key,
+                )
+                .map(|(o, _)| o)
             })?;
             outcomes.push(o);
             series.push(None);

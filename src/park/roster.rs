@@ -82,6 +82,11 @@ pub struct LoadProfile {
     /// Monthly energy of the "last year" load that contracts are sized on [kWh], built on
     /// first use and shared by every market strategy of the enterprise.
     pub last_year_monthly_kwh: std::sync::OnceLock<[f64; 12]>,
+    /// Sum of `p_kw` over the steps of each month [kW·steps], built on first use (contracts
+    /// scale their forecast by month).
+    pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
+    /// Annual energy, peak and load factor of `p_kw`.
+    pub stats: load::LoadStats,
 }
 
 fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
@@ -250,8 +255,7 @@ pub fn build_loads(
 /// Give a generated enterprise whose load outgrows its transformer the next standard size.
 pub(super) fn fit_transformer(e: &mut EnterpriseSpec, l: &LoadProfile, lib: &ArchetypeLibrary) {
     if e.group.is_some() {
-        let peak = l.p_kw.iter().copied().fold(0.0, f64::max);
-        let needed = peak / e.power_factor.max(0.3);
+        let needed = l.stats.peak_kw / e.power_factor.max(0.3);
         if needed > e.transformer_kva {
             e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
         }
@@ -297,9 +301,11 @@ pub(super) fn build_one(
     let model = load::PowerFactorModel::Constant { pf: e.power_factor };
     let q_kvar = load::reactive_kvar(&p_kw, &model).map_err(named)?;
     Ok(LoadProfile {
+        stats: load::load_stats(&p_kw, cal.step_hours()),
         p_kw,
         q_kvar,
         gaps,
         last_year_monthly_kwh: std::sync::OnceLock::new(),
+        monthly_sum_kw: std::sync::OnceLock::new(),
     })
 }

@@ -41,6 +41,85 @@ pub struct Series {
     pub import_price_yuan_per_kwh: Vec<f64>,
 }
 
+/// An enterprise's grid flows before storage under a strategy's PV (or without PV), and the
+/// sums the money of its PV needs. None of it depends on the purchase prices of the market
+/// measure, so a sweep over prices reuses it ([`Context::flows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flows {
+    /// Grid import [kW].
+    pub import_kw: Vec<f64>,
+    /// Grid export [kW].
+    pub export_kw: Vec<f64>,
+    /// DC size of the PV array, when the strategy has one [kW].
+    pub pv_dc_kw: Option<f64>,
+    /// PV energy used on site [kWh/yr].
+    pub pv_self_kwh: f64,
+    /// PV energy exported [kWh/yr].
+    pub pv_export_kwh: f64,
+    /// PV energy used on site per month and TOU period index [kWh].
+    pub pv_self_by_band_kwh: [[f64; 4]; 12],
+    /// What the PV energy used on site avoided of the per-kWh components other than the
+    /// purchase price (line loss, T&D, system operation, funds) [yuan].
+    pub pv_avoided_other_yuan: f64,
+    /// What it avoided of the agency purchase price (代理购电) [yuan].
+    pub pv_avoided_agency_yuan: f64,
+    /// Key of the grid series for the usage and compensation memos (sweeps).
+    pub series_key: Option<u64>,
+}
+
+/// The flows of step 1: PV used on site first, the surplus exported (or, under full export
+/// 全额上网, all PV exported and all load imported).
+fn flows_of(
+    ctx: &Context,
+    signal: &tariff::PriceSignal,
+    load: &LoadProfile,
+    pv: Option<&super::context::PvArray>,
+) -> Flows {
+    let n = load.p_kw.len();
+    let h = ctx.cal.step_hours();
+    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let pv_ac: &[f64] = pv.map_or(&[], |p| p.ac_kw.as_slice());
+    let mut import = vec![0.0; n];
+    let mut export = vec![0.0; n];
+    let (mut self_sum, mut export_sum) = (0.0, 0.0);
+    let mut by_band = [[0.0; 4]; 12];
+    let (mut other, mut agency) = (0.0, 0.0);
+    let total = signal.total_yuan_per_kwh();
+    let purchase = signal.purchase_yuan_per_kwh();
+    let (periods, months) = (signal.period_indices(), ctx.cal.months());
+    for t in 0..n {
+        let g = pv_ac.get(t).copied().unwrap_or(0.0);
+        if full_export {
+            import[t] = load.p_kw[t];
+            export[t] = g;
+        } else {
+            let used = g.min(load.p_kw[t]);
+            import[t] = load.p_kw[t] - used;
+            export[t] = g - used;
+            if used != 0.0 {
+                let kwh = used * h;
+                self_sum += used;
+                by_band[usize::from(months[t]) - 1][usize::from(periods[t])] += kwh;
+                other += kwh * (total[t] - purchase[t]);
+                agency += kwh * purchase[t];
+            }
+        }
+        export_sum += export[t];
+    }
+    let series_key = ctx.series_key(signal, &import, &export, &load.q_kvar);
+    Flows {
+        import_kw: import,
+        export_kw: export,
+        pv_dc_kw: pv.map(|p| p.dc_kw),
+        pv_self_kwh: self_sum * h,
+        pv_export_kwh: export_sum * h,
+        pv_self_by_band_kwh: by_band,
+        pv_avoided_other_yuan: other,
+        pv_avoided_agency_yuan: agency,
+        series_key,
+    }
+}
+
 /// A bill and what decided it.
 struct Settled {
     bill: tariff::AnnualBill,
@@ -49,7 +128,8 @@ struct Settled {
 }
 
 /// Bill grid flows: measure, reprice the purchase under the mode, then the baseline option or
-/// (tariff measure) the cheapest legal options and reactive compensation when it pays.
+/// (tariff measure) the cheapest legal options and reactive compensation when it pays. `key` is
+/// the flows' [`Context::series_key`] (memos of sweeps).
 #[allow(clippy::too_many_arguments)]
 fn settle(
     ctx: &Context,
@@ -59,6 +139,7 @@ fn settle(
     strategy: Strategy,
     mode: &crate::market::PurchaseMode,
     flows: (&[f64], &[f64]),
+    key: Option<u64>,
     load: &LoadProfile,
 ) -> Result<Settled, SimError> {
     let named = |err: tariff::TariffError| SimError::Enterprise {
@@ -66,7 +147,6 @@ fn settle(
         message: err.to_string(),
     };
     let (import, export) = flows;
-    let key = ctx.series_key(signal, import, export, &load.q_kvar);
     let usage = ctx
         .usage(key, signal, import, export, &load.q_kvar)
         .map_err(named)?;
@@ -90,13 +170,20 @@ fn settle(
         .compensation(key, signal, customer, &options, import, &load.q_kvar)
         .map_err(named)?;
     let (bill, kvar, annual) = if comp.pays {
-        let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
-            .map_err(|err| SimError::Enterprise {
-                enterprise: e.name.clone(),
-                message: err.to_string(),
-            })?;
-        let usage_c = tariff::measure_usage(signal, import, Some(export), Reactive::SeriesKvar(&q))
-            .map_err(named)?;
+        // The usage with the bank in service, memoized on the flows and the bank size.
+        let key_c = key.map(|k| {
+            let k = super::cache::hash_series(k, &load.p_kw);
+            crate::scenario::fnv1a(format!("{k}|bank|{:?}", comp.bank_kvar).as_bytes())
+        });
+        let usage_c = ctx.memo_usage(key_c, || {
+            let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
+                .map_err(|err| SimError::Enterprise {
+                    enterprise: e.name.clone(),
+                    message: err.to_string(),
+                })?;
+            tariff::measure_usage(signal, import, Some(export), Reactive::SeriesKvar(&q))
+                .map_err(named)
+        })?;
         let (usage_c, _) = ctx.apply_market(mode, usage_c);
         let b = tariff::bill_usage(signal, customer, &options, &usage_c).map_err(named)?;
         (b, comp.bank_kvar, comp.annual_cost_yuan)
@@ -128,7 +215,8 @@ fn cost_of(s: &Settled, pv: Option<&PvOutcome>, emc: bool) -> f64 {
         + s.tariff.compensation_annual_yuan
 }
 
-/// Simulate one enterprise under one strategy.
+/// Simulate one enterprise under one strategy. `enterprise_key` is
+/// [`Context::enterprise_key`] (memos of sweeps).
 ///
 /// # Errors
 /// [`SimError`] naming the enterprise when a model rejects its inputs.
@@ -141,6 +229,7 @@ pub fn simulate(
     strategy: Strategy,
     battery: Option<&super::storage::Sized>,
     keep_series: bool,
+    enterprise_key: Option<u64>,
 ) -> Result<(Outcome, Option<Series>), SimError> {
     let named = |err: tariff::TariffError| SimError::Enterprise {
         enterprise: e.name.clone(),
@@ -155,66 +244,73 @@ pub fn simulate(
     let n = load.p_kw.len();
     let h = ctx.cal.step_hours();
 
-    // 1. PV.
-    let pv = if strategy.pv {
-        ctx.pv_output(index, e)?
-    } else {
-        None
-    };
-    let pv_ac: &[f64] = pv.as_ref().map_or(&[], |p| p.ac_kw.as_slice());
+    // 1. PV, and the flows before storage (shared across the samples of a price sweep).
     let full_export = ctx.plan.pv.grid_connection == "full_export";
-    let mut import = vec![0.0; n];
-    let mut export = vec![0.0; n];
-    let mut pv_self = vec![0.0; n];
-    for t in 0..n {
-        let g = pv_ac.get(t).copied().unwrap_or(0.0);
-        if full_export {
-            import[t] = load.p_kw[t];
-            export[t] = g;
+    let mut pv = None;
+    let mut pv_built = false;
+    let flows = ctx.flows(enterprise_key, strategy.pv, || {
+        pv = if strategy.pv {
+            ctx.pv_output(index, e)?
         } else {
-            let used = g.min(load.p_kw[t]);
-            pv_self[t] = used;
-            import[t] = load.p_kw[t] - used;
-            export[t] = g - used;
-        }
+            None
+        };
+        pv_built = true;
+        Ok(flows_of(ctx, signal, load, pv.as_ref()))
+    })?;
+    if strategy.pv && !pv_built && (keep_series || (strategy.storage && full_export)) {
+        pv = ctx.pv_output(index, e)?;
     }
+    let pv_ac: &[f64] = pv.as_ref().map_or(&[], |p| p.ac_kw.as_slice());
+    let (import, export) = (&flows.import_kw, &flows.export_kw);
 
     // 2. Purchase mode.
     let (mode, mode_name) = if strategy.market {
-        let usage0 = tariff::measure_usage(
-            signal,
-            &import,
-            Some(&export),
-            Reactive::SeriesKvar(&load.q_kvar),
-        )
-        .map_err(named)?;
+        let usage0 = ctx
+            .usage(flows.series_key, signal, import, export, &load.q_kvar)
+            .map_err(named)?;
         ctx.cheapest_mode(index, e, &usage0, load)?
     } else {
         ctx.baseline_mode()
     };
-    let prices = signal.total_yuan_per_kwh();
-    let market_prices = ctx.step_purchase_prices(signal, &mode);
-    let price: Vec<f64> = (0..n)
-        .map(|t| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t])
-        .collect();
+    // Import price per step with the mode's purchase price: only storage and series need it.
+    let price: Vec<f64> = if strategy.storage || keep_series {
+        let prices = signal.total_yuan_per_kwh();
+        let market_prices = ctx.step_purchase_prices(signal, &mode);
+        (0..n)
+            .map(|t| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t])
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     // PV accounting: what the on-site PV energy avoided, and the EMC payment for it.
     let emc = ctx.emc_price().is_some();
-    let mut pv_out = pv.as_ref().map(|p| {
-        let self_kwh: f64 = pv_self.iter().sum::<f64>() * h;
-        let pv_export_kwh: f64 = export.iter().sum::<f64>() * h;
-        let avoided_energy: f64 = (0..n).map(|t| pv_self[t] * h * price[t]).sum();
+    let mut pv_out = flows.pv_dc_kw.map(|dc_kw| {
+        let self_kwh = flows.pv_self_kwh;
+        let purchase_avoided = if matches!(mode, crate::market::PurchaseMode::Agency) {
+            flows.pv_avoided_agency_yuan
+        } else {
+            let band = ctx.band_purchase_prices(&mode);
+            let mut sum = 0.0;
+            for (e_m, p_m) in flows.pv_self_by_band_kwh.iter().zip(&band) {
+                for (kwh, p) in e_m.iter().zip(p_m) {
+                    sum += kwh * p;
+                }
+            }
+            sum
+        };
+        let avoided_energy = flows.pv_avoided_other_yuan + purchase_avoided;
         let emc_payment = match ctx.emc_price() {
             Some(crate::finance::EmcPrice::DiscountOffTariff(d)) => (1.0 - d) * avoided_energy,
             Some(crate::finance::EmcPrice::Fixed(p)) => p * self_kwh,
             None => 0.0,
         };
         PvOutcome {
-            dc_kw: p.dc_kw,
-            kwh: self_kwh + pv_export_kwh,
+            dc_kw,
+            kwh: self_kwh + flows.pv_export_kwh,
             self_consumed_kwh: self_kwh,
-            exported_kwh: pv_export_kwh,
-            export_revenue_yuan: pv_export_kwh * signal.export_yuan_per_kwh(),
+            exported_kwh: flows.pv_export_kwh,
+            export_revenue_yuan: flows.pv_export_kwh * signal.export_yuan_per_kwh(),
             avoided_energy_yuan: avoided_energy,
             emc_payment_yuan: emc_payment,
             battery_absorbed_kwh: 0.0,
@@ -234,7 +330,7 @@ pub fn simulate(
         })?;
         // Under full export (全额上网) all PV output is sold: the battery sees the load only.
         let net: Vec<f64> = if full_export {
-            import.clone()
+            import.to_vec()
         } else {
             (0..n).map(|t| import[t] - export[t]).collect()
         };
@@ -263,6 +359,7 @@ pub fn simulate(
                     *x += g;
                 }
             }
+            let key = ctx.series_key(signal, &r.import_kw, &r.export_kw, &load.q_kvar);
             let st = settle(
                 ctx,
                 e,
@@ -271,6 +368,7 @@ pub fn simulate(
                 strategy,
                 &mode,
                 (&r.import_kw, &r.export_kw),
+                key,
                 load,
             )?;
             let c = cost_of(&st, pv_out.as_ref(), emc);
@@ -316,9 +414,9 @@ pub fn simulate(
             dispatched = Some(r);
         }
     }
-    let (import, export) = match &dispatched {
-        Some(r) => (r.import_kw.clone(), r.export_kw.clone()),
-        None => (import, export),
+    let (import, export, key) = match &dispatched {
+        Some(r) => (r.import_kw.as_slice(), r.export_kw.as_slice(), None),
+        None => (import.as_slice(), export.as_slice(), flows.series_key),
     };
 
     // 4. The bill.
@@ -331,7 +429,8 @@ pub fn simulate(
             &customer,
             strategy,
             &mode,
-            (&import, &export),
+            (import, export),
+            key,
             load,
         )?,
     };
@@ -354,14 +453,14 @@ pub fn simulate(
         } else {
             0.0
         },
-        import_kw: import.clone(),
-        export_kw: export.clone(),
+        import_kw: import.to_vec(),
+        export_kw: export.to_vec(),
         import_price_yuan_per_kwh: price.clone(),
     });
     Ok((
         Outcome {
             strategy,
-            load_kwh: load.p_kw.iter().sum::<f64>() * h,
+            load_kwh: load.stats.annual_kwh,
             bill: settled.bill,
             deviation_yuan: settled.deviation_yuan,
             cost_yuan: cost,
