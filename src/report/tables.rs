@@ -284,6 +284,12 @@ pub fn text_summary(out: &RunOutput) -> String {
     if let Some(a) = r.claims.first().and_then(|c| c.assumptions.get(1)) {
         let _ = writeln!(s, "    assumed {a}");
     }
+    // The lifetime money's assumptions beyond the first year (tariff switch, re-simulated years).
+    for a in r.claims.first().into_iter().flat_map(|c| &c.assumptions) {
+        if a.starts_with("tariff switch") || a.starts_with("later-year savings") {
+            let _ = writeln!(s, "    lifetime money: {a}");
+        }
+    }
     for t in r
         .totals
         .iter()

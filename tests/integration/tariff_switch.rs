@@ -321,3 +321,64 @@ fn example_scenario_checks_and_states_the_switch() {
     assert_eq!(sw.label, "hunan-2025");
     assert_eq!(plan.resimulate_years, vec![10, 20]);
 }
+
+#[test]
+fn example_scenario_runs_and_reports_lcoe_and_lcos() {
+    let scenario = root().join("scenarios/tariff-switch.toml");
+    assert_cmd::Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("check")
+        .arg(&scenario)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "then hunan-2025 from project year 3",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--threads", "2", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("tariff switch: project years before 3 under hunan-2023"),
+        "{text}"
+    );
+    assert!(text.contains("LCOE") && text.contains("LCOS"), "{text}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    let s = &summary["strategies"];
+    let lcos = s["storage"]["storage_lcos_yuan_per_kwh"].as_f64().unwrap();
+    let lcoe = s["pv"]["pv_lcoe_yuan_per_kwh"].as_f64().unwrap();
+    // Plausible ranges [yuan/kWh]: PV at 2.8 yuan/W over 25 years, LFP storage with charging.
+    assert!((0.15..0.6).contains(&lcoe), "{lcoe}");
+    assert!((0.3..1.5).contains(&lcos), "{lcos}");
+    assert!(s["baseline"].get("pv_lcoe_yuan_per_kwh").is_none());
+    // The park value is Σ discounted costs / Σ discounted energy: between the enterprises' values.
+    let csv = std::fs::read_to_string(dir.path().join("enterprises.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "storage_lcos_yuan_per_kwh")
+        .unwrap();
+    let values: Vec<f64> = lines
+        .filter(|l| l.contains(",storage,"))
+        .filter_map(|l| l.rsplit(',').nth(header.len() - 1 - col)?.parse().ok())
+        .collect();
+    assert_eq!(values.len(), 16);
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    assert!(lo <= lcos && lcos <= hi, "{lo} {lcos} {hi}");
+}
