@@ -3,7 +3,12 @@
 //! The saving a strategy's PV brings is measured against the same strategy without PV (e.g.
 //! `tariff+market+pv` against `tariff+market`) when that strategy was simulated, else against
 //! the baseline. Under EMC the enterprise invests nothing and its yearly saving is its cost
-//! difference; the investor's flows come from [`crate::finance::pv_cash_flows`].
+//! difference; the investor's flows come from [`crate::finance::pv_cash_flows_by_year`].
+//!
+//! Later project years take the year-1 figures of the tariff in force (the scenario's, or a
+//! later one from `finance.tariff_switch_year` on), scaled by degradation and state of health,
+//! or, with `finance.resimulate_years`, corrected by the interpolated change the re-simulated
+//! years measured. See `docs/finance.md`.
 
 use super::result::{MoneyOutcome, Outcome};
 use crate::finance::{
@@ -129,20 +134,17 @@ pub fn fill(
             },
         )
     });
-    let tariff_at = |t: u32| -> State {
-        match &late_state {
-            Some((y, st)) if t >= *y => State {
-                own: st.own,
-                fallback: st.own,
-                export_price: st.export_price,
-            },
-            _ => early_state,
-        }
+    let mut states = States {
+        strategies: &strategies,
+        early: early_state,
+        late: late_state,
+        resim: Vec::new(),
     };
+    // A re-simulated year falls back on the year-1 outcomes of the tariff in force then.
     let resim_states: Vec<(u32, State)> = resim
         .iter()
         .map(|(y, v)| {
-            let base = tariff_at(*y);
+            let base = states.first_of(*y);
             (
                 *y,
                 State {
@@ -153,12 +155,7 @@ pub fn fill(
             )
         })
         .collect();
-    let states = States {
-        strategies: &strategies,
-        early: early_state,
-        late: late_state,
-        resim: resim_states,
-    };
+    states.resim = resim_states;
     let mut updates = Vec::with_capacity(outcomes.len());
     for o in outcomes.iter() {
         updates.push(money_of(plan, storage_data, &m, &states, o));

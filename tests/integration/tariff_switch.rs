@@ -382,3 +382,29 @@ fn example_scenario_runs_and_reports_lcoe_and_lcos() {
         .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
     assert!(lo <= lcos && lcos <= hi, "{lo} {lcos} {hi}");
 }
+
+#[test]
+fn switch_to_a_tariff_file_equals_the_same_built_in_version() {
+    let file = root().join("data/tariffs/hunan-2025.toml");
+    let by_version = run(&scenario(
+        "hunan-2023",
+        "tariff_switch_year = 4\ntariff_switch_version = \"hunan-2025\"",
+        "",
+        "",
+    ));
+    let by_file = run(&scenario(
+        "hunan-2023",
+        &format!(
+            "tariff_switch_year = 4\ntariff_switch_file = \"{}\"",
+            file.display()
+        ),
+        "",
+        "",
+    ));
+    for s in STRATEGIES {
+        for ((a, ai), (b, bi)) in flows(&by_version, s).iter().zip(&flows(&by_file, s)) {
+            assert_years(a, b, 0..a.len(), 1e-12, s);
+            assert_years(ai, bi, 0..ai.len(), 1e-12, s);
+        }
+    }
+}
