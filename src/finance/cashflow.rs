@@ -7,7 +7,7 @@
 //! degrades a slightly larger share of its output is used on site. Scenarios that need more can
 //! re-simulate chosen years: the `*_by_year` functions take each year's figures in real terms
 //! (before escalation), however they were obtained (a tariff that changes during the life,
-//! re-simulated years interpolated by [`interpolate_deltas`]).
+//! re-simulated years interpolated by [`super::interpolate::piecewise_linear`]).
 //!
 //! # References
 //! W. Short, D. J. Packey and T. Holt, "A Manual for the Economic Evaluation of Energy Efficiency
