@@ -270,7 +270,14 @@ pub fn describe(plan: &Plan) -> String {
         plan.groups.len(),
         plan.tariff_file
             .as_ref()
-            .map_or(plan.tariff.version.clone(), |p| p.display().to_string()),
+            .map_or(plan.tariff.version.clone(), |p| p.display().to_string())
+            + &plan
+                .tariff_switch
+                .as_ref()
+                .map_or(String::new(), |sw| format!(
+                    ", then {} from project year {}",
+                    sw.label, sw.year
+                )),
         strategies.join(", ")
     )
 }

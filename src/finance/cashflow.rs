@@ -5,7 +5,9 @@
 //! year's times the degradation factor of year `t`, and money is escalated per year. Scaling
 //! self-consumed and exported PV energy by the same factor is an approximation: as the array
 //! degrades a slightly larger share of its output is used on site. Scenarios that need more can
-//! re-simulate chosen years.
+//! re-simulate chosen years: the `*_by_year` functions take each year's figures in real terms
+//! (before escalation), however they were obtained (a tariff that changes during the life,
+//! re-simulated years interpolated by [`super::interpolate::piecewise_linear`]).
 //!
 //! # References
 //! W. Short, D. J. Packey and T. Holt, "A Manual for the Economic Evaluation of Energy Efficiency
@@ -155,22 +157,116 @@ impl PvCashFlows {
     }
 }
 
-/// Cash flows of a PV project under an ownership model.
+/// What a PV project brings in one project year, in real terms (before escalation).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PvYear {
+    /// PV energy used on site [kWh].
+    pub self_consumed_kwh: f64,
+    /// PV energy exported [kWh].
+    pub exported_kwh: f64,
+    /// Grid energy cost the on-site PV energy avoided [yuan].
+    pub avoided_energy_yuan: f64,
+    /// Further grid cost avoided, e.g. a lower demand charge [yuan].
+    pub avoided_other_yuan: f64,
+    /// Export revenue [yuan].
+    pub export_revenue_yuan: f64,
+}
+
+impl PvYear {
+    /// The first-year figures of a project.
+    pub fn first_of(p: &PvProject) -> Self {
+        PvYear {
+            self_consumed_kwh: p.self_consumed_kwh,
+            exported_kwh: p.exported_kwh,
+            avoided_energy_yuan: p.avoided_energy_yuan,
+            avoided_other_yuan: p.avoided_other_yuan,
+            export_revenue_yuan: p.export_revenue_yuan,
+        }
+    }
+
+    /// Every figure times `k`.
+    pub fn scaled(&self, k: f64) -> Self {
+        PvYear {
+            self_consumed_kwh: self.self_consumed_kwh * k,
+            exported_kwh: self.exported_kwh * k,
+            avoided_energy_yuan: self.avoided_energy_yuan * k,
+            avoided_other_yuan: self.avoided_other_yuan * k,
+            export_revenue_yuan: self.export_revenue_yuan * k,
+        }
+    }
+
+    /// The figures as an array, in field order (for interpolation).
+    pub fn to_array(&self) -> [f64; 5] {
+        [
+            self.self_consumed_kwh,
+            self.exported_kwh,
+            self.avoided_energy_yuan,
+            self.avoided_other_yuan,
+            self.export_revenue_yuan,
+        ]
+    }
+
+    /// The inverse of [`PvYear::to_array`].
+    pub fn from_array(a: [f64; 5]) -> Self {
+        PvYear {
+            self_consumed_kwh: a[0],
+            exported_kwh: a[1],
+            avoided_energy_yuan: a[2],
+            avoided_other_yuan: a[3],
+            export_revenue_yuan: a[4],
+        }
+    }
+}
+
+/// Cash flows of a PV project under an ownership model, later years scaled from the first.
 ///
 /// # Notes
-/// Per year `t` (1..=life), with `g_b`, `g_s`, `g_o` the buy, sell and O&M escalation and `k_t`
-/// the degradation factor:
-/// * avoided cost `A_t = (avoided_energy + avoided_other)·k_t·(1+g_b)^(t-1)`,
-///   export revenue `X_t = export_revenue·k_t·(1+g_s)^(t-1)`,
+/// The figures of year `t` are the first year's times the degradation factor `k_t`
+/// ([`degradation_factor`]); then as [`pv_cash_flows_by_year`].
+pub fn pv_cash_flows(p: &PvProject, own: PvOwnership, m: &MoneyParams) -> PvCashFlows {
+    let first = PvYear::first_of(p);
+    let years: Vec<PvYear> = (1..=p.life_years)
+        .map(|t| {
+            first.scaled(degradation_factor(
+                t,
+                p.degradation_first_year_fraction,
+                p.degradation_annual_fraction,
+            ))
+        })
+        .collect();
+    pv_cash_flows_by_year(p, &years, own, m)
+}
+
+/// Cash flows of a PV project under an ownership model, from each year's figures.
+///
+/// # Arguments
+/// * `p` - the project: size, life and costs (its first-year figures are not read)
+/// * `years` - the figures of project years 1, 2, … in real terms; a year beyond the list takes
+///   the last one
+///
+/// # Notes
+/// Per year `t` (1..=life), with `g_b`, `g_s`, `g_o` the buy, sell and O&M escalation and
+/// `y_t` the year's figures:
+/// * avoided cost `A_t = (avoided_energy_t + avoided_other_t)·(1+g_b)^(t-1)`,
+///   export revenue `X_t = export_revenue_t·(1+g_s)^(t-1)`,
 ///   O&M `M_t = om·(1+g_o)^(t-1)` plus the inverter replacement in its year;
 /// * self-owned: enterprise `= A_t + X_t − M_t`, year 0 `= −capex + subsidy`;
-/// * EMC: payment `P_t = (1−d)·avoided_energy·k_t·(1+g_b)^(t-1)` (discount `d`) or
-///   `p·self_consumed·k_t·(1+g_b)^(t-1)` (fixed price `p`); enterprise `= A_t − P_t`; investor
+/// * EMC: payment `P_t = (1−d)·avoided_energy_t·(1+g_b)^(t-1)` (discount `d`) or
+///   `p·self_consumed_t·(1+g_b)^(t-1)` (fixed price `p`); enterprise `= A_t − P_t`; investor
 ///   `= P_t + X_t − M_t`, year 0 `= −capex + subsidy`. So enterprise + investor = `A_t + X_t − M_t`:
 ///   nothing is created or lost by the contract.
 ///
 /// Taxes, when given, apply to the owner's flows (see [`apply_taxes`]).
-pub fn pv_cash_flows(p: &PvProject, own: PvOwnership, m: &MoneyParams) -> PvCashFlows {
+///
+/// # References
+/// W. Short, D. J. Packey and T. Holt, NREL/TP-462-5173, 1995, ch. 4 (cash flows in current
+/// money with escalation).
+pub fn pv_cash_flows_by_year(
+    p: &PvProject,
+    years: &[PvYear],
+    own: PvOwnership,
+    m: &MoneyParams,
+) -> PvCashFlows {
     let n = p.life_years as usize + 1;
     let mut avoided = vec![0.0; n];
     let mut export = vec![0.0; n];
@@ -179,26 +275,26 @@ pub fn pv_cash_flows(p: &PvProject, own: PvOwnership, m: &MoneyParams) -> PvCash
     let mut payment = vec![0.0; n];
     for t in 1..n {
         let ty = t as u32;
-        let k = degradation_factor(
-            ty,
-            p.degradation_first_year_fraction,
-            p.degradation_annual_fraction,
-        );
+        let y = years
+            .get(t - 1)
+            .or_else(|| years.last())
+            .copied()
+            .unwrap_or_default();
         let buy = (1.0 + m.buy_escalation_fraction).powi(t as i32 - 1);
         let sell = (1.0 + m.sell_escalation_fraction).powi(t as i32 - 1);
-        avoided[t] = (p.avoided_energy_yuan + p.avoided_other_yuan) * k * buy;
-        export[t] = p.export_revenue_yuan * k * sell;
+        avoided[t] = (y.avoided_energy_yuan + y.avoided_other_yuan) * buy;
+        export[t] = y.export_revenue_yuan * sell;
         om[t] = p.om_yuan_per_year * (1.0 + m.om_escalation_fraction).powi(t as i32 - 1);
         if p.inverter_replacement.0 == ty {
             om[t] += p.inverter_replacement.1;
         }
-        energy[t] = (p.self_consumed_kwh + p.exported_kwh) * k;
+        energy[t] = y.self_consumed_kwh + y.exported_kwh;
         payment[t] = match own {
             PvOwnership::SelfOwned => 0.0,
             PvOwnership::Emc(EmcPrice::DiscountOffTariff(d)) => {
-                (1.0 - d) * p.avoided_energy_yuan * k * buy
+                (1.0 - d) * y.avoided_energy_yuan * buy
             }
-            PvOwnership::Emc(EmcPrice::Fixed(price)) => price * p.self_consumed_kwh * k * buy,
+            PvOwnership::Emc(EmcPrice::Fixed(price)) => price * y.self_consumed_kwh * buy,
         };
     }
     let mut costs = om.clone();
@@ -324,16 +420,88 @@ pub struct StorageCashFlows {
     pub investor: Option<CashFlows>,
     /// Levelized cost of storage for the owner [yuan/kWh discharged].
     pub lcos_yuan_per_kwh: Option<f64>,
+    /// Owner's costs per year (capital in year 0, O&M, replacements, charging) [yuan].
+    pub owner_costs_yuan: Vec<f64>,
+    /// Energy discharged per year, year 0 = 0 [kWh].
+    pub discharged_kwh: Vec<f64>,
 }
 
-/// Cash flows of a battery under an ownership model.
+/// What a battery brings in one project year, in real terms (before escalation).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StorageYear {
+    /// Bill saving (energy arbitrage + demand charge, net of charging cost) [yuan].
+    pub saving_yuan: f64,
+    /// Energy discharged [kWh].
+    pub discharged_kwh: f64,
+    /// Cost of the energy charged [yuan] (for LCOS).
+    pub charging_cost_yuan: f64,
+}
+
+impl StorageYear {
+    /// The figures as an array, in field order (for interpolation).
+    pub fn to_array(&self) -> [f64; 3] {
+        [
+            self.saving_yuan,
+            self.discharged_kwh,
+            self.charging_cost_yuan,
+        ]
+    }
+
+    /// The inverse of [`StorageYear::to_array`].
+    pub fn from_array(a: [f64; 3]) -> Self {
+        StorageYear {
+            saving_yuan: a[0],
+            discharged_kwh: a[1],
+            charging_cost_yuan: a[2],
+        }
+    }
+}
+
+/// Cash flows of a battery under an ownership model, later years scaled from the first.
 ///
 /// # Notes
-/// Saving of year `t` = first-year saving × capacity factor of year `t` × `(1+g_b)^(t-1)`; O&M
-/// escalates with `g_o`; replacement costs fall in their years. LCOS = discounted (capital + O&M +
-/// replacements + charging cost) / discounted discharged energy (Short et al. 1995, §4.2).
+/// The figures of year `t` are the first year's times the capacity factor of year `t`
+/// (`capacity_factor_by_year`, the last one beyond the list); then as
+/// [`storage_cash_flows_by_year`].
 pub fn storage_cash_flows(
     p: &StorageProject,
+    own: StorageOwnership,
+    m: &MoneyParams,
+) -> StorageCashFlows {
+    let years: Vec<StorageYear> = (1..=p.life_years as usize)
+        .map(|t| {
+            let cf = p
+                .capacity_factor_by_year
+                .get(t - 1)
+                .copied()
+                .unwrap_or_else(|| p.capacity_factor_by_year.last().copied().unwrap_or(1.0));
+            StorageYear {
+                saving_yuan: p.saving_yuan * cf,
+                discharged_kwh: p.discharged_kwh * cf,
+                charging_cost_yuan: p.charging_cost_yuan * cf,
+            }
+        })
+        .collect();
+    storage_cash_flows_by_year(p, &years, own, m)
+}
+
+/// Cash flows of a battery under an ownership model, from each year's figures.
+///
+/// # Arguments
+/// * `p` - the project: life and costs (its first-year figures and capacity factors are not read)
+/// * `years` - the figures of project years 1, 2, … in real terms; a year beyond the list takes
+///   the last one
+///
+/// # Notes
+/// Saving of year `t` = `saving_t·(1+g_b)^(t-1)`; O&M escalates with `g_o`; replacement costs
+/// fall in their years. LCOS = discounted (capital + O&M + replacements + charging cost) /
+/// discounted discharged energy, charging cost escalated like the saving.
+///
+/// # References
+/// W. Short, D. J. Packey and T. Holt, NREL/TP-462-5173, 1995, §4.2 (levelized cost).
+pub fn storage_cash_flows_by_year(
+    p: &StorageProject,
+    years: &[StorageYear],
     own: StorageOwnership,
     m: &MoneyParams,
 ) -> StorageCashFlows {
@@ -343,21 +511,21 @@ pub fn storage_cash_flows(
     let mut discharged = vec![0.0; n];
     let mut charging = vec![0.0; n];
     for t in 1..n {
-        let cf = p
-            .capacity_factor_by_year
+        let y = years
             .get(t - 1)
+            .or_else(|| years.last())
             .copied()
-            .unwrap_or_else(|| p.capacity_factor_by_year.last().copied().unwrap_or(1.0));
+            .unwrap_or_default();
         let buy = (1.0 + m.buy_escalation_fraction).powi(t as i32 - 1);
-        saving[t] = p.saving_yuan * cf * buy;
+        saving[t] = y.saving_yuan * buy;
         om[t] = p.om_yuan_per_year * (1.0 + m.om_escalation_fraction).powi(t as i32 - 1);
-        for &(y, c) in &p.replacements {
-            if y as usize == t {
+        for &(yr, c) in &p.replacements {
+            if yr as usize == t {
                 om[t] += c;
             }
         }
-        discharged[t] = p.discharged_kwh * cf;
-        charging[t] = p.charging_cost_yuan * cf * buy;
+        discharged[t] = y.discharged_kwh;
+        charging[t] = y.charging_cost_yuan * buy;
     }
     let mut costs: Vec<f64> = om.iter().zip(&charging).map(|(a, b)| a + b).collect();
     costs[0] = p.capex_yuan;
@@ -367,6 +535,8 @@ pub fn storage_cash_flows(
             enterprise: owner_flows(p.capex_yuan, 0.0, &saving, &om, m),
             investor: None,
             lcos_yuan_per_kwh: lcos,
+            owner_costs_yuan: costs,
+            discharged_kwh: discharged,
         },
         StorageOwnership::SharedSavings(share) => {
             let inv_rev: Vec<f64> = saving.iter().map(|s| s * (1.0 - share)).collect();
@@ -376,6 +546,8 @@ pub fn storage_cash_flows(
                 },
                 investor: Some(owner_flows(p.capex_yuan, 0.0, &inv_rev, &om, m)),
                 lcos_yuan_per_kwh: lcos,
+                owner_costs_yuan: costs,
+                discharged_kwh: discharged,
             }
         }
     }
@@ -538,5 +710,128 @@ mod tests {
         );
         let lcos = own.lcos_yuan_per_kwh.unwrap();
         assert!(lcos > 0.28 && lcos < 0.6, "{lcos}");
+    }
+
+    #[test]
+    fn by_year_with_scaled_years_equals_the_scaled_flows() {
+        let p = project();
+        let years: Vec<PvYear> = (1..=25)
+            .map(|t| PvYear::first_of(&p).scaled(degradation_factor(t, 0.02, 0.0055)))
+            .collect();
+        let own = PvOwnership::Emc(EmcPrice::DiscountOffTariff(0.15));
+        let a = pv_cash_flows(&p, own, &money());
+        let b = pv_cash_flows_by_year(&p, &years, own, &money());
+        for t in 0..26 {
+            assert_relative_eq!(
+                a.enterprise.net_yuan[t],
+                b.enterprise.net_yuan[t],
+                max_relative = 1e-12
+            );
+        }
+    }
+
+    #[test]
+    fn by_year_uses_each_years_figures_with_escalation() {
+        // Two tariffs: 100,000 yuan avoided in years 1-2, 150,000 from year 3 (the later
+        // tariff's first-year figure), no degradation, buy escalation 1%/yr.
+        let p = PvProject {
+            life_years: 4,
+            inverter_replacement: (0, 0.0),
+            ..project()
+        };
+        let early = PvYear {
+            avoided_energy_yuan: 100_000.0,
+            ..PvYear::default()
+        };
+        let late = PvYear {
+            avoided_energy_yuan: 150_000.0,
+            ..PvYear::default()
+        };
+        let years = [early, early, late, late];
+        let cf = pv_cash_flows_by_year(&p, &years, PvOwnership::SelfOwned, &money());
+        let e = &cf.enterprise.net_yuan;
+        assert_relative_eq!(
+            e[2],
+            100_000.0 * 1.01 - 35_000.0 * 1.02,
+            max_relative = 1e-12
+        );
+        assert_relative_eq!(
+            e[3],
+            150_000.0 * 1.01f64.powi(2) - 35_000.0 * 1.02f64.powi(2),
+            max_relative = 1e-12
+        );
+    }
+
+    proptest::proptest! {
+        /// EMC conservation holds year by year when the figures change during the life (a
+        /// tariff switch at any year).
+        #[test]
+        fn emc_conserves_money_with_a_switch(
+            switch in 1u32..30,
+            a1 in 0.0f64..1e7, a2 in 0.0f64..1e7,
+            x1 in 0.0f64..1e6, x2 in 0.0f64..1e6,
+            discount in 0.0f64..0.5,
+        ) {
+            let p = project();
+            let y1 = PvYear { avoided_energy_yuan: a1, export_revenue_yuan: x1, self_consumed_kwh: 8e5, ..PvYear::default() };
+            let y2 = PvYear { avoided_energy_yuan: a2, export_revenue_yuan: x2, self_consumed_kwh: 7e5, ..PvYear::default() };
+            let years: Vec<PvYear> = (1..=25).map(|t| if t >= switch { y2 } else { y1 }).collect();
+            let own = pv_cash_flows_by_year(&p, &years, PvOwnership::SelfOwned, &money());
+            let emc = pv_cash_flows_by_year(&p, &years, PvOwnership::Emc(EmcPrice::DiscountOffTariff(discount)), &money());
+            let inv = emc.investor.unwrap();
+            for t in 0..26 {
+                let sum = emc.enterprise.net_yuan[t] + inv.net_yuan[t];
+                let whole = own.enterprise.net_yuan[t];
+                proptest::prop_assert!((sum - whole).abs() <= 1e-6 * (1.0 + whole.abs()));
+            }
+        }
+    }
+
+    #[test]
+    fn storage_by_year_matches_capacity_factors() {
+        let p = StorageProject {
+            life_years: 3,
+            capex_yuan: 100.0,
+            om_yuan_per_year: 0.0,
+            saving_yuan: 50.0,
+            discharged_kwh: 200.0,
+            charging_cost_yuan: 20.0,
+            capacity_factor_by_year: vec![1.0, 0.9, 0.8],
+            replacements: vec![],
+        };
+        let m = MoneyParams {
+            discount_rate_fraction: 0.0,
+            buy_escalation_fraction: 0.0,
+            ..money()
+        };
+        let a = storage_cash_flows(&p, StorageOwnership::SelfOwned, &m);
+        assert_eq!(a.enterprise.net_yuan.len(), 4);
+        assert_relative_eq!(a.enterprise.net_yuan[3], 40.0, max_relative = 1e-12);
+        // LCOS at 0%: (100 + 20 x 2.7) / (200 x 2.7).
+        assert_relative_eq!(
+            a.lcos_yuan_per_kwh.unwrap(),
+            (100.0 + 54.0) / 540.0,
+            max_relative = 1e-12
+        );
+        let years = [
+            StorageYear {
+                saving_yuan: 50.0,
+                discharged_kwh: 200.0,
+                charging_cost_yuan: 20.0,
+            },
+            StorageYear {
+                saving_yuan: 70.0,
+                discharged_kwh: 250.0,
+                charging_cost_yuan: 30.0,
+            },
+        ];
+        let b = storage_cash_flows_by_year(&p, &years, StorageOwnership::SelfOwned, &m);
+        // Year 3 beyond the list takes the last year's figures.
+        assert_relative_eq!(b.enterprise.net_yuan[3], 70.0, max_relative = 1e-12);
+        assert_relative_eq!(
+            b.lcos_yuan_per_kwh.unwrap(),
+            (100.0 + 20.0 + 30.0 + 30.0) / 700.0,
+            max_relative = 1e-12
+        );
     }
 }

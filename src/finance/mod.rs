@@ -5,13 +5,15 @@
 //! money parameters, and returns series and numbers.
 
 pub mod cashflow;
+pub mod interpolate;
 pub mod metrics;
 
 pub use cashflow::{
-    CashFlows, EmcPrice, Metrics, MoneyParams, PvCashFlows, PvOwnership, PvProject,
-    StorageCashFlows, StorageOwnership, StorageProject, TaxParams, pv_cash_flows,
-    storage_cash_flows,
+    CashFlows, EmcPrice, Metrics, MoneyParams, PvCashFlows, PvOwnership, PvProject, PvYear,
+    StorageCashFlows, StorageOwnership, StorageProject, StorageYear, TaxParams, pv_cash_flows,
+    pv_cash_flows_by_year, storage_cash_flows, storage_cash_flows_by_year,
 };
+pub use interpolate::piecewise_linear;
 pub use metrics::{
     capital_recovery_factor, discounted_payback_years, irr, levelized_cost, npv,
     simple_payback_years,

@@ -45,6 +45,32 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
 }
 
 fn assumptions(plan: &Plan) -> Vec<String> {
+    let mut out = base_assumptions(plan);
+    if let Some(sw) = &plan.tariff_switch {
+        out.push(format!(
+            "tariff switch: project years before {} under {}, from year {} under {} ({}); PV and storage savings from then on re-simulated under it (same loads and sizes, billing options and dispatch chosen again); the first-year figures above are under {}",
+            sw.year,
+            plan.tariff.version,
+            sw.year,
+            sw.label,
+            sw.tariff_model.title(),
+            plan.tariff.version
+        ));
+    }
+    if !plan.resimulate_years.is_empty() {
+        out.push(format!(
+            "later-year savings interpolated from re-simulated project years {} (aged PV and battery) instead of scaled by degradation",
+            plan.resimulate_years
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
+}
+
+fn base_assumptions(plan: &Plan) -> Vec<String> {
     let m = &plan.market;
     let pv = &plan.pv;
     vec![

@@ -43,6 +43,9 @@ pub struct Context<'a> {
     pub pv_per_kwp: BTreeMap<(u64, u64), Vec<f64>>,
     /// Storage defaults (`data/storage/defaults.toml`).
     pub storage_data: crate::storage::sizing::HunanDefaults,
+    /// PV output relative to the first year, for re-simulated project years (degradation
+    /// factor; 1 in year 1) [fraction].
+    pub pv_scale_fraction: f64,
     /// Stages kept across runs (sweeps), with the keys of this run's calendar and tariff.
     cache: Option<(&'a super::Cache, String, u64)>,
     /// Parts of [`Context::outcome_key`] shared by every enterprise: common, market (with
@@ -97,6 +100,7 @@ impl<'a> Context<'a> {
             pv_per_kwp: BTreeMap::new(),
             storage_data: crate::storage::sizing::HunanDefaults::embedded()
                 .map_err(|e| SimError::Internal(format!("data/storage/defaults.toml: {e}")))?,
+            pv_scale_fraction: 1.0,
             cache: None,
             outcome_keys: Default::default(),
         })
@@ -646,9 +650,10 @@ impl<'a> Context<'a> {
                 )));
             }
             let peak = ac_kw.iter().copied().fold(0.0, f64::max);
+            let k = self.pv_scale_fraction;
             return Ok(Some(PvArray {
                 dc_kw: e.pv_kw.unwrap_or(peak),
-                ac_kw,
+                ac_kw: ac_kw.iter().map(|x| x * k).collect(),
             }));
         }
         let per_kwp = self
@@ -661,9 +666,10 @@ impl<'a> Context<'a> {
         if dc_kw <= 0.0 {
             return Ok(None);
         }
+        let scale = dc_kw * self.pv_scale_fraction;
         Ok(Some(PvArray {
             dc_kw,
-            ac_kw: per_kwp.iter().map(|x| x * dc_kw).collect(),
+            ac_kw: per_kwp.iter().map(|x| x * scale).collect(),
         }))
     }
 

@@ -145,11 +145,34 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         .map(|s| (s.to_string(), ctx.unsupported(*s).unwrap_or_default()))
         .collect();
     let strategies: Vec<Strategy> = strategies.into_iter().copied().collect();
+    let later_plan = plan
+        .tariff_switch
+        .as_ref()
+        .map(|sw| later_tariff_plan(plan, sw));
+    let later_ctx = match &later_plan {
+        Some(p) => Some(later_context(p, &ctx, &roster, 1.0)?),
+        None => None,
+    };
+    let switch_year = plan.tariff_switch.as_ref().map_or(u32::MAX, |sw| sw.year);
+    let mut resim_ctx = Vec::with_capacity(plan.resimulate_years.len());
+    for &y in &plan.resimulate_years {
+        let (d1, da) = money::pv_degradation(plan);
+        let k = crate::finance::cashflow::degradation_factor(y, d1, da);
+        let p = match &later_plan {
+            Some(p) if y >= switch_year => p,
+            _ => plan,
+        };
+        resim_ctx.push((y, later_context(p, &ctx, &roster, k)?));
+    }
+    let later = Later {
+        switch: later_ctx.as_ref().map(|c| (switch_year, c)),
+        resim: &resim_ctx,
+    };
     let per: Vec<Result<EnterpriseRun, SimError>> = roster
         .par_iter()
         .zip(loads.par_iter())
         .enumerate()
-        .map(|(i, (e, l))| simulate_enterprise(&ctx, &strategies, i, e, l, opts))
+        .map(|(i, (e, l))| simulate_enterprise(&ctx, &later, &strategies, i, e, l, opts))
         .collect();
     let mut enterprises = Vec::with_capacity(per.len());
     let mut series = Vec::with_capacity(per.len());
@@ -173,8 +196,125 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
 /// One enterprise's results and, when kept, its series per strategy.
 type EnterpriseRun = (EnterpriseResult, Vec<Option<Series>>);
 
+/// The contexts of the later project years: the later tariff's (with its first year) and the
+/// re-simulated years' (with their year).
+struct Later<'c, 'a> {
+    switch: Option<(u32, &'c Context<'a>)>,
+    resim: &'c [(u32, Context<'a>)],
+}
+
+/// The plan with the later tariff of a switch in place of `[tariff]`'s.
+fn later_tariff_plan(plan: &Plan, sw: &crate::scenario::TariffSwitch) -> Plan {
+    let mut p = plan.clone();
+    p.tariff_model = sw.tariff_model.clone();
+    p.tariff.version = sw.label.clone();
+    p.tariff.override_table = None;
+    p.tariff_file = None;
+    p.tariff_switch = None;
+    p.resimulate_years = Vec::new();
+    p
+}
+
+/// A context for later project years: `plan`'s tariff, the first year's PV per kWp, PV output
+/// scaled by `pv_scale` (the year's degradation factor). No cache: its outcomes differ from
+/// the first year's under the same keys.
+fn later_context<'a>(
+    plan: &'a Plan,
+    first: &Context,
+    roster: &[EnterpriseSpec],
+    pv_scale: f64,
+) -> Result<Context<'a>, SimError> {
+    let mut c = Context::new(plan, first.cal.clone(), roster)?;
+    c.pv_per_kwp = first.pv_per_kwp.clone();
+    c.pv_scale_fraction = pv_scale;
+    Ok(c)
+}
+
+/// Whether a strategy is simulated again for later years: it carries an investment, or an
+/// investment is valued against it.
+fn needed_later(strategies: &[Strategy], s: Strategy) -> bool {
+    strategies.iter().any(|x| {
+        (x.pv || x.storage) && {
+            let after = Strategy {
+                storage: false,
+                ..*x
+            };
+            let before = Strategy { pv: false, ..after };
+            s == *x || s == after || s == before
+        }
+    })
+}
+
+/// Simulate the strategies that need it ([`needed_later`]) under the later tariff and in the
+/// re-simulated years (those with PV or storage; the others do not age), with the first
+/// year's battery (its usable energy scaled by its state of health in re-simulated years).
+fn simulate_later_years(
+    later: &Later,
+    strategies: &[Strategy],
+    index: usize,
+    e: &EnterpriseSpec,
+    load: &LoadProfile,
+    battery: Option<&storage::Sized>,
+    first: &[Outcome],
+) -> Result<money::LaterYears, SimError> {
+    let needed: Vec<bool> = strategies
+        .iter()
+        .map(|s| needed_later(strategies, *s))
+        .collect();
+    let mut out = money::LaterYears::default();
+    if let Some((y, c)) = later.switch {
+        let mut v = Vec::with_capacity(strategies.len());
+        for (k, &s) in strategies.iter().enumerate() {
+            v.push(if needed[k] {
+                Some(simulate::simulate(c, index, e, load, s, battery, false)?.0)
+            } else {
+                None
+            });
+        }
+        out.switch = Some((y, v));
+    }
+    for (y, c) in later.resim {
+        let mut v = Vec::with_capacity(strategies.len());
+        for (k, &s) in strategies.iter().enumerate() {
+            if !(needed[k] && (s.pv || s.storage)) {
+                v.push(None);
+                continue;
+            }
+            let aged = match (battery, &first[k].storage) {
+                (Some(b), Some(st)) if s.storage => {
+                    let data = &c.storage_data;
+                    let sp = storage::sizing_params(c.plan, data);
+                    let late = out.switch.as_ref();
+                    let discharged = |t: u32| match late {
+                        Some((ys, lv)) if t >= *ys => lv[k]
+                            .as_ref()
+                            .and_then(|o| o.storage.as_ref())
+                            .map_or(st.discharged_kwh, |x| x.discharged_kwh),
+                        _ => st.discharged_kwh,
+                    };
+                    let (f, _) =
+                        money::storage_factors(sp.fade, st.usable_kwh, sp.life_years, discharged);
+                    let soh = f.get(*y as usize - 1).or(f.last()).copied().unwrap_or(1.0);
+                    let mut b = b.clone();
+                    b.params.capacity_kwh *= soh;
+                    Some(b)
+                }
+                _ => None,
+            };
+            let bat = aged.as_ref().or(battery);
+            v.push(Some(
+                simulate::simulate(c, index, e, load, s, bat, false)?.0,
+            ));
+        }
+        out.resimulated.push((*y, v));
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn simulate_enterprise(
     ctx: &Context,
+    later: &Later,
     strategies: &[Strategy],
     index: usize,
     e: &EnterpriseSpec,
@@ -224,7 +364,16 @@ fn simulate_enterprise(
             series.push(None);
         }
     }
-    money::fill(ctx.plan, &ctx.storage_data, &mut outcomes);
+    let later_years = simulate_later_years(
+        later,
+        strategies,
+        index,
+        e,
+        load,
+        battery.as_ref(),
+        &outcomes,
+    )?;
+    money::fill(ctx.plan, &ctx.storage_data, &mut outcomes, &later_years);
     if let Some(p) = &opts.progress {
         p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }

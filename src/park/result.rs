@@ -86,6 +86,18 @@ pub struct MoneyOutcome {
     pub investor_irr: Option<f64>,
     /// Levelized cost of the PV energy for its owner [yuan/kWh].
     pub pv_lcoe_yuan_per_kwh: Option<f64>,
+    /// Discounted costs of the PV owner over the life (the LCOE's numerator) [yuan].
+    pub pv_discounted_cost_yuan: f64,
+    /// Discounted PV energy over the life (the LCOE's denominator) [kWh].
+    pub pv_discounted_kwh: f64,
+    /// Levelized cost of storage for its owner, charging energy included [yuan/kWh
+    /// discharged].
+    pub storage_lcos_yuan_per_kwh: Option<f64>,
+    /// Discounted costs of the battery owner over the life, charging cost included (the LCOS's
+    /// numerator) [yuan].
+    pub storage_discounted_cost_yuan: f64,
+    /// Discounted energy discharged over the life (the LCOS's denominator) [kWh].
+    pub storage_discounted_kwh: f64,
     /// The enterprise's yearly cash flows, year 0 first [yuan].
     pub enterprise_flows_yuan: Vec<f64>,
     /// The investor's yearly cash flows, year 0 first [yuan] (empty when none).
@@ -189,6 +201,20 @@ pub struct StrategyTotals {
     pub investor_investment_yuan: f64,
     /// Σ investor NPV [yuan].
     pub investor_npv_yuan: f64,
+    /// Park LCOE of the PV: Σ discounted owner costs / Σ discounted PV energy over the
+    /// enterprises with PV [yuan/kWh].
+    pub pv_lcoe_yuan_per_kwh: Option<f64>,
+    /// Park LCOS of the storage: Σ discounted owner costs (charging included) / Σ discounted
+    /// discharged energy over the enterprises with a battery [yuan/kWh].
+    pub storage_lcos_yuan_per_kwh: Option<f64>,
+    /// Σ discounted PV owner costs [yuan] (LCOE numerator).
+    pub pv_discounted_cost_yuan: f64,
+    /// Σ discounted PV energy [kWh] (LCOE denominator).
+    pub pv_discounted_kwh: f64,
+    /// Σ discounted storage owner costs [yuan] (LCOS numerator).
+    pub storage_discounted_cost_yuan: f64,
+    /// Σ discounted discharged energy [kWh] (LCOS denominator).
+    pub storage_discounted_kwh: f64,
     /// IRR of the enterprises' summed cash flows [fraction/yr].
     pub irr: Option<f64>,
     /// Simple payback of the enterprises' summed cash flows [yr].
@@ -271,6 +297,10 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
                 t.npv_yuan += m.npv_yuan;
                 t.investor_investment_yuan += m.investor_investment_yuan.unwrap_or(0.0);
                 t.investor_npv_yuan += m.investor_npv_yuan.unwrap_or(0.0);
+                t.pv_discounted_cost_yuan += m.pv_discounted_cost_yuan;
+                t.pv_discounted_kwh += m.pv_discounted_kwh;
+                t.storage_discounted_cost_yuan += m.storage_discounted_cost_yuan;
+                t.storage_discounted_kwh += m.storage_discounted_kwh;
                 add_flows(&mut t.enterprise_flows_yuan, &m.enterprise_flows_yuan);
                 add_flows(&mut t.investor_flows_yuan, &m.investor_flows_yuan);
             }
@@ -305,6 +335,10 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
         t.payback_years = crate::finance::simple_payback_years(&t.enterprise_flows_yuan)
             .filter(|_| t.investment_yuan > 0.0);
         t.investor_irr = crate::finance::irr(&t.investor_flows_yuan);
+        t.pv_lcoe_yuan_per_kwh =
+            (t.pv_discounted_kwh > 0.0).then(|| t.pv_discounted_cost_yuan / t.pv_discounted_kwh);
+        t.storage_lcos_yuan_per_kwh = (t.storage_discounted_kwh > 0.0)
+            .then(|| t.storage_discounted_cost_yuan / t.storage_discounted_kwh);
     }
     out
 }

@@ -33,7 +33,7 @@ fn csv_field(s: &str) -> String {
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr\n",
+        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh\n",
     );
     for e in &r.enterprises {
         let base = e.baseline().cost_yuan;
@@ -44,7 +44,7 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             let m = o.money.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&e.name),
                 csv_field(e.group.as_deref().unwrap_or("")),
                 e.archetype,
@@ -87,6 +87,8 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
                 opt(m.and_then(|m| m.investor_investment_yuan), 2),
                 opt(m.and_then(|m| m.investor_npv_yuan), 2),
                 opt(m.and_then(|m| m.investor_irr), 6),
+                opt(m.and_then(|m| m.pv_lcoe_yuan_per_kwh), 5),
+                opt(m.and_then(|m| m.storage_lcos_yuan_per_kwh), 5),
             );
         }
     }
@@ -134,9 +136,7 @@ pub fn bills_csv(r: &ParkResult) -> String {
 pub fn summary_json(r: &ParkResult) -> String {
     let mut strategies = serde_json::Map::new();
     for t in &r.totals {
-        strategies.insert(
-            t.strategy.clone(),
-            serde_json::json!({
+        let mut v = serde_json::json!({
                 "bill_yuan": round(t.bill_yuan, 2),
                 "kwh": round(t.kwh, 1),
                 "import_kwh": round(t.import_kwh, 1),
@@ -153,8 +153,17 @@ pub fn summary_json(r: &ParkResult) -> String {
                 "npv_yuan": round(t.npv_yuan, 2),
                 "investor_investment_yuan": round(t.investor_investment_yuan, 2),
                 "investor_npv_yuan": round(t.investor_npv_yuan, 2),
-            }),
-        );
+        });
+        // Park levelized costs: Σ discounted costs / Σ discounted energy over the enterprises.
+        for (key, value) in [
+            ("pv_lcoe_yuan_per_kwh", t.pv_lcoe_yuan_per_kwh),
+            ("storage_lcos_yuan_per_kwh", t.storage_lcos_yuan_per_kwh),
+        ] {
+            if let (Some(x), Some(map)) = (value, v.as_object_mut()) {
+                map.insert(key.into(), serde_json::json!(round(x, 5)));
+            }
+        }
+        strategies.insert(t.strategy.clone(), v);
     }
     let mut claims = serde_json::Map::new();
     for c in &r.claims {
@@ -183,6 +192,11 @@ pub fn summary_json(r: &ParkResult) -> String {
         "not_simulated": skipped,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+/// A levelized cost for the text summary.
+fn per_kwh(x: Option<f64>) -> String {
+    x.map_or("none".to_string(), |v| format!("{v:.3} yuan/kWh"))
 }
 
 fn round(x: f64, d: i32) -> f64 {
@@ -270,6 +284,12 @@ pub fn text_summary(out: &RunOutput) -> String {
     if let Some(a) = r.claims.first().and_then(|c| c.assumptions.get(1)) {
         let _ = writeln!(s, "    assumed {a}");
     }
+    // The lifetime money's assumptions beyond the first year (tariff switch, re-simulated years).
+    for a in r.claims.first().into_iter().flat_map(|c| &c.assumptions) {
+        if a.starts_with("tariff switch") || a.starts_with("later-year savings") {
+            let _ = writeln!(s, "    lifetime money: {a}");
+        }
+    }
     for t in r
         .totals
         .iter()
@@ -280,7 +300,7 @@ pub fn text_summary(out: &RunOutput) -> String {
         if t.pv_kw > 0.0 {
             let _ = writeln!(
                 s,
-                "    PV {:.1} MWp, {:.1} GWh/yr ({:.0}% used on site)",
+                "    PV {:.1} MWp, {:.1} GWh/yr ({:.0}% used on site); LCOE {}",
                 t.pv_kw / 1e3,
                 t.pv_kwh / 1e6,
                 if t.pv_kwh > 0.0 {
@@ -288,6 +308,7 @@ pub fn text_summary(out: &RunOutput) -> String {
                 } else {
                     0.0
                 },
+                per_kwh(t.pv_lcoe_yuan_per_kwh),
             );
         }
         if t.storage_kwh > 0.0 {
@@ -299,6 +320,11 @@ pub fn text_summary(out: &RunOutput) -> String {
                 t.storage_discharged_kwh / t.storage_usable_kwh.max(1e-9),
                 storage_split(r, &t.strategy).0 / 1e4,
                 storage_split(r, &t.strategy).1 / 1e4,
+            );
+            let _ = writeln!(
+                s,
+                "    storage LCOS {} discharged (charging energy included)",
+                per_kwh(t.storage_lcos_yuan_per_kwh),
             );
         }
         let _ = writeln!(

@@ -16,7 +16,7 @@ pub mod resolve;
 pub mod schema;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
-pub use plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, WeatherPlan};
+pub use plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, TariffSwitch, WeatherPlan};
 
 use std::path::Path;
 

@@ -100,6 +100,19 @@ pub struct SweepPlan {
     pub parameters: Vec<raw::SweepParameter>,
 }
 
+/// A tariff that replaces the scenario's `[tariff]` from a project year on
+/// (`finance.tariff_switch_*`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TariffSwitch {
+    /// First project year under the later tariff (1 = the whole life) [yr].
+    pub year: u32,
+    /// The later tariff's name for reports: its version, or the file's path.
+    pub label: String,
+    /// The later tariff, built and checked (with `pv.export_price_yuan_per_kwh` applied).
+    pub tariff_model: crate::tariff::Tariff,
+}
+
 /// The resolved study.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -144,6 +157,12 @@ pub struct Plan {
     pub storage: raw::StorageSection,
     /// Finance.
     pub finance: raw::FinanceSection,
+    /// The later tariff and its first project year, when the scenario switches tariff during
+    /// the project life.
+    pub tariff_switch: Option<TariffSwitch>,
+    /// Project years re-simulated with aged PV and battery (`finance.resimulate_years`),
+    /// increasing, each in `2..=longest life` [yr].
+    pub resimulate_years: Vec<u32>,
     /// Enterprises named one by one.
     pub enterprises: Vec<EnterprisePlan>,
     /// Enterprise groups (expanded by the park model).

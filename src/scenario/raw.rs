@@ -155,6 +155,10 @@ pub struct FinanceSection {
     pub subsidy_yuan_per_w: f64,
     pub inverter_replacement_year: u32,
     pub inverter_replacement_yuan_per_w: f64,
+    pub tariff_switch_year: Option<u32>,
+    pub tariff_switch_version: Option<String>,
+    pub tariff_switch_file: Option<String>,
+    pub resimulate_years: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

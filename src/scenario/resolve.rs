@@ -2,7 +2,7 @@
 //! build the [`Plan`].
 
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
-use super::plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, WeatherPlan};
+use super::plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, TariffSwitch, WeatherPlan};
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
 use crate::calendar::{HolidayTable, StepLength};
@@ -205,6 +205,12 @@ impl Resolver<'_> {
                 },
             ));
         }
+        let longest_life = raw
+            .pv
+            .life_years
+            .max(st.life_years.unwrap_or(data.sizing.life_years as u32));
+        let tariff_switch = self.tariff_switch(&raw, longest_life)?;
+        let resimulate_years = self.resimulate_years(&raw.finance, longest_life)?;
         let enterprises = self.enterprises(&raw, step)?;
         self.groups(&raw)?;
         let strategies = self.strategies(&raw.strategies.list)?;
@@ -242,6 +248,8 @@ impl Resolver<'_> {
             pv: raw.pv,
             storage: raw.storage,
             finance: raw.finance,
+            tariff_switch,
+            resimulate_years,
             enterprises,
             groups: raw.enterprise_group,
             strategies,
@@ -282,6 +290,16 @@ impl Resolver<'_> {
             }
             None => key,
         };
+        self.with_export_price(key, value, export_price)
+    }
+
+    /// Apply `pv.export_price_yuan_per_kwh` to a tariff's TOML and build it; errors name `key`.
+    fn with_export_price(
+        &self,
+        key: &str,
+        mut value: toml::Value,
+        export_price: Option<f64>,
+    ) -> Result<crate::tariff::Tariff, ScenarioError> {
         if let Some(p) = export_price {
             let mut export = toml::Table::new();
             export.insert("yuan_per_kwh".into(), toml::Value::Float(p));
@@ -294,6 +312,126 @@ impl Resolver<'_> {
             crate::tariff::merge_override(&mut value, &toml::Value::Table(over));
         }
         crate::tariff::from_toml_value(value).map_err(|e| self.rule(key, e.to_string()))
+    }
+
+    /// The later tariff of `finance.tariff_switch_*`: year, version or file (exclusive), the
+    /// year within the longest project life.
+    fn tariff_switch(
+        &self,
+        raw: &RawScenario,
+        longest_life: u32,
+    ) -> Result<Option<TariffSwitch>, ScenarioError> {
+        let f = &raw.finance;
+        let (year, version, file) = (
+            f.tariff_switch_year,
+            f.tariff_switch_version.as_deref(),
+            f.tariff_switch_file.as_deref(),
+        );
+        if version.is_some() && file.is_some() {
+            return Err(self.rule(
+                "finance.tariff_switch_file",
+                "give either `tariff_switch_version` (built-in) or `tariff_switch_file`, not both",
+            ));
+        }
+        let Some(year) = year else {
+            if version.is_some() || file.is_some() {
+                let key = if file.is_some() {
+                    "finance.tariff_switch_file"
+                } else {
+                    "finance.tariff_switch_version"
+                };
+                return Err(self.rule(
+                    key,
+                    "needs `finance.tariff_switch_year`, the first project year under the later tariff",
+                ));
+            }
+            return Ok(None);
+        };
+        if year > longest_life {
+            return Err(self.src.error(
+                span_of(self.doc, "finance.tariff_switch_year"),
+                ScenarioErrorKind::BadValue {
+                    key: "finance.tariff_switch_year".into(),
+                    found: year.to_string(),
+                    expected: format!(
+                        "a project year in 1..={longest_life} yr (the longest of `pv.life_years` and `storage.life_years`)"
+                    ),
+                },
+            ));
+        }
+        let (key, label, value) = match (version, file) {
+            (Some(v), None) => {
+                let versions = crate::tariff::builtin_names();
+                self.choice("finance.tariff_switch_version", v, &versions)?;
+                let value = crate::tariff::builtin_value(v)
+                    .map_err(|e| self.rule("finance.tariff_switch_version", e.to_string()))?;
+                ("finance.tariff_switch_version", v.to_string(), value)
+            }
+            (None, Some(fname)) => {
+                let p = self.path("finance.tariff_switch_file", fname, true)?;
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    self.rule(
+                        "finance.tariff_switch_file",
+                        format!("cannot read {}: {e}", p.display()),
+                    )
+                })?;
+                let value: toml::Value = toml::from_str(&text).map_err(|e| {
+                    self.rule(
+                        "finance.tariff_switch_file",
+                        format!("{}: {}", p.display(), e.message()),
+                    )
+                })?;
+                ("finance.tariff_switch_file", p.display().to_string(), value)
+            }
+            _ => {
+                return Err(self.rule(
+                    "finance.tariff_switch_year",
+                    "needs the later tariff: `finance.tariff_switch_version` (e.g. \"hunan-2025\") or `finance.tariff_switch_file`",
+                ));
+            }
+        };
+        let tariff_model = self.with_export_price(key, value, raw.pv.export_price_yuan_per_kwh)?;
+        Ok(Some(TariffSwitch {
+            year,
+            label,
+            tariff_model,
+        }))
+    }
+
+    /// `finance.resimulate_years`: whole project years, increasing, within the longest life.
+    fn resimulate_years(
+        &self,
+        f: &raw::FinanceSection,
+        longest_life: u32,
+    ) -> Result<Vec<u32>, ScenarioError> {
+        let key = "finance.resimulate_years";
+        let mut out: Vec<u32> = Vec::with_capacity(f.resimulate_years.len());
+        for &y in &f.resimulate_years {
+            if y.fract() != 0.0 || y < 2.0 || y > f64::from(longest_life) {
+                return Err(self.src.error(
+                    span_of(self.doc, key),
+                    ScenarioErrorKind::BadValue {
+                        key: key.into(),
+                        found: y.to_string(),
+                        expected: format!(
+                            "whole project years in 2..={longest_life} yr (year 1 is always simulated; the longest of `pv.life_years` and `storage.life_years`)"
+                        ),
+                    },
+                ));
+            }
+            let y = y as u32;
+            if out.last().is_some_and(|&p| p >= y) {
+                return Err(self.rule(
+                    key,
+                    format!(
+                        "{y} follows {}: list the years once each, increasing",
+                        out[out.len() - 1]
+                    ),
+                ));
+            }
+            out.push(y);
+        }
+        Ok(out)
     }
 
     fn weather(&self, w: &raw::WeatherSection) -> Result<WeatherPlan, ScenarioError> {

@@ -5,3 +5,4 @@ mod docs;
 mod golden;
 mod park;
 mod sweep;
+mod tariff_switch;
