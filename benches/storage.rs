@@ -134,7 +134,11 @@ fn bench(c: &mut Criterion) {
     let mut times: Vec<f64> = (0..21)
         .map(|_| {
             let t0 = Instant::now();
-            black_box(OptimalDispatch.dispatch(black_box(&input), &b).expect("feasible"));
+            black_box(
+                OptimalDispatch
+                    .dispatch(black_box(&input), &b)
+                    .expect("feasible"),
+            );
             t0.elapsed().as_secs_f64()
         })
         .collect();

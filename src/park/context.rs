@@ -142,7 +142,11 @@ impl<'a> Context<'a> {
         let ek = enterprise_key?;
         let k = &self.outcome_keys;
         let market = if s.market { k[1] } else { k[2] };
-        let pv = if s.pv { k[3] } else { 0 };
+        let pv = if s.pv {
+            k[3] ^ self.pv_scale_fraction.to_bits()
+        } else {
+            0
+        };
         let storage = if s.storage { k[4] } else { 0 };
         Some(crate::scenario::fnv1a(
             format!("{ek}|{s}|{market}|{pv}|{storage}").as_bytes(),
@@ -175,7 +179,9 @@ impl<'a> Context<'a> {
         match (&self.cache, enterprise_key) {
             (Some((cache, _, _)), Some(ek)) => {
                 let pv_key = if pv { self.outcome_keys[3] } else { 0 };
-                let key = crate::scenario::fnv1a(format!("flows|{ek}|{pv}|{pv_key}").as_bytes());
+                let key = crate::scenario::fnv1a(
+                    format!("flows|{ek}|{pv}|{pv_key}|{:?}", self.pv_scale_fraction).as_bytes(),
+                );
                 cache.flows(key, || f().map(std::sync::Arc::new))
             }
             _ => f().map(std::sync::Arc::new),

@@ -266,7 +266,7 @@ fn simulate_later_years(
         let mut v = Vec::with_capacity(strategies.len());
         for (k, &s) in strategies.iter().enumerate() {
             v.push(if needed[k] {
-                Some(simulate::simulate(c, index, e, load, s, battery, false)?.0)
+                Some(simulate::simulate(c, index, e, load, s, battery, false, None)?.0)
             } else {
                 None
             });
@@ -303,7 +303,7 @@ fn simulate_later_years(
             };
             let bat = aged.as_ref().or(battery);
             v.push(Some(
-                simulate::simulate(c, index, e, load, s, bat, false)?.0,
+                simulate::simulate(c, index, e, load, s, bat, false, None)?.0,
             ));
         }
         out.resimulated.push((*y, v));

@@ -284,13 +284,21 @@ fn resimulated_year_10_saving_is_the_simulated_one() {
     let pv_s = Strategy::parse("pv").unwrap();
     let mut saving_at = |k: f64, i: usize| {
         ctx.pv_scale_fraction = k;
-        let with = simulate::simulate(&ctx, i, &ros[i], &loads[i], pv_s, None, false)
+        let with = simulate::simulate(&ctx, i, &ros[i], &loads[i], pv_s, None, false, None)
             .unwrap()
             .0;
-        let without =
-            simulate::simulate(&ctx, i, &ros[i], &loads[i], Strategy::BASELINE, None, false)
-                .unwrap()
-                .0;
+        let without = simulate::simulate(
+            &ctx,
+            i,
+            &ros[i],
+            &loads[i],
+            Strategy::BASELINE,
+            None,
+            false,
+            None,
+        )
+        .unwrap()
+        .0;
         without.cost_yuan - with.cost_yuan
     };
     for (i, (f, _)) in flows_pv.iter().enumerate() {
