@@ -4,7 +4,8 @@
 //! The first simulated year fixes the level of each year's figures (under the tariff in force);
 //! re-simulating year `y` with aged equipment measures the change `Δ_y = f_y − f_1` of a figure
 //! `f` (a saving, an energy) from that level. Between re-simulated points the change is
-//! interpolated linearly, and beyond the last one it continues along the last segment. Without
+//! interpolated linearly (the park's yearly figures switch to the degradation scaling beyond the
+//! last point, see `park::money`; this function itself extends the end segments). Without
 //! a tariff switch this is plain linear interpolation of the savings between simulated years,
 //! with year 1 the first point; with a switch, interpolating the change rather than the saving
 //! keeps the step the new tariff makes at its first year.

@@ -226,13 +226,16 @@ impl Cache {
     }
 
     /// An enterprise's grid flows before storage, keyed by a hash of their inputs (see
-    /// [`super::Context::flows`]). At most `FLOWS_LIMIT` are kept (two series each).
+    /// [`super::Context::flows`]). They hold two series of `n_steps` values each; at most the
+    /// cache's byte budget of them is kept.
     pub(super) fn flows<E>(
         &self,
         key: u64,
+        n_steps: usize,
         f: impl FnOnce() -> Result<Arc<super::simulate::Flows>, E>,
     ) -> Result<Arc<super::simulate::Flows>, E> {
-        self.memo_bounded(&self.flows, key, FLOWS_LIMIT, f)
+        let limit = (self.limit_bytes / (16 * n_steps.max(1))).max(16);
+        self.memo_bounded(&self.flows, key, limit, f)
     }
 
     /// The measured usage of a grid import, keyed by a hash of its inputs.
@@ -262,10 +265,6 @@ impl Cache {
 
 /// Entries of a memo map before it is emptied (about 100 bytes each).
 const MEMO_LIMIT: usize = 1 << 20;
-
-/// Grid flows kept before the map is emptied (two PV variants of 1,000 hourly enterprises:
-/// some 300 MB).
-const FLOWS_LIMIT: usize = 2_000;
 
 /// Outcomes kept before the map is emptied (about 40 park-samples of 214 enterprises × 6
 /// strategies; some 100-200 MB).

@@ -182,7 +182,7 @@ impl<'a> Context<'a> {
                 let key = crate::scenario::fnv1a(
                     format!("flows|{ek}|{pv}|{pv_key}|{:?}", self.pv_scale_fraction).as_bytes(),
                 );
-                cache.flows(key, || f().map(std::sync::Arc::new))
+                cache.flows(key, self.cal.n_steps(), || f().map(std::sync::Arc::new))
             }
             _ => f().map(std::sync::Arc::new),
         }

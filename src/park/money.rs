@@ -328,7 +328,9 @@ impl Figures for StorageYear {
 /// re-simulated years they are scaled by `factor(t)`; with them, the change each re-simulated
 /// year `y` measured (its figures minus the year-1 figures under the tariff in force in `y`) is
 /// interpolated linearly over the project years, with no change at year 1
-/// ([`finance::piecewise_linear`]), and added.
+/// ([`finance::piecewise_linear`]), and added. Beyond the last re-simulated year `y_L` the
+/// figures follow the scaling, shifted by what it missed at `y_L`:
+/// `f_1(t)·factor(t) + (f_{y_L} − f_1(y_L)·factor(y_L))`.
 fn yearly<F: Figures>(
     life: u32,
     states: &States,
@@ -355,8 +357,13 @@ fn yearly<F: Figures>(
             let base = first(t);
             let mut out = base;
             for i in 0..F::N {
+                let last = points.iter().max_by_key(|(y, _)| *y);
                 let v = if points.is_empty() {
                     base.get(i) * factor(t)
+                } else if let Some((yl, fl)) = last.filter(|(yl, _)| t > *yl) {
+                    // Beyond the last re-simulated year: the scaling model, shifted by what it
+                    // missed at that year (continuous there; no runaway extrapolation).
+                    base.get(i) * factor(t) + (fl.get(i) - first(*yl).get(i) * factor(*yl))
                 } else {
                     let mut pts = vec![(1.0, 0.0)];
                     pts.extend(

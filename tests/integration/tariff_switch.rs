@@ -315,6 +315,10 @@ fn resimulated_year_10_saving_is_the_simulated_one() {
         assert!(close(f[4], s1 + (s10 - s1) * 3.0 / 9.0, 1e-9));
         // And not what scaling would give (the test can fail).
         assert!(!close(f[10], s1 * k10, 1e-6), "{} vs {}", f[10], s1 * k10);
+        // Beyond the last point: the scaling, shifted by what it missed at year 20.
+        let k22 = 0.95 * 0.98f64.powi(20);
+        let want = s1 * k22 + (s20 - s1 * k20);
+        assert!(close(f[22], want, 1e-9), "year 22: {} vs {want}", f[22]);
     }
 }
 

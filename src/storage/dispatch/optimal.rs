@@ -888,8 +888,13 @@ impl OptimalDispatch {
                 .find(|s| s.0.to_bits() == lam.to_bits())
                 .copied()
         };
-        // Weak duality: the dual value −f at the best λ bounds the primal optimum from below.
-        let bound = -res.f;
+        // Weak duality: the dual value −f at the best λ bounds the primal optimum from below,
+        // less what starting the demand search δ inside the feasibility edge may have cost.
+        let edge_gap = match work.edge {
+            Some((_, _, Some(edge))) => rate * EDGE_STEP_REL * (1.0 + edge.abs()),
+            _ => 0.0,
+        };
+        let bound = -res.f - edge_gap;
         match res.bracket {
             None => {
                 let (lam, d, _) = find(res.x).ok_or(infeasible)?;
@@ -946,9 +951,9 @@ impl OptimalDispatch {
             }
         };
         // The search starts a hair inside the feasible set: at the edge itself the SOC window of
-        // some step shrinks to a point and the derivative carried by the DP is one-sided. Since
-        // φ' <= r everywhere (a higher cap never costs energy), skipping [edge, edge + δ] costs
-        // at most r·δ, which the lower bound accounts for.
+        // some step shrinks to a point and the derivative carried by the DP is one-sided. The
+        // energy cost is nonincreasing in D, so φ' <= r everywhere and skipping
+        // [edge, edge + δ] costs at most r·δ, which the lower bound accounts for.
         let edge = edge.ok_or(infeasible.clone())?;
         let delta = EDGE_STEP_REL * (1.0 + edge.abs());
         let d_lo = (edge + delta).min(d_hi);
