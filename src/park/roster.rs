@@ -87,6 +87,8 @@ pub struct LoadProfile {
     pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
     /// Annual energy, peak and load factor of `p_kw`.
     pub stats: load::LoadStats,
+    /// A hash of `p_kw` ([`super::cache::hash_series`]), for memo keys.
+    pub p_kw_hash: u64,
 }
 
 fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
@@ -302,6 +304,7 @@ pub(super) fn build_one(
     let q_kvar = load::reactive_kvar(&p_kw, &model).map_err(named)?;
     Ok(LoadProfile {
         stats: load::load_stats(&p_kw, cal.step_hours()),
+        p_kw_hash: super::cache::hash_series(0, &p_kw),
         p_kw,
         q_kvar,
         gaps,

@@ -172,8 +172,8 @@ fn settle(
     let (bill, kvar, annual) = if comp.pays {
         // The usage with the bank in service, memoized on the flows and the bank size.
         let key_c = key.map(|k| {
-            let k = super::cache::hash_series(k, &load.p_kw);
-            crate::scenario::fnv1a(format!("{k}|bank|{:?}", comp.bank_kvar).as_bytes())
+            let p = load.p_kw_hash;
+            crate::scenario::fnv1a(format!("{k}|{p}|bank|{:?}", comp.bank_kvar).as_bytes())
         });
         let usage_c = ctx.memo_usage(key_c, || {
             let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))

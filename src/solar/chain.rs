@@ -74,15 +74,19 @@ struct DegradationDefaults {
 /// The embedded `data/pv/pvwatts_defaults.toml`.
 pub const PVWATTS_DEFAULTS_TOML: &str = include_str!("../../data/pv/pvwatts_defaults.toml");
 
-fn defaults_file() -> DefaultsFile {
-    toml::from_str(PVWATTS_DEFAULTS_TOML)
-        .expect("embedded pvwatts_defaults.toml parses (checked by a test)")
+/// The parsed defaults, parsed once per process (money and sweeps ask for them often).
+fn defaults_file() -> &'static DefaultsFile {
+    static PARSED: std::sync::OnceLock<DefaultsFile> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        toml::from_str(PVWATTS_DEFAULTS_TOML)
+            .expect("embedded pvwatts_defaults.toml parses (checked by a test)")
+    })
 }
 
 /// Default lifetime degradation `(first_year_loss_fraction, annual_loss_fraction)` [-] from
 /// `data/pv/pvwatts_defaults.toml`, for [`super::pv_power::degradation_factor`].
 pub fn default_degradation() -> (f64, f64) {
-    let d = defaults_file().degradation;
+    let d = &defaults_file().degradation;
     (d.first_year_loss_fraction, d.annual_loss_fraction)
 }
 
