@@ -65,7 +65,12 @@ impl Plot for (&PvSavingsChart, Lang) {
         let area = frame(root, Label::PvSavingsTitle.text(lang), &entries)?;
         let values = data.cases.iter().map(|c| c.saving_yuan_per_year);
         let (lo, hi) = super::min_max(values.chain([data.claim_yuan_per_year, 0.0]));
-        let (lo, hi) = (lo * 1.12, hi * 1.12);
+        // Room for the value labels: below a negative bar as much as above a positive one.
+        let span = hi - lo;
+        let (lo, hi) = (
+            if lo < 0.0 { lo - 0.08 * span } else { lo },
+            hi + 0.08 * span,
+        );
         let n = data.cases.len();
         let dec = unit.decimals_for_span(lo, hi, lang);
         let mut chart = ChartBuilder::on(&area)
