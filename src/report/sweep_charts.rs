@@ -1,6 +1,6 @@
 //! The charts of a finished sweep, drawn from its `sweep.csv` and `sweep.json` (so a merged
-//! sweep and an unsharded one draw the same): the cumulative distribution of the park's saving
-//! against the claimed 15% with the share of samples meeting it; the PV saving (5th percentile,
+//! sweep and an unsharded one draw the same): the histogram and the cumulative distribution of
+//! the park's saving against the claimed 15% with the share of samples meeting it; the PV saving (5th percentile,
 //! median, 95th percentile over the samples) against the claimed yearly saving; a tornado from a
 //! one-at-a-time sweep; a heat map from a two-parameter grid. Computes no metric: every number
 //! comes from the sweep's rows.
@@ -53,6 +53,13 @@ pub fn draw_all(
         };
         draw_both(dir, "saving_cdf", &mut out, |p, f| {
             distribution::draw(&data, lang, p, f)
+        })?;
+        let hist = distribution::DistributionChart {
+            kind: distribution::DistributionKind::SampleHistogram,
+            ..data
+        };
+        draw_both(dir, "saving_histogram", &mut out, |p, f| {
+            distribution::draw(&hist, lang, p, f)
         })?;
     }
     let mut pv: Vec<f64> = t

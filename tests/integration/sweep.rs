@@ -61,6 +61,8 @@ fn same_bytes_with_one_and_two_threads() {
         "charts/pv_savings.csv",
         "charts/saving_cdf.png",
         "charts/saving_cdf.svg",
+        "charts/saving_histogram.png",
+        "charts/saving_histogram.svg",
         "charts/pv_savings.png",
     ] {
         assert!(dir.path().join(f).is_file(), "{f} missing");

@@ -1,5 +1,6 @@
 //! Distribution of a saving (节省比例分布): a histogram of the saving per enterprise, or the
-//! cumulative distribution of the park saving over the samples of a sweep, against the claim.
+//! histogram and the cumulative distribution of the park saving over the samples of a sweep,
+//! against the claim.
 
 use super::{
     ChartError, Format, Label, Lang, Mark, Plot, check_all_finite, check_non_empty, colour, frame,
@@ -16,6 +17,8 @@ pub enum DistributionKind {
     Histogram,
     /// Empirical cumulative distribution over sweep samples (y: share of samples).
     Cdf,
+    /// Histogram of the park saving over sweep samples (y: number of samples).
+    SampleHistogram,
 }
 
 /// Data of the distribution chart.
@@ -100,10 +103,16 @@ impl Plot for (&DistributionChart, Lang) {
                 Label::ShareMeetingClaim,
                 Mark::Line(colour::BLUE),
             ),
+            DistributionKind::SampleHistogram => (
+                Label::CdfTitle,
+                Label::ShareMeetingClaim,
+                Mark::Box(colour::BLUE.mix(0.8)),
+            ),
         };
         let main_label = match data.kind {
             DistributionKind::Histogram => Label::Enterprises,
             DistributionKind::Cdf => Label::Cdf,
+            DistributionKind::SampleHistogram => Label::Samples,
         };
         entries.push((main_label.text(lang).to_string(), main));
         if let Some(c) = data.claim_fraction {
@@ -117,7 +126,9 @@ impl Plot for (&DistributionChart, Lang) {
         let area = frame(root, title.text(lang), &entries)?;
         let (lo, hi) = super::min_max(v.iter().copied().chain(data.claim_fraction));
         match data.kind {
-            DistributionKind::Histogram => histogram(&area, data, lang, lo, hi),
+            DistributionKind::Histogram | DistributionKind::SampleHistogram => {
+                histogram(&area, data, lang, lo, hi)
+            }
             DistributionKind::Cdf => cdf(&area, data, lang, lo, hi),
         }
     }
@@ -179,10 +190,15 @@ fn histogram<DB: DrawingBackend>(
         .x_label_area_size(60)
         .y_label_area_size(80)
         .build_cartesian_2d(x_lo..x_hi, 0.0..top.max(1.0))?;
+    let count_label = if data.kind == DistributionKind::SampleHistogram {
+        Label::Samples
+    } else {
+        Label::Enterprises
+    };
     mesh(
         &mut chart,
         lang,
-        Label::Enterprises.text(lang),
+        count_label.text(lang),
         &|y| super::group(*y, 0),
         pct_decimals(x_hi - x_lo),
     )?;
@@ -286,6 +302,16 @@ pub(crate) fn sample(kind: DistributionKind, n: usize) -> DistributionChart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sample_histogram_renders_in_both_languages_and_formats() {
+        super::super::test_util::check_renders(
+            "distribution_sample_histogram",
+            &sample(DistributionKind::SampleHistogram, 200),
+            draw,
+            |l| Label::CdfTitle.text(l).to_string(),
+        );
+    }
 
     #[test]
     fn histogram_renders_in_both_languages_and_formats() {

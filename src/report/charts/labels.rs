@@ -111,6 +111,8 @@ labels! {
     SavingPercent => "Saving [%]", "节省比例 [%]";
     /// Number of enterprises.
     Enterprises => "Enterprises", "企业数";
+    /// Number of sweep samples.
+    Samples => "Samples", "样本数";
     /// CDF title.
     CdfTitle => "Park saving over the sweep samples", "园区节省比例（参数抽样）";
     /// Cumulative share axis.
