@@ -24,8 +24,11 @@ pub struct ChartSet {
     pub monthly_bill: Option<monthly_bill::MonthlyBillChart>,
     /// Typical summer and winter day of one enterprise.
     pub typical_day: Option<typical_day::TypicalDayChart>,
-    /// Payback against size.
+    /// Payback of PV against its size.
     pub payback: Option<payback::PaybackChart>,
+    /// Payback of storage against its energy capacity.
+    #[serde(default)]
+    pub payback_storage: Option<payback::PaybackChart>,
     /// Typical load profiles per archetype.
     pub profiles: Option<profiles::ProfilesChart>,
 }
@@ -162,6 +165,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         monthly_bill,
         typical_day: typical_day_chart(out, plan),
         payback: payback_chart(out, plan),
+        payback_storage: storage_payback_chart(out, plan),
         profiles: profiles_chart(out),
     }
 }
@@ -267,6 +271,51 @@ fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> 
     })
 }
 
+/// Payback of each enterprise's battery in the `storage` strategy against its energy capacity:
+/// the investor's under shared savings (收益分成), else the enterprise's.
+fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> {
+    let mut points: Vec<(f64, Option<f64>)> = Vec::new();
+    let storage_only = Strategy {
+        storage: true,
+        ..Strategy::BASELINE
+    };
+    for e in &out.result.enterprises {
+        for o in e.outcomes.iter().filter(|o| o.strategy == storage_only) {
+            if let (Some(st), Some(m)) = (&o.storage, &o.money) {
+                let payback = if m.investor_investment_yuan.is_some() {
+                    crate::finance::simple_payback_years(&m.investor_flows_yuan)
+                } else {
+                    m.payback_years
+                };
+                points.push((st.kwh, payback));
+            }
+        }
+    }
+    if points.is_empty() {
+        return None;
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let label = if plan.storage.ownership == "shared_savings" {
+        Text::Both {
+            en: "Storage (shared-savings investor)".into(),
+            zh: "储能(收益分成投资方)".into(),
+        }
+    } else {
+        Text::Label(Label::Storage)
+    };
+    Some(payback::PaybackChart {
+        size_kind: payback::SizeKind::StorageKwh,
+        series: vec![payback::PaybackSeries {
+            label,
+            sizes: points.iter().map(|x| x.0).collect(),
+            payback_years: points.iter().map(|x| x.1).collect(),
+        }],
+        lifetime_years: crate::storage::sizing::HunanDefaults::embedded()
+            .ok()
+            .map(|d| crate::park::storage::sizing_params(plan, &d).life_years as f64),
+    })
+}
+
 fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
     let mut by: Vec<(String, [Vec<f64>; 3], f64)> = Vec::new();
     for (e, l) in out.result.enterprises.iter().zip(&out.loads) {
@@ -329,6 +378,7 @@ pub fn draw_all(set: &ChartSet, dir: &Path, lang: Lang) -> Result<Vec<String>, c
     draw!(monthly_bill, monthly_bill);
     draw!(typical_day, typical_day);
     draw!(payback, payback);
+    draw!(payback_storage, payback);
     draw!(profiles, profiles);
     Ok(written)
 }

@@ -125,6 +125,7 @@ fn small_park_identities_hold_and_outputs_are_deterministic() {
         "monthly_bill",
         "typical_day",
         "payback",
+        "payback_storage",
         "profiles",
     ] {
         let png = out.join("charts").join(format!("{name}.png"));
