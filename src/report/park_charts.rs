@@ -228,30 +228,56 @@ fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::Typica
     })
 }
 
-fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> {
-    let mut pv: Vec<(f64, Option<f64>)> = Vec::new();
+/// Payback against size of each enterprise's investment in the single-measure strategy
+/// `strategy`: the investor's payback where a third party invests (EMC, shared savings), else
+/// the enterprise's. `size_of` gives the size of the investment of an outcome.
+fn payback_points(
+    out: &RunOutput,
+    strategy: Strategy,
+    size_of: impl Fn(&crate::park::Outcome) -> Option<f64>,
+) -> Vec<(f64, Option<f64>)> {
+    let mut points: Vec<(f64, Option<f64>)> = Vec::new();
     for e in &out.result.enterprises {
-        for o in &e.outcomes {
-            if o.strategy
-                == (Strategy {
-                    pv: true,
-                    ..Strategy::BASELINE
-                })
-                && let (Some(p), Some(m)) = (&o.pv, &o.money)
-            {
+        for o in e.outcomes.iter().filter(|o| o.strategy == strategy) {
+            if let (Some(size), Some(m)) = (size_of(o), &o.money) {
                 let payback = if m.investor_investment_yuan.is_some() {
                     crate::finance::simple_payback_years(&m.investor_flows_yuan)
                 } else {
                     m.payback_years
                 };
-                pv.push((p.dc_kw, payback));
+                points.push((size, payback));
             }
         }
     }
-    if pv.is_empty() {
-        return None;
-    }
-    pv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    points
+}
+
+/// A payback chart of one series, or `None` without points.
+fn payback_of(
+    points: &[(f64, Option<f64>)],
+    size_kind: payback::SizeKind,
+    label: Text,
+    lifetime_years: Option<f64>,
+) -> Option<payback::PaybackChart> {
+    (!points.is_empty()).then(|| payback::PaybackChart {
+        size_kind,
+        series: vec![payback::PaybackSeries {
+            label,
+            sizes: points.iter().map(|x| x.0).collect(),
+            payback_years: points.iter().map(|x| x.1).collect(),
+        }],
+        lifetime_years,
+    })
+}
+
+/// Payback of each enterprise's PV array in the `pv` strategy against its size.
+fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> {
+    let pv_only = Strategy {
+        pv: true,
+        ..Strategy::BASELINE
+    };
+    let points = payback_points(out, pv_only, |o| o.pv.as_ref().map(|p| p.dc_kw));
     let label = if plan.pv.ownership == "emc" {
         Text::Both {
             en: "PV (EMC investor)".into(),
@@ -260,41 +286,21 @@ fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> 
     } else {
         Text::Label(Label::Pv)
     };
-    Some(payback::PaybackChart {
-        size_kind: payback::SizeKind::PvKw,
-        series: vec![payback::PaybackSeries {
-            label,
-            sizes: pv.iter().map(|x| x.0).collect(),
-            payback_years: pv.iter().map(|x| x.1).collect(),
-        }],
-        lifetime_years: Some(f64::from(plan.pv.life_years)),
-    })
+    payback_of(
+        &points,
+        payback::SizeKind::PvKw,
+        label,
+        Some(f64::from(plan.pv.life_years)),
+    )
 }
 
-/// Payback of each enterprise's battery in the `storage` strategy against its energy capacity:
-/// the investor's under shared savings (收益分成), else the enterprise's.
+/// Payback of each enterprise's battery in the `storage` strategy against its energy capacity.
 fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> {
-    let mut points: Vec<(f64, Option<f64>)> = Vec::new();
     let storage_only = Strategy {
         storage: true,
         ..Strategy::BASELINE
     };
-    for e in &out.result.enterprises {
-        for o in e.outcomes.iter().filter(|o| o.strategy == storage_only) {
-            if let (Some(st), Some(m)) = (&o.storage, &o.money) {
-                let payback = if m.investor_investment_yuan.is_some() {
-                    crate::finance::simple_payback_years(&m.investor_flows_yuan)
-                } else {
-                    m.payback_years
-                };
-                points.push((st.kwh, payback));
-            }
-        }
-    }
-    if points.is_empty() {
-        return None;
-    }
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let points = payback_points(out, storage_only, |o| o.storage.as_ref().map(|s| s.kwh));
     let label = if plan.storage.ownership == "shared_savings" {
         Text::Both {
             en: "Storage (shared-savings investor)".into(),
@@ -303,17 +309,10 @@ fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::Paybac
     } else {
         Text::Label(Label::Storage)
     };
-    Some(payback::PaybackChart {
-        size_kind: payback::SizeKind::StorageKwh,
-        series: vec![payback::PaybackSeries {
-            label,
-            sizes: points.iter().map(|x| x.0).collect(),
-            payback_years: points.iter().map(|x| x.1).collect(),
-        }],
-        lifetime_years: crate::storage::sizing::HunanDefaults::embedded()
-            .ok()
-            .map(|d| crate::park::storage::sizing_params(plan, &d).life_years as f64),
-    })
+    let life = crate::storage::sizing::HunanDefaults::embedded()
+        .ok()
+        .map(|d| crate::park::storage::sizing_params(plan, &d).life_years as f64);
+    payback_of(&points, payback::SizeKind::StorageKwh, label, life)
 }
 
 fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {

@@ -643,6 +643,16 @@ struct MinResult {
     bracket: Option<(Tangent, Tangent)>,
 }
 
+/// What an evaluation of [`minimize_convex`]'s oracle makes of a point.
+enum Probe {
+    /// Slope below zero (or infeasible: `None`): the new left end.
+    Left(f64, Option<(f64, f64)>),
+    /// Slope above zero: the new right end (x, value, slope).
+    Right(Tangent),
+    /// Zero slope: the minimum (x, value).
+    Exact(f64, f64),
+}
+
 /// Minimises a convex function on `[lo, hi]` from an oracle giving the value and a subgradient,
 /// `None` where infeasible (a prefix of the interval). A `guess` inside the interval, when given,
 /// is tried after `lo` and replaces `hi` as the right end of the bracket when the slope there is
@@ -679,22 +689,31 @@ fn minimize_convex(
         }
         best = (lo, fl);
     }
-    let mut right = None;
-    if let Some(x) = guess.filter(|x| *x > lo && *x < hi) {
-        match oracle(x) {
-            None => l = (x, None),
-            Some((fx, gx)) => {
-                if fx < best.1 {
-                    best = (x, fx);
-                }
-                if gx < 0.0 {
-                    l = (x, Some((fx, gx)));
-                } else if gx > 0.0 {
-                    right = Some((x, fx, gx));
-                } else {
-                    return exact(x, fx);
+    // Evaluates `x`: which end of the bracket it becomes, or the exact minimum (zero slope).
+    let probe =
+        |x: f64, best: &mut (f64, f64), oracle: &mut dyn FnMut(f64) -> Option<(f64, f64)>| {
+            match oracle(x) {
+                None => Probe::Left(x, None),
+                Some((fx, gx)) => {
+                    if fx < best.1 {
+                        *best = (x, fx);
+                    }
+                    if gx < 0.0 {
+                        Probe::Left(x, Some((fx, gx)))
+                    } else if gx > 0.0 {
+                        Probe::Right((x, fx, gx))
+                    } else {
+                        Probe::Exact(x, fx)
+                    }
                 }
             }
+        };
+    let mut right = None;
+    if let Some(x) = guess.filter(|x| *x > lo && *x < hi) {
+        match probe(x, &mut best, &mut oracle) {
+            Probe::Left(x, t) => l = (x, t),
+            Probe::Right(t) => right = Some(t),
+            Probe::Exact(x, fx) => return exact(x, fx),
         }
     }
     let mut h = match right {
@@ -729,20 +748,10 @@ fn minimize_convex(
             x = 0.5 * (l.0 + h.0);
             slow = 0;
         }
-        match oracle(x) {
-            None => l = (x, None),
-            Some((fx, gx)) => {
-                if fx < best.1 {
-                    best = (x, fx);
-                }
-                if gx < 0.0 {
-                    l = (x, Some((fx, gx)));
-                } else if gx > 0.0 {
-                    h = (x, fx, gx);
-                } else {
-                    return exact(x, fx);
-                }
-            }
+        match probe(x, &mut best, &mut oracle) {
+            Probe::Left(x, t) => l = (x, t),
+            Probe::Right(t) => h = t,
+            Probe::Exact(x, fx) => return exact(x, fx),
         }
         slow = if h.0 - l.0 > 0.5 * w { slow + 1 } else { 0 };
     }
