@@ -18,7 +18,7 @@ use crate::tariff::optimize::CompensationResult;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Default byte budget of the cached loads [bytes] (about 1,000 hourly enterprise profiles).
 pub const DEFAULT_LIMIT_BYTES: usize = 256 << 20;
@@ -30,11 +30,11 @@ pub struct Cache {
     loads: Mutex<HashMap<u64, Arc<LoadProfile>>>,
     load_bytes: AtomicU64,
     pv: Mutex<HashMap<u64, Arc<Vec<f64>>>>,
-    compensation: Mutex<HashMap<u64, CompensationResult>>,
-    forecast: Mutex<HashMap<u64, [f64; 12]>>,
-    usage: Mutex<HashMap<u64, crate::tariff::YearUsage>>,
-    outcomes: Mutex<HashMap<u64, super::Outcome>>,
-    flows: Mutex<HashMap<u64, Arc<super::simulate::Flows>>>,
+    compensation: RwLock<HashMap<u64, CompensationResult>>,
+    forecast: RwLock<HashMap<u64, [f64; 12]>>,
+    usage: RwLock<HashMap<u64, crate::tariff::YearUsage>>,
+    outcomes: RwLock<HashMap<u64, super::Outcome>>,
+    flows: RwLock<HashMap<u64, Arc<super::simulate::Flows>>>,
     limit_bytes: usize,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -62,11 +62,11 @@ impl Cache {
             loads: Mutex::new(HashMap::new()),
             load_bytes: AtomicU64::new(0),
             pv: Mutex::new(HashMap::new()),
-            compensation: Mutex::new(HashMap::new()),
-            forecast: Mutex::new(HashMap::new()),
-            usage: Mutex::new(HashMap::new()),
-            outcomes: Mutex::new(HashMap::new()),
-            flows: Mutex::new(HashMap::new()),
+            compensation: RwLock::new(HashMap::new()),
+            forecast: RwLock::new(HashMap::new()),
+            usage: RwLock::new(HashMap::new()),
+            outcomes: RwLock::new(HashMap::new()),
+            flows: RwLock::new(HashMap::new()),
             limit_bytes,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -176,7 +176,7 @@ impl Cache {
     /// emptied when it reaches `MEMO_LIMIT` entries).
     fn memo<T: Clone, E>(
         &self,
-        map: &Mutex<HashMap<u64, T>>,
+        map: &RwLock<HashMap<u64, T>>,
         key: u64,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
@@ -185,18 +185,19 @@ impl Cache {
 
     fn memo_bounded<T: Clone, E>(
         &self,
-        map: &Mutex<HashMap<u64, T>>,
+        map: &RwLock<HashMap<u64, T>>,
         key: u64,
         limit: usize,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
-        if let Some(v) = map.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        // Readers share the lock: in a sweep most lookups are hits from several threads.
+        if let Some(v) = map.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(v.clone());
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let v = f()?;
-        let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = map.write().unwrap_or_else(|p| p.into_inner());
         if m.len() >= limit {
             m.clear();
         }
