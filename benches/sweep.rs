@@ -7,7 +7,9 @@
 //! * `with_storage`: the default strategies, whose `tariff+market+pv+storage` re-runs the exact
 //!   optimal dispatch of every enterprise in every sample (prices move the optimum).
 //!
-//! Each iteration simulates a batch of new samples.
+//! Each iteration simulates a batch of new samples (32 price-only, 2 with storage): a batch ends
+//! with a barrier where one thread may wait for the other's last sample, so bigger batches come
+//! closer to a sweep, which runs all its samples in one parallel loop.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use parkenergy::park::Cache;
@@ -46,7 +48,7 @@ fn bench_sweep(c: &mut Criterion) {
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/price-only-bench.toml");
     let mut group = c.benchmark_group("sweep");
     group.sample_size(10);
-    for (name, storage, batch) in [("price_only", false, 8u64), ("with_storage", true, 2)] {
+    for (name, storage, batch) in [("price_only", false, 32u64), ("with_storage", true, 2)] {
         let text = price_only_text(storage);
         let sw = Sweep::from_text(&text, &scenario, None).expect("the bench sweep is valid");
         group.throughput(Throughput::Elements(batch));
