@@ -235,18 +235,14 @@ impl<'a> Context<'a> {
         export_kw: &[f64],
         reactive_kvar: &[f64],
     ) -> Result<YearUsage, tariff::TariffError> {
-        let f = || {
+        self.memo_usage(key, || {
             tariff::measure_usage(
                 signal,
                 import_kw,
                 Some(export_kw),
                 tariff::Reactive::SeriesKvar(reactive_kvar),
             )
-        };
-        match (&self.cache, key) {
-            (Some((cache, _, _)), Some(k)) => cache.usage(k, f),
-            _ => f(),
-        }
+        })
     }
 
     /// A usage computed by `f`, memoized under `key` when a cache is in use.
@@ -385,6 +381,7 @@ impl<'a> Context<'a> {
             return (usage, 0.0);
         }
         let ratios = self.tou_ratios();
+        let band = self.band_purchase_prices(mode);
         let mut deviation = 0.0;
         for (m, mu) in usage.months.iter_mut().enumerate() {
             let s = market::settle_month(
@@ -395,12 +392,7 @@ impl<'a> Context<'a> {
                 mu.kwh,
                 &self.market_rules,
             );
-            let prices = market::band_prices(
-                mode,
-                self.agency_flat(m as u8 + 1),
-                ratios,
-                &self.market_rules,
-            );
+            let prices = band[m];
             mu.purchase_yuan = std::array::from_fn(|b| prices[b] * mu.kwh[b]);
             deviation += s.deviation_yuan;
         }
@@ -408,7 +400,8 @@ impl<'a> Context<'a> {
     }
 
     /// Purchase price per month and TOU period index under a mode other than agency purchase
-    /// [yuan/kWh] (what [`Context::step_purchase_prices`] spreads over the steps).
+    /// [yuan/kWh] (what [`Context::step_purchase_prices`] spreads over the steps and
+    /// [`Context::apply_market`] bills by band).
     pub fn band_purchase_prices(&self, mode: &PurchaseMode) -> [[f64; 4]; 12] {
         let ratios = self.tou_ratios();
         std::array::from_fn(|m| {
@@ -426,10 +419,7 @@ impl<'a> Context<'a> {
         if matches!(mode, PurchaseMode::Agency) {
             return signal.purchase_yuan_per_kwh().to_vec();
         }
-        let ratios = self.tou_ratios();
-        let by_month: Vec<[f64; 4]> = (1..=12u8)
-            .map(|m| market::band_prices(mode, self.agency_flat(m), ratios, &self.market_rules))
-            .collect();
+        let by_month = self.band_purchase_prices(mode);
         let months = self.cal.months();
         signal
             .period_indices()
