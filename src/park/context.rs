@@ -602,12 +602,6 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Why a strategy cannot be simulated by this build, if it cannot.
-    pub fn unsupported(&self, s: crate::strategy::Strategy) -> Option<String> {
-        let _ = s;
-        None
-    }
-
     /// PV output of an enterprise's array, or `None` when it has no room for one: a measured
     /// series (`pv_file`, columns `timestamp` and `value` in kW) or the model's output per kWp
     /// of its orientation times its size.

@@ -48,9 +48,6 @@ pub enum SimError {
     /// The load model rejected a parameter.
     #[error("load model: {0}")]
     Load(crate::load::LoadError),
-    /// The scenario asks for something this build cannot simulate yet.
-    #[error("not available yet: {0}")]
-    Unsupported(String),
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -136,15 +133,7 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
             None => pv::per_kwp_by_orientation(plan, &ctx.cal, &roster)?,
         };
     }
-    let (strategies, skipped): (Vec<&Strategy>, Vec<&Strategy>) = plan
-        .strategies
-        .iter()
-        .partition(|s| ctx.unsupported(**s).is_none());
-    let skipped: Vec<(String, String)> = skipped
-        .into_iter()
-        .map(|s| (s.to_string(), ctx.unsupported(*s).unwrap_or_default()))
-        .collect();
-    let strategies: Vec<Strategy> = strategies.into_iter().copied().collect();
+    let strategies: Vec<Strategy> = plan.strategies.clone();
     let later_plan = plan
         .tariff_switch
         .as_ref()
@@ -188,7 +177,6 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         enterprises,
         totals,
         claims,
-        skipped,
     };
     Ok((result, ctx.cal, series, loads))
 }

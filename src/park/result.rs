@@ -260,8 +260,6 @@ pub struct ParkResult {
     pub totals: Vec<StrategyTotals>,
     /// Claims.
     pub claims: Vec<ClaimCheck>,
-    /// Strategies of the plan this build could not simulate, with the reason.
-    pub skipped: Vec<(String, String)>,
 }
 
 /// Sum the enterprises' outcomes per strategy.

@@ -179,17 +179,11 @@ pub fn summary_json(r: &ParkResult) -> String {
             }),
         );
     }
-    let skipped: serde_json::Map<String, serde_json::Value> = r
-        .skipped
-        .iter()
-        .map(|(s, why)| (s.clone(), serde_json::Value::String(why.clone())))
-        .collect();
     let v = serde_json::json!({
         "scenario": r.scenario,
         "enterprises": r.enterprises.len(),
         "strategies": strategies,
         "claims": claims,
-        "not_simulated": skipped,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
@@ -267,9 +261,6 @@ pub fn text_summary(out: &RunOutput) -> String {
             t.saving_yuan / 1e4,
             t.saving_fraction * 100.0
         );
-    }
-    for (name, why) in &r.skipped {
-        let _ = writeln!(s, "  {name:<28} not simulated: {why}");
     }
     let plan_market = r.totals.iter().find(|t| t.strategy == "market");
     if let Some(t) = plan_market {

@@ -3,8 +3,8 @@
 //!
 //! Columns: `sample`, one per parameter (its key path), then per strategy of the plan
 //! `<strategy>.bill_yuan`, `<strategy>.saving_yuan`, `<strategy>.saving_fraction` (empty cells
-//! for a strategy this build skips), then per claim `claim.<key>.holds` (1/0) and
-//! `claim.<key>.simulated` (empty when its strategy was skipped). Numbers are written in
+//! for a strategy without results), then per claim `claim.<key>.holds` (1/0) and
+//! `claim.<key>.simulated` (empty when its strategy has no result). Numbers are written in
 //! Rust's shortest round-trip form, so equal results give equal bytes.
 
 use super::value::SweepValue;
