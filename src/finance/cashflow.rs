@@ -106,8 +106,12 @@ pub struct CashFlows {
 pub struct Metrics {
     /// Net present value [yuan].
     pub npv_yuan: f64,
-    /// Internal rate of return [fraction/yr]; `None` when it does not exist or is not unique.
+    /// Internal rate of return [fraction/yr] ([`metrics::irr_or_reason`]); `None` when no real
+    /// rate exists.
     pub irr: Option<f64>,
+    /// Why there is no IRR, or which root was taken when the flows change sign more than once;
+    /// empty for an ordinary investment.
+    pub irr_note: String,
     /// Simple payback [yr].
     pub payback_years: Option<f64>,
     /// Discounted payback [yr].
@@ -120,6 +124,7 @@ impl CashFlows {
         Metrics {
             npv_yuan: metrics::npv(rate, &self.net_yuan),
             irr: metrics::irr(&self.net_yuan),
+            irr_note: metrics::irr_note(&self.net_yuan),
             payback_years: metrics::simple_payback_years(&self.net_yuan),
             discounted_payback_years: metrics::discounted_payback_years(rate, &self.net_yuan),
         }

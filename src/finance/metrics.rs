@@ -40,39 +40,132 @@ pub fn sign_changes(flows: &[f64]) -> usize {
     n
 }
 
-/// Internal rate of return: the rate at which the NPV is zero.
+/// Why a cash-flow series has no internal rate of return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoIrr {
+    /// Every flow is zero.
+    NoFlows,
+    /// A flow is NaN or infinite.
+    NotFinite,
+    /// The first non-zero flow is an income: nothing is invested (e.g. the enterprise under
+    /// EMC), so no rate makes the flows an investment that earns it.
+    NoInvestment,
+    /// The NPV is negative at every rate above -99%/yr: the flows never recover the investment.
+    NeverRecovers,
+}
+
+impl NoIrr {
+    /// The reason in a few words, for the `irr_note` columns.
+    pub fn note(self) -> &'static str {
+        match self {
+            NoIrr::NoFlows => "no cash flows",
+            NoIrr::NotFinite => "a cash flow is not finite",
+            NoIrr::NoInvestment => "no investment: the first flow is an income",
+            NoIrr::NeverRecovers => "never recovers the investment: NPV < 0 at every rate",
+        }
+    }
+}
+
+/// What a reader of an IRR column should know about it: why it is empty, or that the flows
+/// change sign several times and the root on the investment side was taken; empty otherwise.
+pub fn irr_note(flows: &[f64]) -> String {
+    match irr_or_reason(flows) {
+        Err(why) => why.note().to_string(),
+        Ok(_) if sign_changes(flows) > 1 => format!(
+            "flows change sign {} times: the rate where the NPV crosses zero from the investment side",
+            sign_changes(flows)
+        ),
+        Ok(_) => String::new(),
+    }
+}
+
+/// Lowest and highest rates searched for an IRR [fraction/yr].
+const IRR_RATE_RANGE: (f64, f64) = (-0.99, 1000.0);
+
+/// Internal rate of return: the rate at which the NPV is zero, on the investment side.
 ///
 /// # Returns
-/// `None` when the flows do not change sign exactly once (then the IRR does not exist or is
-/// not unique, by Descartes' rule of signs), or when no root lies in (-0.99, 10) per year.
+/// The IRR [fraction/yr], or `None` when no real rate exists ([`irr_or_reason`] says why).
+pub fn irr(flows: &[f64]) -> Option<f64> {
+    irr_or_reason(flows).ok()
+}
+
+/// Internal rate of return, or why there is none.
+///
+/// # Returns
+/// The rate `r` in (-0.99, 1000) per year with NPV(r) = 0 at which the NPV crosses zero coming
+/// from the investment side: the largest such root. [`NoIrr`] when the series holds no
+/// investment (first non-zero flow positive), never recovers it, is all zero or not finite.
 ///
 /// # Notes
-/// With exactly one sign change the NPV has exactly one root with rate > -1 (Descartes). It is
-/// bracketed on (-0.99, 10) and found by Newton's method on the NPV with the analytic
-/// derivative, safeguarded by the bracket: a step that leaves the bracket is replaced by
-/// bisection, and every evaluated point narrows the bracket. It stops when a Newton step is
-/// below 1e-14 in rate (typically 5-8 evaluations, against some 100 for regula falsi from that
-/// wide a bracket).
-pub fn irr(flows: &[f64]) -> Option<f64> {
-    if sign_changes(flows) != 1 || flows.iter().any(|f| !f.is_finite()) {
-        return None;
+/// As the rate grows, NPV(r)·(1+r)^k tends to the first non-zero flow `f_k`; for an
+/// investment (`f_k` < 0) the NPV is negative at high rates. Going down in rate from there, the
+/// first zero crossing is the rate the investment earns: with one sign change of the flows it is
+/// the only root (Descartes' rule of signs); with several (a battery replaced in mid-life, a
+/// late inverter) the NPV can have several roots, and this one is reported: above it the
+/// project destroys value at every rate, below it not at the first. A finite simple payback
+/// means Σ flows ≥ 0, so NPV(0) ≥ 0 and this root is ≥ 0.
+///
+/// With one sign change the root is bracketed on the whole range. Otherwise the NPV is scanned
+/// from the highest rate down on a grid of step 0.02 in ln(1 + r) (a root pair closer than
+/// that can be stepped over) until its sign turns, which brackets the root. Either bracket is
+/// then solved by Newton's method on the NPV with the analytic derivative, safeguarded by
+/// bisection, to 1e-14 in rate.
+pub fn irr_or_reason(flows: &[f64]) -> Result<f64, NoIrr> {
+    if flows.iter().any(|f| !f.is_finite()) {
+        return Err(NoIrr::NotFinite);
     }
-    let (mut a, mut b) = (-0.99f64, 10.0f64);
-    let (fa, fb) = (npv(a, flows), npv(b, flows));
-    if fa == 0.0 {
-        return Some(a);
+    let first = flows
+        .iter()
+        .copied()
+        .find(|f| *f != 0.0)
+        .ok_or(NoIrr::NoFlows)?;
+    if first > 0.0 {
+        return Err(NoIrr::NoInvestment);
     }
-    if fa.signum() == fb.signum() {
-        return None;
+    let (lo, hi) = IRR_RATE_RANGE;
+    if sign_changes(flows) == 1 {
+        let f_lo = npv(lo, flows);
+        if f_lo == 0.0 {
+            return Ok(lo);
+        }
+        if f_lo < 0.0 {
+            return Err(NoIrr::NeverRecovers);
+        }
+        return Ok(solve_bracketed(flows, lo, hi, 0.08));
     }
-    let left_positive = fa > 0.0;
-    let mut x = 0.08;
-    for _ in 0..200 {
+    // Scan down from the investment side until the NPV is no longer negative.
+    let step = 0.02;
+    let (x_lo, x_hi) = ((1.0 + lo).ln(), (1.0 + hi).ln());
+    let n = ((x_hi - x_lo) / step).ceil() as usize;
+    let mut above = hi;
+    for i in 1..=n {
+        let x = (x_hi - step * i as f64).max(x_lo);
+        let r = x.exp() - 1.0;
+        let v = npv(r, flows);
+        if v == 0.0 {
+            return Ok(r);
+        }
+        if v > 0.0 {
+            return Ok(solve_bracketed(flows, r, above, 0.5 * (r + above)));
+        }
+        above = r;
+    }
+    Err(NoIrr::NeverRecovers)
+}
+
+/// The root of the NPV in `(a, b)`, where NPV(a) > 0 > NPV(b), from `x0`: Newton's method with
+/// the analytic derivative, a step that leaves the bracket replaced by bisection, every point
+/// narrowing the bracket; stops when a step is below 1e-14 in rate.
+fn solve_bracketed(flows: &[f64], mut a: f64, mut b: f64, x0: f64) -> f64 {
+    let mut x = x0.clamp(a, b);
+    for _ in 0..300 {
         let (f, df) = npv_with_derivative(x, flows);
         if f == 0.0 {
-            return Some(x);
+            return x;
         }
-        if (f > 0.0) == left_positive {
+        if f > 0.0 {
             a = x;
         } else {
             b = x;
@@ -84,11 +177,11 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
             0.5 * (a + b)
         };
         if (next - x).abs() <= 1e-14 || b - a <= 1e-14 {
-            return Some(next);
+            return next;
         }
         x = next;
     }
-    Some(x)
+    x
 }
 
 /// NPV and its derivative in the rate [yuan, yuan per unit of rate].
@@ -239,13 +332,42 @@ mod tests {
     }
 
     #[test]
-    fn irr_none_without_or_with_several_sign_changes() {
-        assert_eq!(irr(&[100.0, 50.0]), None);
-        assert_eq!(irr(&[-100.0, -50.0]), None);
-        assert_eq!(irr(&[0.0, 0.0]), None);
-        // Two sign changes: -100, +230, -132 has roots 10% and 20%: not unique.
-        assert_eq!(irr(&[-100.0, 230.0, -132.0]), None);
+    fn irr_none_only_where_no_rate_exists() {
+        assert_eq!(irr_or_reason(&[100.0, 50.0]), Err(NoIrr::NoInvestment));
+        assert_eq!(
+            irr_or_reason(&[0.0, 100.0, -50.0]),
+            Err(NoIrr::NoInvestment)
+        );
+        assert_eq!(irr_or_reason(&[-100.0, -50.0]), Err(NoIrr::NeverRecovers));
+        assert_eq!(irr_or_reason(&[0.0, 0.0]), Err(NoIrr::NoFlows));
+        assert_eq!(irr_or_reason(&[]), Err(NoIrr::NoFlows));
+        assert_eq!(irr_or_reason(&[-1.0, f64::NAN]), Err(NoIrr::NotFinite));
+        // Two sign changes that never recover: -100, +50, -10 (NPV < 0 at every rate).
+        assert_eq!(
+            irr_or_reason(&[-100.0, 50.0, -10.0]),
+            Err(NoIrr::NeverRecovers)
+        );
         assert_eq!(sign_changes(&[-1.0, 0.0, 2.0, 0.0, -3.0]), 2);
+    }
+
+    #[test]
+    fn irr_with_several_sign_changes_is_the_root_on_the_investment_side() {
+        // -100 + 230/(1+r) - 132/(1+r)^2 = 0 <=> 100x^2 - 230x + 132 = 0 with x = 1+r:
+        // x = 1.1 or 1.2. Coming down from high rates (NPV -> -100), the first root is 20%.
+        assert_relative_eq!(irr(&[-100.0, 230.0, -132.0]).unwrap(), 0.2, epsilon = 1e-12);
+        // A battery replaced in year 3 of 5: -1000, 400, 400, -300, 400, 400 has one root with
+        // NPV > 0 below it; the flows sum to 300 > 0, so the IRR is positive.
+        let f = [-1000.0, 400.0, 400.0, -300.0, 400.0, 400.0];
+        assert_eq!(sign_changes(&f), 3);
+        let r = irr(&f).unwrap();
+        assert!(npv(r, &f).abs() < 1e-9, "NPV({r}) = {}", npv(r, &f));
+        assert!(r > 0.0 && npv(r + 1e-6, &f) < 0.0 && npv(r - 1e-6, &f) > 0.0);
+        // Paid back within a year: the IRR may be far above 1000%/yr's old bound of 10.
+        let r = irr(&[-100.0, 2000.0, -10.0]).unwrap();
+        assert!(
+            npv(r, &[-100.0, 2000.0, -10.0]).abs() < 1e-9 && r > 10.0,
+            "{r}"
+        );
     }
 
     #[test]

@@ -15,6 +15,6 @@ pub use cashflow::{
 };
 pub use interpolate::piecewise_linear;
 pub use metrics::{
-    capital_recovery_factor, discounted_payback_years, irr, levelized_cost, npv,
-    simple_payback_years,
+    NoIrr, capital_recovery_factor, discounted_payback_years, irr, irr_note, irr_or_reason,
+    levelized_cost, npv, simple_payback_years,
 };

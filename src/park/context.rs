@@ -38,7 +38,12 @@ pub struct Context<'a> {
     pub market_rules: MarketRules,
     /// Reactive compensation costs.
     pub compensation: tariff::optimize::CompensationCosts,
+    /// Two-part price signals per voltage level: what billing measures usage on, and the
+    /// prices of two-part customers.
     signals: BTreeMap<String, PriceSignal>,
+    /// Single-part price signals (单一制) of the voltage levels with customers below the
+    /// two-part threshold.
+    single_part_signals: BTreeMap<String, PriceSignal>,
     /// PV AC output per kWp DC, per orientation key (tilt, azimuth) [kW/kWp].
     pub pv_per_kwp: BTreeMap<(u64, u64), Vec<f64>>,
     /// Storage defaults (`data/storage/defaults.toml`).
@@ -79,16 +84,28 @@ impl<'a> Context<'a> {
     /// [`SimError`] when the calendar or a price signal cannot be built.
     pub fn new(plan: &'a Plan, cal: Calendar, roster: &[EnterpriseSpec]) -> Result<Self, SimError> {
         let mut signals = BTreeMap::new();
+        let mut single_part_signals = BTreeMap::new();
+        let two_part_from = plan.tariff_model.rules().two_part_mandatory_from_kva;
         for e in roster {
-            if signals.contains_key(&e.voltage_level) {
+            let single = e.transformer_kva < two_part_from;
+            if signals.contains_key(&e.voltage_level)
+                && (!single || single_part_signals.contains_key(&e.voltage_level))
+            {
                 continue;
             }
             let v = voltage(&e.voltage_level).ok_or_else(|| {
                 SimError::BadInput(format!("unknown voltage level `{}`", e.voltage_level))
             })?;
-            let s = PriceSignal::new(&cal, &plan.tariff_model, EnergyRate::TwoPart, v)
-                .map_err(|err| SimError::BadInput(err.to_string()))?;
-            signals.insert(e.voltage_level.clone(), s);
+            let build = |rate| {
+                PriceSignal::new(&cal, &plan.tariff_model, rate, v)
+                    .map_err(|err| SimError::BadInput(err.to_string()))
+            };
+            if !signals.contains_key(&e.voltage_level) {
+                signals.insert(e.voltage_level.clone(), build(EnergyRate::TwoPart)?);
+            }
+            if single && !single_part_signals.contains_key(&e.voltage_level) {
+                single_part_signals.insert(e.voltage_level.clone(), build(EnergyRate::SinglePart)?);
+            }
         }
         Ok(Context {
             plan,
@@ -97,6 +114,7 @@ impl<'a> Context<'a> {
             market_rules: MarketRules::embedded(),
             compensation: tariff::optimize::CompensationCosts::builtin(),
             signals,
+            single_part_signals,
             pv_per_kwp: BTreeMap::new(),
             storage_data: crate::storage::sizing::HunanDefaults::embedded()
                 .map_err(|e| SimError::Internal(format!("data/storage/defaults.toml: {e}")))?,
@@ -306,6 +324,20 @@ impl<'a> Context<'a> {
             .ok_or_else(|| SimError::Internal(format!("no price signal for `{level}`")))
     }
 
+    /// The price signal of a voltage level at an energy rate: what an enterprise billed on that
+    /// rate pays per kWh in each step (dispatch prices, PV valuation, hourly output).
+    ///
+    /// # Errors
+    /// [`SimError::Internal`] for a level or rate not prepared (a bug).
+    pub fn signal_at(&self, level: &str, rate: EnergyRate) -> Result<&PriceSignal, SimError> {
+        match rate {
+            EnergyRate::TwoPart => self.signal(level),
+            EnergyRate::SinglePart => self.single_part_signals.get(level).ok_or_else(|| {
+                SimError::Internal(format!("no single-part price signal for `{level}`"))
+            }),
+        }
+    }
+
     /// The power-factor standard of a value (0.90, 0.85, 0.80).
     pub fn pf_standard(&self, v: f64) -> Option<PfStandard> {
         if (v - 0.9).abs() < 1e-6 {
@@ -375,14 +407,18 @@ impl<'a> Context<'a> {
     }
 
     /// Replace the purchase cost of a usage by the mode's prices; returns the new usage and the
-    /// year's deviation cost [yuan].
-    pub fn apply_market(&self, mode: &PurchaseMode, mut usage: YearUsage) -> (YearUsage, f64) {
+    /// deviation cost of each month (偏差考核, settled monthly) [yuan].
+    pub fn apply_market(
+        &self,
+        mode: &PurchaseMode,
+        mut usage: YearUsage,
+    ) -> (YearUsage, [f64; 12]) {
+        let mut deviation = [0.0; 12];
         if matches!(mode, PurchaseMode::Agency) {
-            return (usage, 0.0);
+            return (usage, deviation);
         }
         let ratios = self.tou_ratios();
         let band = self.band_purchase_prices(mode);
-        let mut deviation = 0.0;
         for (m, mu) in usage.months.iter_mut().enumerate() {
             let s = market::settle_month(
                 mode,
@@ -394,7 +430,7 @@ impl<'a> Context<'a> {
             );
             let prices = band[m];
             mu.purchase_yuan = std::array::from_fn(|b| prices[b] * mu.kwh[b]);
-            deviation += s.deviation_yuan;
+            deviation[m] = s.deviation_yuan;
         }
         (usage, deviation)
     }

@@ -167,12 +167,14 @@ pub fn fill(
             st.energy_saving_yuan = energy;
         }
         o.cost_yuan += u.shared_payment;
+        o.shared_savings_payment_yuan = u.shared_payment;
         let ent = crate::finance::CashFlows {
             net_yuan: money.enterprise_flows_yuan.clone(),
         }
         .metrics(rate);
         money.npv_yuan = ent.npv_yuan;
         money.irr = ent.irr;
+        money.irr_note = ent.irr_note;
         money.payback_years = ent.payback_years.filter(|_| money.investment_yuan > 0.0);
         if !money.investor_flows_yuan.is_empty() {
             let inv = crate::finance::CashFlows {
@@ -181,6 +183,7 @@ pub fn fill(
             .metrics(rate);
             money.investor_npv_yuan = Some(inv.npv_yuan);
             money.investor_irr = inv.irr;
+            money.investor_irr_note = inv.irr_note;
         }
         o.money = Some(money);
     }
@@ -395,10 +398,12 @@ pub fn pv_degradation(plan: &Plan) -> (f64, f64) {
 /// # Notes
 /// The health falls each year by the calendar fade plus the cycle fade of the year's full
 /// equivalent cycles at full health, `discharged_kwh(t) / usable_kwh` (the year-1 discharge
-/// under the tariff in force in year `t`). The battery is replaced at the start of project year
-/// `r`, `r` the first 0-based year whose starting health is below the end-of-life threshold,
-/// and starts again at full health (as [`crate::storage::battery::FadeParams::soh_by_year`] and
-/// `replacement_year` with a constant discharge).
+/// under the tariff in force in year `t`). With `j` the first 0-based year whose starting health
+/// is below the end-of-life threshold ([`crate::storage::battery::FadeParams::replacement_year`]
+/// with a constant discharge), the battery is replaced at the start of project year `j + 1`
+/// (1-based, the year `j` counted from commissioning), which runs at full health again; the
+/// returned replacement year is that 1-based project year, the index of its cost in the cash
+/// flows.
 pub fn storage_factors(
     fade: Option<crate::storage::battery::FadeParams>,
     usable_kwh: f64,
@@ -426,20 +431,21 @@ pub fn storage_factors(
         out
     };
     let soh = run(0);
-    let replacement = soh
+    // 0-based year j starts below the threshold: replaced at the start of project year j + 1.
+    let j = soh
         .iter()
         .position(|&s| s < f.end_of_life_soh_fraction)
-        .map(|r| r.max(1));
-    let factors = match replacement {
-        Some(r) => {
-            let fresh = run(r - 1);
+        .filter(|&j| j > 0);
+    let factors = match j {
+        Some(j) => {
+            let fresh = run(j);
             (0..life)
-                .map(|y| if y + 1 >= r { fresh[y + 1 - r] } else { soh[y] })
+                .map(|y| if y >= j { fresh[y - j] } else { soh[y] })
                 .collect()
         }
         None => soh,
     };
-    (factors, replacement)
+    (factors, j.map(|j| j + 1))
 }
 
 /// Money of one project (PV or storage) of one strategy.
@@ -625,12 +631,20 @@ mod tests {
         let (usable, discharged, life) = (900.0, 900.0 * 600.0, 15);
         let (factors, r) = storage_factors(Some(f), usable, life, |_| discharged);
         let soh = f.soh_by_year(discharged, usable, life);
-        let r0 = f.replacement_year(discharged, usable, life);
-        assert_eq!(r, r0);
-        // Per year: 0.01 + 0.2/6000 x 600 = 0.03; below 0.8 at the start of 0-based year 7.
-        assert_eq!(r, Some(7));
+        let j0 = f.replacement_year(discharged, usable, life);
+        // Per year: 0.01 + 0.2/6000 x 600 = 0.03, so the health at the start of project years
+        // 1..8 is 1.00, 0.97, ..., 0.82, 0.79: project year 8 (0-based year 7) would start
+        // below 0.8, so the battery is replaced at its start and year 8 runs on a new battery.
+        assert_eq!(j0, Some(7));
+        assert_eq!(r, Some(8));
+        for (y, expected) in [1.0, 0.97, 0.94, 0.91, 0.88, 0.85, 0.82, 1.0, 0.97]
+            .iter()
+            .enumerate()
+        {
+            assert_relative_eq!(factors[y], *expected, epsilon = 1e-12);
+        }
         for y in 0..life {
-            let expected = if y + 1 >= 7 { soh[y + 1 - 7] } else { soh[y] };
+            let expected = if y >= 7 { soh[y - 7] } else { soh[y] };
             assert_relative_eq!(factors[y], expected, epsilon = 1e-12);
         }
     }

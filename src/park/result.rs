@@ -40,6 +40,11 @@ pub struct PvOutcome {
     pub avoided_energy_yuan: f64,
     /// What the enterprise pays the EMC investor [yuan/yr] (0 when self-owned).
     pub emc_payment_yuan: f64,
+    /// The EMC payment per month, January first [yuan].
+    pub emc_payment_by_month_yuan: [f64; 12],
+    /// Whether an EMC investor owns the PV (合同能源管理): the PV energy, its export credit
+    /// included, is the investor's.
+    pub emc_owned: bool,
     /// PV surplus stored by the battery instead of exported [kWh/yr] (counted in
     /// `self_consumed_kwh`; under EMC paid to the investor at the export price).
     pub battery_absorbed_kwh: f64,
@@ -74,8 +79,10 @@ pub struct MoneyOutcome {
     pub investment_yuan: f64,
     /// The enterprise's NPV over the project life [yuan].
     pub npv_yuan: f64,
-    /// The enterprise's IRR [fraction/yr].
+    /// The enterprise's IRR [fraction/yr] ([`crate::finance::irr_or_reason`]).
     pub irr: Option<f64>,
+    /// Why the enterprise's IRR is empty, or which root was taken ([`crate::finance::irr_note`]).
+    pub irr_note: String,
     /// The enterprise's simple payback [yr].
     pub payback_years: Option<f64>,
     /// The investor's capital outlay [yuan], under EMC or shared savings.
@@ -84,6 +91,8 @@ pub struct MoneyOutcome {
     pub investor_npv_yuan: Option<f64>,
     /// The investor's IRR [fraction/yr].
     pub investor_irr: Option<f64>,
+    /// Why the investor's IRR is empty, or which root was taken (empty without an investor).
+    pub investor_irr_note: String,
     /// Levelized cost of the PV energy for its owner [yuan/kWh].
     pub pv_lcoe_yuan_per_kwh: Option<f64>,
     /// Discounted costs of the PV owner over the life (the LCOE's numerator) [yuan].
@@ -115,8 +124,13 @@ pub struct Outcome {
     pub bill: AnnualBill,
     /// Market deviation cost [yuan/yr].
     pub deviation_yuan: f64,
+    /// Market deviation cost per month, January first (偏差考核 is settled monthly) [yuan].
+    pub deviation_by_month_yuan: [f64; 12],
+    /// What the enterprise pays a storage investor under shared savings (收益分成): the
+    /// investor's share of the year's storage saving [yuan/yr] (0 otherwise).
+    pub shared_savings_payment_yuan: f64,
     /// What electricity costs the enterprise in the year [yuan]: grid charges − export credit it
-    /// keeps + deviation + EMC payments + annualized compensation.
+    /// keeps + deviation + EMC payments + annualized compensation + shared-savings payment.
     pub cost_yuan: f64,
     /// Tariff choice.
     pub tariff: TariffOutcome,
@@ -128,6 +142,63 @@ pub struct Outcome {
     pub storage: Option<StorageOutcome>,
     /// Lifetime money of the strategy's investments, when it has any.
     pub money: Option<MoneyOutcome>,
+}
+
+/// The parts of an enterprise's payment in one month beyond the grid charges [yuan]: what it
+/// passes to the PV investor of the export credit, EMC payment, reactive compensation,
+/// market deviation, storage shared-savings payment; and the net total. The twelve net totals
+/// sum to the outcome's `cost_yuan`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MonthAccount {
+    /// Grid charges: energy + basic + power factor + funds [yuan].
+    pub charges_yuan: f64,
+    /// Credit for exported energy [yuan].
+    pub export_credit_yuan: f64,
+    /// The export credit passed on to the EMC investor, who owns the PV energy [yuan].
+    pub export_credit_to_investor_yuan: f64,
+    /// EMC payment for PV energy used on site [yuan].
+    pub emc_payment_yuan: f64,
+    /// Annualized reactive-compensation cost, a twelfth per month [yuan].
+    pub compensation_yuan: f64,
+    /// Market deviation settlement [yuan].
+    pub deviation_yuan: f64,
+    /// Storage shared-savings payment, a twelfth of the year's per month [yuan].
+    pub shared_savings_yuan: f64,
+    /// charges − export credit + export credit to the investor + EMC + compensation +
+    /// deviation + shared savings [yuan].
+    pub net_total_yuan: f64,
+}
+
+impl Outcome {
+    /// The account of month `m` (0-based): the grid charges and every other part of the
+    /// enterprise's payment; the twelve months' `net_total_yuan` sum to `cost_yuan`.
+    pub fn month_account(&self, m: usize) -> MonthAccount {
+        let Some(b) = self.bill.months.get(m) else {
+            return MonthAccount::default();
+        };
+        let pv = self.pv.as_ref();
+        let emc = pv.map_or(0.0, |p| p.emc_payment_by_month_yuan[m]);
+        // Under EMC the PV energy is the investor's: the enterprise keeps no export credit.
+        let emc_owned = pv.is_some_and(|p| p.emc_owned);
+        let to_investor = if emc_owned { b.export_credit_yuan } else { 0.0 };
+        let mut a = MonthAccount {
+            charges_yuan: b.charges_yuan,
+            export_credit_yuan: b.export_credit_yuan,
+            export_credit_to_investor_yuan: to_investor,
+            emc_payment_yuan: emc,
+            compensation_yuan: self.tariff.compensation_annual_yuan / 12.0,
+            deviation_yuan: self.deviation_by_month_yuan[m],
+            shared_savings_yuan: self.shared_savings_payment_yuan / 12.0,
+            net_total_yuan: 0.0,
+        };
+        a.net_total_yuan = a.charges_yuan - a.export_credit_yuan
+            + a.export_credit_to_investor_yuan
+            + a.emc_payment_yuan
+            + a.compensation_yuan
+            + a.deviation_yuan
+            + a.shared_savings_yuan;
+        a
+    }
 }
 
 /// An enterprise and its outcomes, baseline first.
@@ -225,9 +296,10 @@ pub struct StrategyTotals {
     pub enterprise_flows_yuan: Vec<f64>,
     /// Summed investor flows [yuan].
     pub investor_flows_yuan: Vec<f64>,
-    /// Monthly totals of the grid bill by component: energy, basic, pf adjustment, funds,
-    /// deviation [yuan].
-    pub monthly_components_yuan: [[f64; 5]; 12],
+    /// Monthly totals of the enterprises' payment by component: energy, basic, pf adjustment,
+    /// funds, deviation, EMC payments, compensation, shared-savings payments, minus the export
+    /// credit the enterprises keep [yuan]; each month sums to Σ `net_total_yuan`.
+    pub monthly_components_yuan: [[f64; 9]; 12],
 }
 
 /// One claim, checked.
@@ -304,15 +376,17 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
             }
             for mb in &o.bill.months {
                 let m = usize::from(mb.month) - 1;
+                let a = o.month_account(m);
                 let c = &mut t.monthly_components_yuan[m];
                 c[0] += mb.energy_yuan;
                 c[1] += mb.basic_yuan;
                 c[2] += mb.pf_adjust_yuan;
                 c[3] += mb.funds_yuan;
-            }
-            // Deviation is settled yearly here; spread it evenly for the monthly chart.
-            for c in &mut t.monthly_components_yuan {
-                c[4] += o.deviation_yuan / 12.0;
+                c[4] += a.deviation_yuan;
+                c[5] += a.emc_payment_yuan;
+                c[6] += a.compensation_yuan;
+                c[7] += a.shared_savings_yuan;
+                c[8] -= a.export_credit_yuan - a.export_credit_to_investor_yuan;
             }
         }
     }

@@ -58,11 +58,10 @@ pub struct Flows {
     pub pv_export_kwh: f64,
     /// PV energy used on site per month and TOU period index [kWh].
     pub pv_self_by_band_kwh: [[f64; 4]; 12],
-    /// What the PV energy used on site avoided of the per-kWh components other than the
-    /// purchase price (line loss, T&D, system operation, funds) [yuan].
-    pub pv_avoided_other_yuan: f64,
-    /// What it avoided of the agency purchase price (代理购电) [yuan].
-    pub pv_avoided_agency_yuan: f64,
+    /// What the PV energy used on site avoided of the agency purchase price (代理购电), per
+    /// month [yuan]. The other per-kWh components it avoided depend on each month's billing
+    /// option and are priced after the bill ([`pv_account`]).
+    pub pv_avoided_agency_by_month_yuan: [f64; 12],
     /// Key of the grid series for the usage and compensation memos (sweeps).
     pub series_key: Option<u64>,
 }
@@ -83,8 +82,7 @@ fn flows_of(
     let mut export = vec![0.0; n];
     let (mut self_sum, mut export_sum) = (0.0, 0.0);
     let mut by_band = [[0.0; 4]; 12];
-    let (mut other, mut agency) = (0.0, 0.0);
-    let total = signal.total_yuan_per_kwh();
+    let mut agency = [0.0; 12];
     let purchase = signal.purchase_yuan_per_kwh();
     let (periods, months) = (signal.period_indices(), ctx.cal.months());
     for t in 0..n {
@@ -99,9 +97,9 @@ fn flows_of(
             if used != 0.0 {
                 let kwh = used * h;
                 self_sum += used;
-                by_band[usize::from(months[t]) - 1][usize::from(periods[t])] += kwh;
-                other += kwh * (total[t] - purchase[t]);
-                agency += kwh * purchase[t];
+                let m = usize::from(months[t]) - 1;
+                by_band[m][usize::from(periods[t])] += kwh;
+                agency[m] += kwh * purchase[t];
             }
         }
         export_sum += export[t];
@@ -114,8 +112,7 @@ fn flows_of(
         pv_self_kwh: self_sum * h,
         pv_export_kwh: export_sum * h,
         pv_self_by_band_kwh: by_band,
-        pv_avoided_other_yuan: other,
-        pv_avoided_agency_yuan: agency,
+        pv_avoided_agency_by_month_yuan: agency,
         series_key,
     }
 }
@@ -124,7 +121,8 @@ fn flows_of(
 struct Settled {
     bill: tariff::AnnualBill,
     tariff: TariffOutcome,
-    deviation_yuan: f64,
+    /// Market deviation cost per month [yuan].
+    deviation_by_month_yuan: [f64; 12],
 }
 
 /// Bill grid flows: measure, reprice the purchase under the mode, then the baseline option or
@@ -150,7 +148,7 @@ fn settle(
     let usage = ctx
         .usage(key, signal, import, export, &load.q_kvar)
         .map_err(named)?;
-    let (usage, deviation_yuan) = ctx.apply_market(mode, usage);
+    let (usage, deviation_by_month_yuan) = ctx.apply_market(mode, usage);
     if !strategy.tariff {
         let opt = ctx.baseline_option(signal, customer);
         let bill = tariff::bill_usage(signal, customer, &[opt; 12], &usage).map_err(named)?;
@@ -161,7 +159,7 @@ fn settle(
                 compensation_kvar: 0.0,
                 compensation_annual_yuan: 0.0,
             },
-            deviation_yuan,
+            deviation_by_month_yuan,
         });
     }
     let r = tariff::optimize(signal, customer, &usage, ctx.choice_period()).map_err(named)?;
@@ -197,7 +195,7 @@ fn settle(
             compensation_kvar: kvar,
             compensation_annual_yuan: annual,
         },
-        deviation_yuan,
+        deviation_by_month_yuan,
     })
 }
 
@@ -210,9 +208,85 @@ fn cost_of(s: &Settled, pv: Option<&PvOutcome>, emc: bool) -> f64 {
         s.bill.export_credit_yuan
     };
     s.bill.charges_yuan - export_kept
-        + s.deviation_yuan
+        + s.deviation_by_month_yuan.iter().sum::<f64>()
         + pv.map_or(0.0, |p| p.emc_payment_yuan)
         + s.tariff.compensation_annual_yuan
+}
+
+/// What the PV energy used on site avoided, and what the enterprise pays the EMC investor for
+/// it, per month [yuan].
+struct PvAccount {
+    avoided_by_month_yuan: [f64; 12],
+    emc_by_month_yuan: [f64; 12],
+}
+
+/// Price the PV energy used on site of each month at what the enterprise would have paid for it:
+/// the purchase price of its mode (agency per step, or the mode's band prices) plus the other
+/// per-kWh components (line loss, T&D, system operation, funds) at the T&D energy rate of the
+/// month's billing option in `bill` (single-part 单一制 or two-part 两部制); and the EMC payment
+/// for it (`(1 − discount) ×` that value, or a fixed price per kWh).
+fn pv_account(
+    ctx: &Context,
+    signal: &tariff::PriceSignal,
+    flows: &Flows,
+    mode: &crate::market::PurchaseMode,
+    bill: &tariff::AnnualBill,
+) -> PvAccount {
+    let band = (!matches!(mode, crate::market::PurchaseMode::Agency))
+        .then(|| ctx.band_purchase_prices(mode));
+    let mut out = PvAccount {
+        avoided_by_month_yuan: [0.0; 12],
+        emc_by_month_yuan: [0.0; 12],
+    };
+    for m in 0..12 {
+        let kwh = &flows.pv_self_by_band_kwh[m];
+        let rate = bill
+            .months
+            .get(m)
+            .map_or(tariff::EnergyRate::TwoPart, |b| b.option.energy_rate());
+        let mut v = match &band {
+            None => flows.pv_avoided_agency_by_month_yuan[m],
+            Some(b) => kwh.iter().zip(&b[m]).map(|(e, p)| e * p).sum(),
+        };
+        for (i, e) in kwh.iter().enumerate() {
+            if *e != 0.0 {
+                let p = crate::tariff::TouPeriod::ALL[i];
+                v += e * signal.other_than_purchase_yuan_per_kwh(m as u8 + 1, p, rate);
+            }
+        }
+        out.avoided_by_month_yuan[m] = v;
+        out.emc_by_month_yuan[m] = match ctx.emc_price() {
+            Some(crate::finance::EmcPrice::DiscountOffTariff(d)) => (1.0 - d) * v,
+            Some(crate::finance::EmcPrice::Fixed(p)) => p * kwh.iter().sum::<f64>(),
+            None => 0.0,
+        };
+    }
+    out
+}
+
+/// The PV outcome of a settled year: its flows, the account of its on-site energy under the
+/// year's bill, and the export revenue at the tariff's price.
+fn pv_outcome(
+    ctx: &Context,
+    signal: &tariff::PriceSignal,
+    flows: &Flows,
+    mode: &crate::market::PurchaseMode,
+    bill: &tariff::AnnualBill,
+) -> Option<PvOutcome> {
+    let dc_kw = flows.pv_dc_kw?;
+    let acc = pv_account(ctx, signal, flows, mode, bill);
+    Some(PvOutcome {
+        dc_kw,
+        kwh: flows.pv_self_kwh + flows.pv_export_kwh,
+        self_consumed_kwh: flows.pv_self_kwh,
+        exported_kwh: flows.pv_export_kwh,
+        export_revenue_yuan: flows.pv_export_kwh * signal.export_yuan_per_kwh(),
+        avoided_energy_yuan: acc.avoided_by_month_yuan.iter().sum(),
+        emc_payment_yuan: acc.emc_by_month_yuan.iter().sum(),
+        emc_payment_by_month_yuan: acc.emc_by_month_yuan,
+        emc_owned: ctx.emc_price().is_some(),
+        battery_absorbed_kwh: 0.0,
+    })
 }
 
 /// Simulate one enterprise under one strategy. `enterprise_key` is
@@ -235,12 +309,16 @@ pub fn simulate(
         enterprise: e.name.clone(),
         message: err.to_string(),
     };
+    // The billing signal (usage is measured on it; each month's bill prices the T&D energy
+    // rate of its own option) and the enterprise's rates.
     let signal = ctx.signal(&e.voltage_level)?;
     let customer = Customer {
         transformer_kva: e.transformer_kva,
         voltage_level: signal.voltage_level(),
         pf_standard: ctx.pf_standard(e.pf_standard),
     };
+    let (single_ok, two_ok) = tariff::allowed_energy_rates(signal, e.transformer_kva);
+    let baseline_option = ctx.baseline_option(signal, &customer);
     let n = load.p_kw.len();
     let h = ctx.cal.step_hours();
 
@@ -272,52 +350,23 @@ pub fn simulate(
     } else {
         ctx.baseline_mode()
     };
-    // Import price per step with the mode's purchase price: only storage and series need it.
-    let price: Vec<f64> = if strategy.storage || keep_series {
-        let prices = signal.total_yuan_per_kwh();
-        let market_prices = ctx.step_purchase_prices(signal, &mode);
-        (0..n)
-            .map(|t| prices[t] - signal.purchase_yuan_per_kwh()[t] + market_prices[t])
-            .collect()
+    // The mode's purchase price per step: only storage and series need it.
+    let purchase: Vec<f64> = if strategy.storage || keep_series {
+        ctx.step_purchase_prices(signal, &mode)
     } else {
         Vec::new()
     };
-
-    // PV accounting: what the on-site PV energy avoided, and the EMC payment for it.
+    // Import price per step at an energy rate: the mode's purchase price plus the other
+    // per-kWh components of that rate.
+    let prices_at = |rate: tariff::EnergyRate| -> Result<Vec<f64>, SimError> {
+        let sig = ctx.signal_at(&e.voltage_level, rate)?;
+        let (total, own) = (sig.total_yuan_per_kwh(), sig.purchase_yuan_per_kwh());
+        Ok((0..n).map(|t| total[t] - own[t] + purchase[t]).collect())
+    };
     let emc = ctx.emc_price().is_some();
-    let mut pv_out = flows.pv_dc_kw.map(|dc_kw| {
-        let self_kwh = flows.pv_self_kwh;
-        let purchase_avoided = if matches!(mode, crate::market::PurchaseMode::Agency) {
-            flows.pv_avoided_agency_yuan
-        } else {
-            let band = ctx.band_purchase_prices(&mode);
-            let mut sum = 0.0;
-            for (e_m, p_m) in flows.pv_self_by_band_kwh.iter().zip(&band) {
-                for (kwh, p) in e_m.iter().zip(p_m) {
-                    sum += kwh * p;
-                }
-            }
-            sum
-        };
-        let avoided_energy = flows.pv_avoided_other_yuan + purchase_avoided;
-        let emc_payment = match ctx.emc_price() {
-            Some(crate::finance::EmcPrice::DiscountOffTariff(d)) => (1.0 - d) * avoided_energy,
-            Some(crate::finance::EmcPrice::Fixed(p)) => p * self_kwh,
-            None => 0.0,
-        };
-        PvOutcome {
-            dc_kw,
-            kwh: self_kwh + flows.pv_export_kwh,
-            self_consumed_kwh: self_kwh,
-            exported_kwh: flows.pv_export_kwh,
-            export_revenue_yuan: flows.pv_export_kwh * signal.export_yuan_per_kwh(),
-            avoided_energy_yuan: avoided_energy,
-            emc_payment_yuan: emc_payment,
-            battery_absorbed_kwh: 0.0,
-        }
-    });
 
-    // 3. Storage: dispatch once per candidate basic-charge method, keep the cheaper year.
+    // 3. Storage: dispatch once per candidate (energy rate, demand charge), keep the cheapest
+    //    year.
     let mut storage_out = None;
     let mut dispatched: Option<crate::storage::DispatchResult> = None;
     let mut settled = None;
@@ -335,18 +384,18 @@ pub fn simulate(
             (0..n).map(|t| import[t] - export[t]).collect()
         };
         let baseline_demand = matches!(
-            ctx.baseline_option(signal, &customer),
+            baseline_option,
             BillingOption::TwoPart(BasicCharge::ActualDemand)
         );
-        let candidates: &[bool] = if strategy.tariff {
-            &[false, true]
-        } else if baseline_demand {
-            &[true]
-        } else {
-            &[false]
-        };
-        let mut best: Option<(f64, Settled, crate::storage::DispatchResult)> = None;
-        for &demand in candidates {
+        let candidates = dispatch_candidates(
+            strategy.tariff,
+            (single_ok, two_ok),
+            baseline_option.energy_rate(),
+            baseline_demand,
+        );
+        let mut best: Option<(f64, Settled, crate::storage::DispatchResult, Vec<f64>)> = None;
+        for (rate, demand) in candidates {
+            let price = prices_at(rate)?;
             let d = super::storage::input(ctx, signal, e, net.clone(), price.clone(), demand);
             let mut r = super::storage::dispatcher(ctx.plan)
                 .dispatch(&d, &battery)
@@ -371,29 +420,13 @@ pub fn simulate(
                 key,
                 load,
             )?;
-            let c = cost_of(&st, pv_out.as_ref(), emc);
-            if best.as_ref().is_none_or(|(bc, _, _)| c < *bc) {
-                best = Some((c, st, r));
+            let pv_c = pv_outcome(ctx, signal, &flows, &mode, &st.bill);
+            let c = cost_of(&st, pv_c.as_ref(), emc);
+            if best.as_ref().is_none_or(|(bc, _, _, _)| c < *bc) {
+                best = Some((c, st, r, price));
             }
         }
-        if let Some((_, st, r)) = best {
-            if !full_export && let Some(p) = pv_out.as_mut() {
-                // PV surplus the battery stores instead of exporting is used on site. Under
-                // EMC it belongs to the investor: the enterprise pays it the export price the
-                // investor forgoes.
-                let absorbed_kwh: f64 = (0..n)
-                    .map(|t| (export[t] - r.export_kw[t]).clamp(0.0, export[t]))
-                    .sum::<f64>()
-                    * h;
-                let xp = signal.export_yuan_per_kwh();
-                p.exported_kwh -= absorbed_kwh;
-                p.battery_absorbed_kwh = absorbed_kwh;
-                p.self_consumed_kwh += absorbed_kwh;
-                p.export_revenue_yuan = p.exported_kwh * xp;
-                if emc {
-                    p.emc_payment_yuan += absorbed_kwh * xp;
-                }
-            }
+        if let Some((_, st, r, price)) = best {
             let discharged: f64 = r.discharge_kw.iter().sum::<f64>() * h;
             let usable = battery.usable_energy_kwh();
             storage_out = Some(StorageOutcome {
@@ -435,6 +468,38 @@ pub fn simulate(
         )?,
     };
 
+    // PV accounting under the year's bill: what the on-site PV energy avoided, the EMC
+    // payment for it, and PV surplus the battery stored instead of exporting.
+    let mut pv_out = pv_outcome(ctx, signal, &flows, &mode, &settled.bill);
+    if let (Some(p), Some(r)) = (pv_out.as_mut(), dispatched.as_ref())
+        && !full_export
+    {
+        // Stored PV surplus is used on site. Under EMC it belongs to the investor: the
+        // enterprise pays it the export price the investor forgoes.
+        let months = ctx.cal.months();
+        let mut absorbed_by_month = [0.0; 12];
+        for t in 0..n {
+            let a = (flows.export_kw[t] - r.export_kw[t]).clamp(0.0, flows.export_kw[t]);
+            absorbed_by_month[usize::from(months[t]) - 1] += a * h;
+        }
+        let absorbed_kwh: f64 = absorbed_by_month.iter().sum();
+        let xp = signal.export_yuan_per_kwh();
+        p.exported_kwh -= absorbed_kwh;
+        p.battery_absorbed_kwh = absorbed_kwh;
+        p.self_consumed_kwh += absorbed_kwh;
+        p.export_revenue_yuan = p.exported_kwh * xp;
+        if emc {
+            for (m, a) in p
+                .emc_payment_by_month_yuan
+                .iter_mut()
+                .zip(absorbed_by_month)
+            {
+                *m += a * xp;
+            }
+            p.emc_payment_yuan += absorbed_kwh * xp;
+        }
+    }
+
     // 5. Money of the year.
     let cost = cost_of(&settled, pv_out.as_ref(), emc);
     let series = keep_series.then(|| Series {
@@ -455,14 +520,16 @@ pub fn simulate(
         },
         import_kw: import.to_vec(),
         export_kw: export.to_vec(),
-        import_price_yuan_per_kwh: price.clone(),
+        import_price_yuan_per_kwh: billed_step_prices(ctx, signal, &purchase, &settled.bill),
     });
     Ok((
         Outcome {
             strategy,
             load_kwh: load.stats.annual_kwh,
             bill: settled.bill,
-            deviation_yuan: settled.deviation_yuan,
+            deviation_yuan: settled.deviation_by_month_yuan.iter().sum(),
+            deviation_by_month_yuan: settled.deviation_by_month_yuan,
+            shared_savings_payment_yuan: 0.0,
             cost_yuan: cost,
             tariff: settled.tariff,
             market: MarketOutcome { mode: mode_name },
@@ -472,6 +539,52 @@ pub fn simulate(
         },
         series,
     ))
+}
+
+/// The storage dispatch candidates of an enterprise: (T&D energy rate, demand charge in the
+/// objective). With the tariff measure every legal rate and, for two-part, both basic-charge
+/// kinds (by capacity or by demand); without it the baseline's.
+fn dispatch_candidates(
+    tariff_measure: bool,
+    (single_ok, two_ok): (bool, bool),
+    baseline_rate: tariff::EnergyRate,
+    baseline_demand: bool,
+) -> Vec<(tariff::EnergyRate, bool)> {
+    use tariff::EnergyRate::{SinglePart, TwoPart};
+    if !tariff_measure {
+        return vec![(baseline_rate, baseline_demand)];
+    }
+    let mut out = Vec::with_capacity(3);
+    if two_ok {
+        out.extend([(TwoPart, false), (TwoPart, true)]);
+    }
+    if single_ok {
+        out.push((SinglePart, false));
+    }
+    out
+}
+
+/// The import price of every step as billed: the mode's purchase price plus the other per-kWh
+/// components at the T&D energy rate of the step's month's billing option [yuan/kWh].
+fn billed_step_prices(
+    ctx: &Context,
+    signal: &tariff::PriceSignal,
+    purchase: &[f64],
+    bill: &tariff::AnnualBill,
+) -> Vec<f64> {
+    let months = ctx.cal.months();
+    let periods = signal.period_indices();
+    (0..purchase.len())
+        .map(|t| {
+            let m = months[t];
+            let rate = bill
+                .months
+                .get(usize::from(m) - 1)
+                .map_or(tariff::EnergyRate::TwoPart, |b| b.option.energy_rate());
+            let p = crate::tariff::TouPeriod::ALL[usize::from(periods[t])];
+            purchase[t] + signal.other_than_purchase_yuan_per_kwh(m, p, rate)
+        })
+        .collect()
 }
 
 fn months_options(choices: &[tariff::PeriodChoice]) -> [BillingOption; 12] {

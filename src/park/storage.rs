@@ -133,7 +133,8 @@ pub fn input(
 
 /// Choose an enterprise's battery: its override, the fixed rule, or the best NPV of the sizing
 /// grid. The search runs once per enterprise, on its load with agency prices and the demand
-/// charge of demand billing (what a battery owner optimizing its tariff pays), and the size
+/// charge of demand billing (what a battery owner optimizing its tariff pays; single-part
+/// prices without a demand charge for a customer below the two-part threshold), and the size
 /// serves every strategy with storage.
 ///
 /// # Errors
@@ -157,14 +158,23 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
             sizing: None,
         });
     }
-    let signal = ctx.signal(&e.voltage_level)?;
+    // A customer that may bill two-part is sized with the demand charge; one below the two-part
+    // threshold (single-part only, 单一制) on single-part prices without a demand charge.
+    let billing = ctx.signal(&e.voltage_level)?;
+    let (_, two_ok) = crate::tariff::allowed_energy_rates(billing, e.transformer_kva);
+    let rate = if two_ok {
+        crate::tariff::EnergyRate::TwoPart
+    } else {
+        crate::tariff::EnergyRate::SinglePart
+    };
+    let signal = ctx.signal_at(&e.voltage_level, rate)?;
     let d = input(
         ctx,
-        signal,
+        billing,
         e,
         load.p_kw.clone(),
         signal.total_yuan_per_kwh().to_vec(),
-        true,
+        two_ok,
     );
     let sp = sizing_params(ctx.plan, &ctx.storage_data);
     let (outcomes, best) =

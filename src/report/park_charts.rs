@@ -148,6 +148,10 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
                 power_factor_yuan: c[2],
                 funds_yuan: c[3],
                 market_deviation_yuan: c[4],
+                emc_payment_yuan: c[5],
+                compensation_yuan: c[6],
+                shared_savings_yuan: c[7],
+                export_credit_yuan: c[8],
             })
             .collect()
     };

@@ -33,7 +33,7 @@ fn csv_field(s: &str) -> String {
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh\n",
+        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,irr_note,investor_irr_note,shared_savings_payment_yuan\n",
     );
     for e in &r.enterprises {
         let base = e.baseline().cost_yuan;
@@ -44,7 +44,7 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             let m = o.money.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&e.name),
                 csv_field(e.group.as_deref().unwrap_or("")),
                 e.archetype,
@@ -89,6 +89,9 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
                 opt(m.and_then(|m| m.investor_irr), 6),
                 opt(m.and_then(|m| m.pv_lcoe_yuan_per_kwh), 5),
                 opt(m.and_then(|m| m.storage_lcos_yuan_per_kwh), 5),
+                csv_field(m.map_or("", |m| m.irr_note.as_str())),
+                csv_field(m.map_or("", |m| m.investor_irr_note.as_str())),
+                f(o.shared_savings_payment_yuan, 2),
             );
         }
     }
@@ -96,18 +99,19 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
 }
 
 /// `bills.csv`: one row per enterprise × strategy × month; `total_yuan` = energy + basic +
-/// pf_adjust + funds (the grid charges); the export credit and the market deviation are
-/// separate columns.
+/// pf_adjust + funds (the grid charges); then every other part of the payment, and
+/// `net_total_yuan`, whose twelve months sum to `enterprises.csv` `bill_yuan`.
 pub fn bills_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,strategy,month,kwh_critical,kwh_peak,kwh_flat,kwh_valley,kwh_export,energy_yuan,basic_yuan,pf_adjust_yuan,funds_yuan,total_yuan,export_credit_yuan,max_demand_kw,power_factor,billing_option\n",
+        "enterprise,strategy,month,kwh_critical,kwh_peak,kwh_flat,kwh_valley,kwh_export,energy_yuan,basic_yuan,pf_adjust_yuan,funds_yuan,total_yuan,export_credit_yuan,max_demand_kw,power_factor,billing_option,export_credit_to_investor_yuan,emc_payment_yuan,compensation_yuan,deviation_yuan,shared_savings_yuan,net_total_yuan\n",
     );
     for e in &r.enterprises {
         for o in &e.outcomes {
-            for m in &o.bill.months {
+            for (i, m) in o.bill.months.iter().enumerate() {
+                let a = o.month_account(i);
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     csv_field(&e.name),
                     o.strategy,
                     m.month,
@@ -125,6 +129,12 @@ pub fn bills_csv(r: &ParkResult) -> String {
                     f(m.max_demand_kw, 2),
                     opt(m.power_factor, 4),
                     csv_field(&crate::park::simulate::option_label(&m.option)),
+                    f(a.export_credit_to_investor_yuan, 2),
+                    f(a.emc_payment_yuan, 2),
+                    f(a.compensation_yuan, 2),
+                    f(a.deviation_yuan, 2),
+                    f(a.shared_savings_yuan, 2),
+                    f(a.net_total_yuan, 2),
                 );
             }
         }
@@ -161,6 +171,33 @@ pub fn summary_json(r: &ParkResult) -> String {
         ] {
             if let (Some(x), Some(map)) = (value, v.as_object_mut()) {
                 map.insert(key.into(), serde_json::json!(round(x, 5)));
+            }
+        }
+        // Money of the summed flows (null where none exists, with the reason).
+        if let Some(map) = v.as_object_mut() {
+            let money = !t.enterprise_flows_yuan.is_empty() || !t.investor_flows_yuan.is_empty();
+            if money {
+                map.insert("irr".into(), serde_json::json!(t.irr.map(|x| round(x, 6))));
+                map.insert(
+                    "irr_note".into(),
+                    serde_json::json!(crate::finance::irr_note(&t.enterprise_flows_yuan)),
+                );
+                map.insert(
+                    "payback_years".into(),
+                    serde_json::json!(t.payback_years.map(|x| round(x, 3))),
+                );
+                map.insert(
+                    "investor_irr".into(),
+                    serde_json::json!(t.investor_irr.map(|x| round(x, 6))),
+                );
+                map.insert(
+                    "investor_irr_note".into(),
+                    serde_json::json!(if t.investor_flows_yuan.is_empty() {
+                        "no investor".to_string()
+                    } else {
+                        crate::finance::irr_note(&t.investor_flows_yuan)
+                    }),
+                );
             }
         }
         strategies.insert(t.strategy.clone(), v);

@@ -24,7 +24,7 @@ pub mod signal;
 
 pub use bill::{
     AnnualBill, BasicCharge, BillingOption, Customer, MonthBill, MonthUsage, Reactive, YearUsage,
-    bill_usage, bill_year, measure_usage,
+    allowed_energy_rates, bill_usage, bill_year, measure_usage,
 };
 pub use data::{
     Component, Confidence, Rules, Tariff, TouPeriod, VoltageLevel, VoltagePrices, builtin,

@@ -244,6 +244,39 @@ impl PriceSignal {
     pub fn export_yuan_per_kwh(&self) -> f64 {
         self.tariff.export_yuan_per_kwh()
     }
+
+    /// The per-kWh components other than the purchase price (line loss, T&D, system operation,
+    /// funds) of one month and TOU period at an energy rate, whatever rate the signal was built
+    /// for [yuan/kWh]. Equal to `total − purchase` of every step of that month and period when
+    /// `rate` is the signal's.
+    ///
+    /// # Arguments
+    /// * `month` - 1-12
+    /// * `period` - the TOU period
+    /// * `rate` - the T&D energy rate of the billing option (single- or two-part)
+    pub fn other_than_purchase_yuan_per_kwh(
+        &self,
+        month: u8,
+        period: TouPeriod,
+        rate: EnergyRate,
+    ) -> f64 {
+        let t = &self.tariff;
+        let two_part = rate == EnergyRate::TwoPart;
+        let mut sum = 0.0;
+        for c in [
+            Component::LineLoss,
+            Component::Transmission,
+            Component::SystemOperation,
+        ] {
+            let base = t.base_price(c, month, &self.voltage, two_part);
+            sum += if t.floats(c) {
+                base * t.multiplier(period)
+            } else {
+                base
+            };
+        }
+        sum + t.funds_yuan_per_kwh()
+    }
 }
 
 /// Check a series has one finite, non-negative value per step.

@@ -158,3 +158,161 @@ fn small_park_identities_hold_and_outputs_are_deterministic() {
         );
     }
 }
+
+/// Every part of an enterprise's payment is in `bills.csv`: the twelve months' `net_total_yuan`
+/// sum to `enterprises.csv` `bill_yuan` (0.01 yuan of rounding per month), each row's net total
+/// is its parts, and the park's monthly chart sums to the summary's bill of its strategies.
+#[test]
+fn bills_reconcile_with_the_enterprise_bill_and_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "2");
+    let ent = read_csv(&out.join("enterprises.csv"));
+    let bills = read_csv(&out.join("bills.csv"));
+    let mut sums: HashMap<(String, String), (f64, usize)> = HashMap::new();
+    for r in &bills {
+        let parts = num(r, "total_yuan") - num(r, "export_credit_yuan")
+            + num(r, "export_credit_to_investor_yuan")
+            + num(r, "emc_payment_yuan")
+            + num(r, "compensation_yuan")
+            + num(r, "deviation_yuan")
+            + num(r, "shared_savings_yuan");
+        assert!((parts - num(r, "net_total_yuan")).abs() < 0.041, "{r:?}");
+        let e = sums
+            .entry((r["enterprise"].clone(), r["strategy"].clone()))
+            .or_default();
+        e.0 += num(r, "net_total_yuan");
+        e.1 += 1;
+    }
+    assert_eq!(sums.len(), ent.len());
+    let mut shared = 0;
+    for r in &ent {
+        let (sum, months) = sums[&(r["enterprise"].clone(), r["strategy"].clone())];
+        assert_eq!(months, 12);
+        assert!(
+            (sum - num(r, "bill_yuan")).abs() <= 0.01 * 12.0 + 1e-9,
+            "{} {}: months sum to {sum}, bill {}",
+            r["enterprise"],
+            r["strategy"],
+            r["bill_yuan"]
+        );
+        if num(r, "shared_savings_payment_yuan") > 0.0 {
+            shared += 1;
+        }
+    }
+    // The scenario's storage is under shared savings: its payments are part of the account.
+    assert!(shared > 0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let charts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("charts/chart-data.json")).unwrap())
+            .unwrap();
+    let strategies = summary["strategies"].as_object().unwrap();
+    let last = strategies
+        .keys()
+        .find(|k| *k == "tariff+market+pv+storage")
+        .expect("the all-measures strategy");
+    for (series, strategy) in [("baseline", "baseline"), ("all_measures", last.as_str())] {
+        let months = charts["monthly_bill"][series].as_array().unwrap();
+        let total: f64 = months
+            .iter()
+            .flat_map(|m| m.as_object().unwrap().values())
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        let bill = strategies[strategy]["bill_yuan"].as_f64().unwrap();
+        assert!(
+            (total - bill).abs() < 1e-6 * bill,
+            "{series}: chart {total} vs summary {bill} ({strategy})"
+        );
+    }
+}
+
+/// A 250 kVA enterprise may bill single-part (单一制): its baseline pays, step by step, the
+/// single-part prices of `data/tariffs/hunan-2025.toml` (1-10 kV), computed here by hand; under
+/// the tariff measure each month's prices follow that month's billing option.
+#[test]
+fn single_part_customer_is_priced_on_single_part_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "1");
+    // (flat-period purchase, line loss, system operation) of March and July, T&D single- and
+    // two-part 1-10 kV, funds; TOU multipliers float purchase, line loss and T&D.
+    let (funds, single, two) = (0.04625, 0.2409, 0.1394);
+    let month = |m: u32| match m {
+        3 => (0.4515, 0.02235, 0.035),
+        7 => (0.4800, 0.02376, 0.030),
+        _ => unreachable!(),
+    };
+    let price = |m: u32, mult: f64, td: f64| {
+        let (p, l, s) = month(m);
+        (p + l + td) * mult + s + funds
+    };
+    let hourly = |strategy: &str| {
+        read_csv(
+            &out.join("hourly")
+                .join(format!("small-workshop__{strategy}.csv")),
+        )
+    };
+    let rows = hourly("baseline");
+    // 2025-03-10 (Monday): 03:00 valley, 10:00 flat, 17:00 peak; 2025-07-15 21:00 critical.
+    for (stamp, m, mult) in [
+        ("2025-03-10T03:00+08:00", 3, 0.4),
+        ("2025-03-10T10:00+08:00", 3, 1.0),
+        ("2025-03-10T17:00+08:00", 3, 1.6),
+        ("2025-07-15T21:00+08:00", 7, 1.92),
+    ] {
+        let r = rows.iter().find(|r| r["timestamp"] == stamp).unwrap();
+        let got = num(r, "import_price_yuan_per_kwh");
+        let want = price(m, mult, single);
+        assert!(
+            (got - want).abs() < 6e-6,
+            "{stamp}: {got} vs single-part {want} (two-part would be {})",
+            price(m, mult, two)
+        );
+    }
+    // Under the tariff measure, each month's prices follow its billing option in bills.csv.
+    let bills = read_csv(&out.join("bills.csv"));
+    let rows = hourly("tariff");
+    for (m, day) in [(3u32, "2025-03-10"), (7, "2025-07-15")] {
+        let b = bills
+            .iter()
+            .find(|r| {
+                r["enterprise"] == "small-workshop"
+                    && r["strategy"] == "tariff"
+                    && num(r, "month") == f64::from(m)
+            })
+            .unwrap();
+        let td = if b["billing_option"] == "single-part" {
+            single
+        } else {
+            two
+        };
+        let r = rows
+            .iter()
+            .find(|r| r["timestamp"] == format!("{day}T10:00+08:00"))
+            .unwrap();
+        let got = num(r, "import_price_yuan_per_kwh");
+        assert!((got - price(m, 1.0, td)).abs() < 6e-6, "{m}: {got}");
+    }
+}
+
+/// Wherever an investment pays back, it has an IRR, and the IRR makes the NPV of its flows
+/// zero; where there is none, `irr_note` says why.
+#[test]
+fn irr_exists_wherever_the_investment_pays_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "2");
+    let ent = read_csv(&out.join("enterprises.csv"));
+    let mut checked = 0;
+    for r in &ent {
+        if !r["payback_years"].is_empty() {
+            assert!(!r["irr"].is_empty(), "{r:?}");
+            checked += 1;
+        }
+        if r["irr"].is_empty() && !r["investment_yuan"].is_empty() {
+            assert!(!r["irr_note"].is_empty(), "{r:?}");
+        }
+    }
+    assert!(checked > 0);
+}

@@ -140,6 +140,14 @@ labels! {
     Funds => "Funds and surcharges", "政府性基金及附加";
     /// Market deviation settlement.
     MarketDeviation => "Market deviation", "偏差考核费用";
+    /// Payments to the EMC investor for PV energy.
+    EmcPayment => "EMC payments for PV", "合同能源管理光伏电费";
+    /// Annualized reactive-compensation cost.
+    Compensation => "Reactive compensation", "无功补偿成本";
+    /// Storage shared-savings payments.
+    StorageSharedSavings => "Storage shared savings", "储能收益分成";
+    /// Export credit kept by the enterprises (negative).
+    ExportCredit => "Export credit", "上网电费收入";
     /// Which bar of a pair is which.
     PairNote => "left (light): baseline · right: all measures", "左（浅色）：基准 · 右：全部措施";
     /// Month name, `{0}` the month number.

@@ -21,18 +21,39 @@ pub struct BillComponents {
     pub funds_yuan: f64,
     /// Market deviation settlement (偏差考核费用); drawn only when not zero somewhere [yuan].
     pub market_deviation_yuan: f64,
+    /// Payments to the EMC investor for PV energy (合同能源管理付费) [yuan].
+    #[serde(default)]
+    pub emc_payment_yuan: f64,
+    /// Annualized reactive-compensation cost (无功补偿) [yuan].
+    #[serde(default)]
+    pub compensation_yuan: f64,
+    /// Payments to a storage investor under shared savings (收益分成) [yuan].
+    #[serde(default)]
+    pub shared_savings_yuan: f64,
+    /// Export credit the enterprises keep, negative (上网电费) [yuan].
+    #[serde(default)]
+    pub export_credit_yuan: f64,
 }
 
 impl BillComponents {
     /// The components in drawing order.
-    fn values(&self) -> [f64; 5] {
+    fn values(&self) -> [f64; N] {
         [
             self.energy_yuan,
             self.basic_yuan,
             self.power_factor_yuan,
             self.funds_yuan,
             self.market_deviation_yuan,
+            self.emc_payment_yuan,
+            self.compensation_yuan,
+            self.shared_savings_yuan,
+            self.export_credit_yuan,
         ]
+    }
+
+    /// The month's whole payment: the sum of the components [yuan].
+    pub fn total_yuan(&self) -> f64 {
+        self.values().iter().sum()
     }
 }
 
@@ -45,19 +66,29 @@ pub struct MonthlyBillChart {
     pub all_measures: Vec<BillComponents>,
 }
 
-const LABELS: [Label; 5] = [
+/// Number of components.
+const N: usize = 9;
+const LABELS: [Label; N] = [
     Label::Energy,
     Label::BasicCharge,
     Label::PowerFactor,
     Label::Funds,
     Label::MarketDeviation,
+    Label::EmcPayment,
+    Label::Compensation,
+    Label::StorageSharedSavings,
+    Label::ExportCredit,
 ];
-const COLOURS: [RGBColor; 5] = [
+const COLOURS: [RGBColor; N] = [
     colour::BLUE,
     colour::ORANGE,
     colour::PURPLE,
     colour::SKY,
     colour::VERMILLION,
+    colour::GREEN,
+    colour::INK,
+    RGBColor(240, 228, 66),
+    colour::GREY,
 ];
 
 /// Draw the monthly bill chart to `path` in `format` with text in `lang`.
@@ -99,12 +130,16 @@ pub fn draw(
     super::render(&(data, lang), path, format)
 }
 
-const FIELD: [&str; 5] = [
+const FIELD: [&str; N] = [
     "energy_yuan",
     "basic_yuan",
     "power_factor_yuan",
     "funds_yuan",
     "market_deviation_yuan",
+    "emc_payment_yuan",
+    "compensation_yuan",
+    "shared_savings_yuan",
+    "export_credit_yuan",
 ];
 
 /// Stacked segments (component index, from, to) of one bar: positives up from 0, negatives down.
@@ -128,8 +163,10 @@ impl Plot for (&MonthlyBillChart, Lang) {
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let (data, lang) = *self;
         let all = data.baseline.iter().chain(&data.all_measures);
-        let deviation = all.clone().any(|b| b.market_deviation_yuan != 0.0);
-        let shown: Vec<usize> = (0..5).filter(|&k| k < 4 || deviation).collect();
+        // The four grid components always; the others where they are not zero somewhere.
+        let shown: Vec<usize> = (0..N)
+            .filter(|&k| k < 4 || all.clone().any(|b| b.values()[k] != 0.0))
+            .collect();
         let mut entries: Vec<(String, Mark)> = shown
             .iter()
             .map(|&k| {
@@ -212,6 +249,9 @@ pub(crate) fn sample() -> MonthlyBillChart {
             power_factor_yuan: if m.is_multiple_of(3) { -40e3 } else { 25e3 * f },
             funds_yuan: 0.21e6 * season,
             market_deviation_yuan: if f < 1.0 { 30e3 * season } else { 0.0 },
+            emc_payment_yuan: if f < 1.0 { 0.3e6 * season } else { 0.0 },
+            export_credit_yuan: if f < 1.0 { -20e3 * season } else { 0.0 },
+            ..BillComponents::default()
         }
     };
     MonthlyBillChart {
@@ -232,13 +272,35 @@ mod tests {
     }
 
     #[test]
+    fn every_payment_component_is_drawn_where_not_zero() {
+        // EMC payments and the export credit are parts of the payment: drawn when present.
+        let data = sample();
+        let shown: Vec<&str> = (0..N)
+            .filter(|&k| {
+                data.baseline
+                    .iter()
+                    .chain(&data.all_measures)
+                    .any(|b| b.values()[k] != 0.0)
+            })
+            .map(|k| FIELD[k])
+            .collect();
+        assert!(shown.contains(&"emc_payment_yuan") && shown.contains(&"export_credit_yuan"));
+        let b = &data.all_measures[0];
+        let stacked: f64 = stack(b, &(0..N).collect::<Vec<_>>())
+            .iter()
+            .map(|(_, from, to)| to - from)
+            .sum();
+        assert!((stacked - b.total_yuan()).abs() < 1e-6);
+    }
+
+    #[test]
     fn stacks_positive_up_and_negative_down() {
         let b = BillComponents {
             energy_yuan: 10.0,
             basic_yuan: 5.0,
             power_factor_yuan: -2.0,
             funds_yuan: 1.0,
-            market_deviation_yuan: 0.0,
+            ..BillComponents::default()
         };
         let s = stack(&b, &[0, 1, 2, 3]);
         assert_eq!(
