@@ -334,6 +334,10 @@ fn run_scenario(
     };
     write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
     write("bills.csv", crate::report::tables::bills_csv(r))?;
+    write(
+        "cashflows.csv",
+        crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),
+    )?;
     if hourly {
         for (i, e) in r.enterprises.iter().enumerate() {
             for (k, o) in e.outcomes.iter().enumerate() {

@@ -99,6 +99,101 @@ pub struct PvProject {
 pub struct CashFlows {
     /// Net cash flow per year.
     pub net_yuan: Vec<f64>,
+    /// The same flows by item (the pro forma); each year's items sum to its net flow.
+    pub items: FlowItems,
+}
+
+/// One party's yearly cash flows by item, year 0 first, signed as they reach the party
+/// (+ income, − outlay) [yuan]. Each year's items sum to its net flow.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlowItems {
+    /// Capital outlay net of subsidy (year 0), negative [yuan].
+    pub capex_yuan: Vec<f64>,
+    /// Replacements (inverters, battery cells), negative [yuan].
+    pub replacement_yuan: Vec<f64>,
+    /// Operation and maintenance, negative [yuan].
+    pub om_yuan: Vec<f64>,
+    /// Electricity bill saving (avoided grid cost) [yuan].
+    pub bill_saving_yuan: Vec<f64>,
+    /// EMC or shared-savings payments: negative for the enterprise that pays, positive for the
+    /// investor that receives [yuan].
+    pub payments_yuan: Vec<f64>,
+    /// Revenue of exported PV energy [yuan].
+    pub export_revenue_yuan: Vec<f64>,
+    /// VAT and income tax paid, negative [yuan] (zero unless taxes are configured).
+    pub tax_yuan: Vec<f64>,
+}
+
+impl FlowItems {
+    /// Items of `n` years (year 0 included), all zero.
+    pub fn zeros(n: usize) -> Self {
+        let z = vec![0.0; n];
+        FlowItems {
+            capex_yuan: z.clone(),
+            replacement_yuan: z.clone(),
+            om_yuan: z.clone(),
+            bill_saving_yuan: z.clone(),
+            payments_yuan: z.clone(),
+            export_revenue_yuan: z.clone(),
+            tax_yuan: z,
+        }
+    }
+
+    /// The items in column order: capex, replacement, O&M, bill saving, payments, export
+    /// revenue, tax.
+    pub fn columns(&self) -> [&Vec<f64>; 7] {
+        [
+            &self.capex_yuan,
+            &self.replacement_yuan,
+            &self.om_yuan,
+            &self.bill_saving_yuan,
+            &self.payments_yuan,
+            &self.export_revenue_yuan,
+            &self.tax_yuan,
+        ]
+    }
+
+    fn columns_mut(&mut self) -> [&mut Vec<f64>; 7] {
+        [
+            &mut self.capex_yuan,
+            &mut self.replacement_yuan,
+            &mut self.om_yuan,
+            &mut self.bill_saving_yuan,
+            &mut self.payments_yuan,
+            &mut self.export_revenue_yuan,
+            &mut self.tax_yuan,
+        ]
+    }
+
+    /// Number of years, year 0 included.
+    pub fn len(&self) -> usize {
+        self.capex_yuan.len()
+    }
+
+    /// Whether there are no years.
+    pub fn is_empty(&self) -> bool {
+        self.capex_yuan.is_empty()
+    }
+
+    /// The net flow of year `t`: the sum of its items [yuan].
+    pub fn net(&self, t: usize) -> f64 {
+        self.columns()
+            .iter()
+            .map(|c| c.get(t).copied().unwrap_or(0.0))
+            .sum()
+    }
+
+    /// Add `other` item by item, year by year (the longer life sets the length).
+    pub fn add(&mut self, other: &FlowItems) {
+        for (a, b) in self.columns_mut().into_iter().zip(other.columns()) {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0.0);
+            }
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
 }
 
 /// Metrics of one party's cash flows.
@@ -276,6 +371,7 @@ pub fn pv_cash_flows_by_year(
     let mut avoided = vec![0.0; n];
     let mut export = vec![0.0; n];
     let mut om = vec![0.0; n];
+    let mut repl = vec![0.0; n];
     let mut energy = vec![0.0; n];
     let mut payment = vec![0.0; n];
     for t in 1..n {
@@ -291,7 +387,7 @@ pub fn pv_cash_flows_by_year(
         export[t] = y.export_revenue_yuan * sell;
         om[t] = p.om_yuan_per_year * (1.0 + m.om_escalation_fraction).powi(t as i32 - 1);
         if p.inverter_replacement.0 == ty {
-            om[t] += p.inverter_replacement.1;
+            repl[t] += p.inverter_replacement.1;
         }
         energy[t] = y.self_consumed_kwh + y.exported_kwh;
         payment[t] = match own {
@@ -302,15 +398,23 @@ pub fn pv_cash_flows_by_year(
             PvOwnership::Emc(EmcPrice::Fixed(price)) => price * y.self_consumed_kwh * buy,
         };
     }
-    let mut costs = om.clone();
+    let mut costs: Vec<f64> = om.iter().zip(&repl).map(|(a, b)| a + b).collect();
     costs[0] = p.capex_yuan - p.subsidy_yuan;
-    let owner_revenue: Vec<f64> = (0..n)
-        .map(|t| match own {
-            PvOwnership::SelfOwned => avoided[t] + export[t],
-            PvOwnership::Emc(_) => payment[t] + export[t],
-        })
-        .collect();
-    let owner = owner_flows(p.capex_yuan, p.subsidy_yuan, &owner_revenue, &om, m);
+    let zero = vec![0.0; n];
+    let owner = match own {
+        PvOwnership::SelfOwned => owner_flows(
+            (p.capex_yuan, p.subsidy_yuan),
+            (&avoided, &zero, &export),
+            (&om, &repl),
+            m,
+        ),
+        PvOwnership::Emc(_) => owner_flows(
+            (p.capex_yuan, p.subsidy_yuan),
+            (&zero, &payment, &export),
+            (&om, &repl),
+            m,
+        ),
+    };
     match own {
         PvOwnership::SelfOwned => PvCashFlows {
             enterprise: owner,
@@ -322,6 +426,11 @@ pub fn pv_cash_flows_by_year(
         PvOwnership::Emc(_) => PvCashFlows {
             enterprise: CashFlows {
                 net_yuan: (0..n).map(|t| avoided[t] - payment[t]).collect(),
+                items: FlowItems {
+                    bill_saving_yuan: avoided.clone(),
+                    payments_yuan: payment.iter().map(|x| -x).collect(),
+                    ..FlowItems::zeros(n)
+                },
             },
             investor: Some(owner),
             energy_kwh: energy,
@@ -331,20 +440,39 @@ pub fn pv_cash_flows_by_year(
     }
 }
 
-/// Owner's flows: year 0 `−capex + subsidy`, then revenue − O&M, with taxes when configured.
+/// Owner's flows: year 0 `−capex + subsidy`, then revenue (bill saving + payments received +
+/// export revenue) − O&M − replacements, with taxes when configured; with the items.
 fn owner_flows(
-    capex: f64,
-    subsidy: f64,
-    revenue: &[f64],
-    om: &[f64],
+    (capex, subsidy): (f64, f64),
+    (saving, payments, export): (&[f64], &[f64], &[f64]),
+    (om, repl): (&[f64], &[f64]),
     m: &MoneyParams,
 ) -> CashFlows {
-    let mut net: Vec<f64> = revenue.iter().zip(om).map(|(r, o)| r - o).collect();
+    let n = saving.len();
+    let revenue: Vec<f64> = (0..n)
+        .map(|t| saving[t] + payments[t] + export[t])
+        .collect();
+    let costs: Vec<f64> = (0..n).map(|t| om[t] + repl[t]).collect();
+    let mut net: Vec<f64> = revenue.iter().zip(&costs).map(|(r, c)| r - c).collect();
     net[0] = -capex + subsidy;
+    let before = net.clone();
     if let Some(tax) = &m.taxes {
-        apply_taxes(&mut net, capex, revenue, om, tax);
+        apply_taxes(&mut net, capex, &revenue, &costs, tax);
     }
-    CashFlows { net_yuan: net }
+    let mut items = FlowItems::zeros(n);
+    items.capex_yuan[0] = -capex + subsidy;
+    for t in 1..n {
+        items.replacement_yuan[t] = -repl[t];
+        items.om_yuan[t] = -om[t];
+        items.bill_saving_yuan[t] = saving[t];
+        items.payments_yuan[t] = payments[t];
+        items.export_revenue_yuan[t] = export[t];
+        items.tax_yuan[t] = net[t] - before[t];
+    }
+    CashFlows {
+        net_yuan: net,
+        items,
+    }
 }
 
 /// Subtract VAT and income tax from an owner's net flows.
@@ -513,6 +641,7 @@ pub fn storage_cash_flows_by_year(
     let n = p.life_years as usize + 1;
     let mut saving = vec![0.0; n];
     let mut om = vec![0.0; n];
+    let mut repl = vec![0.0; n];
     let mut discharged = vec![0.0; n];
     let mut charging = vec![0.0; n];
     for t in 1..n {
@@ -526,18 +655,24 @@ pub fn storage_cash_flows_by_year(
         om[t] = p.om_yuan_per_year * (1.0 + m.om_escalation_fraction).powi(t as i32 - 1);
         for &(yr, c) in &p.replacements {
             if yr as usize == t {
-                om[t] += c;
+                repl[t] += c;
             }
         }
         discharged[t] = y.discharged_kwh;
         charging[t] = y.charging_cost_yuan * buy;
     }
-    let mut costs: Vec<f64> = om.iter().zip(&charging).map(|(a, b)| a + b).collect();
+    let mut costs: Vec<f64> = (0..n).map(|t| om[t] + repl[t] + charging[t]).collect();
     costs[0] = p.capex_yuan;
+    let zero = vec![0.0; n];
     let lcos = metrics::levelized_cost(m.discount_rate_fraction, &costs, &discharged);
     match own {
         StorageOwnership::SelfOwned => StorageCashFlows {
-            enterprise: owner_flows(p.capex_yuan, 0.0, &saving, &om, m),
+            enterprise: owner_flows(
+                (p.capex_yuan, 0.0),
+                (&saving, &zero, &zero),
+                (&om, &repl),
+                m,
+            ),
             investor: None,
             lcos_yuan_per_kwh: lcos,
             owner_costs_yuan: costs,
@@ -548,8 +683,18 @@ pub fn storage_cash_flows_by_year(
             StorageCashFlows {
                 enterprise: CashFlows {
                     net_yuan: saving.iter().map(|s| s * share).collect(),
+                    items: FlowItems {
+                        bill_saving_yuan: saving.clone(),
+                        payments_yuan: inv_rev.iter().map(|x| -x).collect(),
+                        ..FlowItems::zeros(n)
+                    },
                 },
-                investor: Some(owner_flows(p.capex_yuan, 0.0, &inv_rev, &om, m)),
+                investor: Some(owner_flows(
+                    (p.capex_yuan, 0.0),
+                    (&zero, &inv_rev, &zero),
+                    (&om, &repl),
+                    m,
+                )),
                 lcos_yuan_per_kwh: lcos,
                 owner_costs_yuan: costs,
                 discharged_kwh: discharged,

@@ -9,9 +9,9 @@ pub mod interpolate;
 pub mod metrics;
 
 pub use cashflow::{
-    CashFlows, EmcPrice, Metrics, MoneyParams, PvCashFlows, PvOwnership, PvProject, PvYear,
-    StorageCashFlows, StorageOwnership, StorageProject, StorageYear, TaxParams, pv_cash_flows,
-    pv_cash_flows_by_year, storage_cash_flows, storage_cash_flows_by_year,
+    CashFlows, EmcPrice, FlowItems, Metrics, MoneyParams, PvCashFlows, PvOwnership, PvProject,
+    PvYear, StorageCashFlows, StorageOwnership, StorageProject, StorageYear, TaxParams,
+    pv_cash_flows, pv_cash_flows_by_year, storage_cash_flows, storage_cash_flows_by_year,
 };
 pub use interpolate::piecewise_linear;
 pub use metrics::{

@@ -170,6 +170,7 @@ pub fn fill(
         o.shared_savings_payment_yuan = u.shared_payment;
         let ent = crate::finance::CashFlows {
             net_yuan: money.enterprise_flows_yuan.clone(),
+            ..Default::default()
         }
         .metrics(rate);
         money.npv_yuan = ent.npv_yuan;
@@ -179,6 +180,7 @@ pub fn fill(
         if !money.investor_flows_yuan.is_empty() {
             let inv = crate::finance::CashFlows {
                 net_yuan: money.investor_flows_yuan.clone(),
+                ..Default::default()
             }
             .metrics(rate);
             money.investor_npv_yuan = Some(inv.npv_yuan);
@@ -452,8 +454,10 @@ pub fn storage_factors(
 struct Project {
     investment: f64,
     investor_investment: Option<f64>,
-    enterprise: Vec<f64>,
-    investor: Vec<f64>,
+    enterprise: crate::finance::CashFlows,
+    investor: Option<crate::finance::CashFlows>,
+    /// Energy per year, year 0 first: PV output or battery discharge [kWh].
+    energy_kwh: Vec<f64>,
     /// Levelized cost and its parts: (cost per unit, discounted costs [yuan], discounted
     /// energy [kWh]).
     pv_lcoe: Option<(Option<f64>, f64, f64)>,
@@ -465,14 +469,20 @@ fn add(m: &mut MoneyOutcome, p: Project) {
     if let Some(i) = p.investor_investment {
         *m.investor_investment_yuan.get_or_insert(0.0) += i;
     }
-    sum_into(&mut m.enterprise_flows_yuan, &p.enterprise);
-    sum_into(&mut m.investor_flows_yuan, &p.investor);
+    sum_into(&mut m.enterprise_flows_yuan, &p.enterprise.net_yuan);
+    m.enterprise_items.add(&p.enterprise.items);
+    if let Some(inv) = &p.investor {
+        sum_into(&mut m.investor_flows_yuan, &inv.net_yuan);
+        m.investor_items.add(&inv.items);
+    }
     if let Some((l, c, e)) = p.pv_lcoe {
+        m.pv_kwh_by_year = p.energy_kwh.clone();
         m.pv_lcoe_yuan_per_kwh = l;
         m.pv_discounted_cost_yuan = c;
         m.pv_discounted_kwh = e;
     }
     if let Some((l, c, e)) = p.storage_lcos {
+        m.storage_discharged_kwh_by_year = p.energy_kwh.clone();
         m.storage_lcos_yuan_per_kwh = l;
         m.storage_discounted_cost_yuan = c;
         m.storage_discounted_kwh = e;
@@ -562,8 +572,9 @@ fn pv_money(
             finance::npv(rate, &cf.energy_kwh),
         )),
         storage_lcos: None,
-        enterprise: cf.enterprise.net_yuan,
-        investor: cf.investor.map(|c| c.net_yuan).unwrap_or_default(),
+        enterprise: cf.enterprise,
+        investor: cf.investor,
+        energy_kwh: cf.energy_kwh,
     }
 }
 
@@ -606,8 +617,9 @@ fn storage_money(
             finance::npv(rate, &cf.owner_costs_yuan),
             finance::npv(rate, &cf.discharged_kwh),
         )),
-        enterprise: cf.enterprise.net_yuan,
-        investor: cf.investor.map(|c| c.net_yuan).unwrap_or_default(),
+        enterprise: cf.enterprise,
+        investor: cf.investor,
+        energy_kwh: cf.discharged_kwh,
     }
 }
 

@@ -111,6 +111,16 @@ pub struct MoneyOutcome {
     pub enterprise_flows_yuan: Vec<f64>,
     /// The investor's yearly cash flows, year 0 first [yuan] (empty when none).
     pub investor_flows_yuan: Vec<f64>,
+    /// The enterprise's flows by item (PV and storage summed), year 0 first.
+    pub enterprise_items: crate::finance::FlowItems,
+    /// The investor's flows by item, year 0 first (empty when none).
+    pub investor_items: crate::finance::FlowItems,
+    /// PV output per project year, year 0 first (degradation included) [kWh] (empty without
+    /// PV).
+    pub pv_kwh_by_year: Vec<f64>,
+    /// Battery discharge per project year, year 0 first (capacity fade and replacement
+    /// included) [kWh] (empty without storage).
+    pub storage_discharged_kwh_by_year: Vec<f64>,
 }
 
 /// One enterprise under one strategy.

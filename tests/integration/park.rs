@@ -316,3 +316,104 @@ fn irr_exists_wherever_the_investment_pays_back() {
     }
     assert!(checked > 0);
 }
+
+/// `cashflows.csv` reproduces the money of `enterprises.csv` for every enterprise and strategy
+/// with an investment: NPV = Σ discounted flows, the IRR zeroes the NPV of the net flows (to
+/// 1e-6 of the investment), the payback is where the cumulative flow turns non-negative for
+/// good; each year's items sum to its net flow; the park rows are the sums.
+#[test]
+fn cashflows_reproduce_npv_irr_and_payback() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "2");
+    let ent = read_csv(&out.join("enterprises.csv"));
+    let cf = read_csv(&out.join("cashflows.csv"));
+    let items = [
+        "capex_yuan",
+        "replacement_yuan",
+        "om_yuan",
+        "bill_saving_yuan",
+        "payments_yuan",
+        "export_revenue_yuan",
+        "tax_yuan",
+    ];
+    for r in &cf {
+        let sum: f64 = items.iter().map(|k| num(r, k)).sum();
+        assert!((sum - num(r, "net_yuan")).abs() < 5e-4, "{r:?}");
+    }
+    let flows = |e: &str, s: &str, party: &str| -> Vec<HashMap<String, String>> {
+        cf.iter()
+            .filter(|r| r["enterprise"] == e && r["strategy"] == s && r["party"] == party)
+            .cloned()
+            .collect()
+    };
+    let npv_at = |rows: &[HashMap<String, String>], rate: f64| -> f64 {
+        rows.iter()
+            .map(|r| num(r, "net_yuan") / (1.0 + rate).powf(num(r, "year")))
+            .sum()
+    };
+    let mut checked = (0, 0, 0);
+    for r in ent.iter().filter(|r| !r["npv_yuan"].is_empty()) {
+        let (e, s) = (r["enterprise"].as_str(), r["strategy"].as_str());
+        for (party, npv_key, irr_key, inv_key) in [
+            ("enterprise", "npv_yuan", "irr", "investment_yuan"),
+            (
+                "investor",
+                "investor_npv_yuan",
+                "investor_irr",
+                "investor_investment_yuan",
+            ),
+        ] {
+            let rows = flows(e, s, party);
+            if r[npv_key].is_empty() {
+                continue;
+            }
+            assert!(!rows.is_empty(), "{e} {s} {party}: no cash flows");
+            let years: Vec<f64> = rows.iter().map(|x| num(x, "year")).collect();
+            assert_eq!(years, (0..rows.len()).map(|t| t as f64).collect::<Vec<_>>());
+            let npv: f64 = rows.iter().map(|x| num(x, "discounted_yuan")).sum();
+            assert!(
+                (npv - num(r, npv_key)).abs() < 0.011 + 5e-5 * rows.len() as f64,
+                "{e} {s} {party}: Σ discounted {npv} vs {}",
+                r[npv_key]
+            );
+            checked.0 += 1;
+            if !r[irr_key].is_empty() {
+                let inv = num(r, inv_key);
+                let v = npv_at(&rows, num(r, irr_key));
+                assert!(v.abs() <= 1e-6 * inv, "{e} {s} {party}: NPV(IRR) = {v}");
+                checked.1 += 1;
+            }
+            if party == "enterprise" && !r["payback_years"].is_empty() {
+                let cum: Vec<f64> = rows.iter().map(|x| num(x, "cumulative_yuan")).collect();
+                let last_neg = cum.iter().rposition(|c| *c < 0.0).unwrap();
+                let flow = num(&rows[last_neg + 1], "net_yuan");
+                let payback = last_neg as f64 - cum[last_neg] / flow;
+                assert!(
+                    (payback - num(r, "payback_years")).abs() < 6e-4,
+                    "{e} {s}: {payback} vs {}",
+                    r["payback_years"]
+                );
+                checked.2 += 1;
+            }
+        }
+    }
+    assert!(
+        checked.0 > 0 && checked.1 > 0 && checked.2 > 0,
+        "{checked:?}"
+    );
+    // Park rows: the sums over enterprises of each strategy, party and year.
+    let mut sums: HashMap<(String, String, String), f64> = HashMap::new();
+    for r in cf.iter().filter(|r| r["enterprise"] != "(park)") {
+        *sums
+            .entry((r["strategy"].clone(), r["party"].clone(), r["year"].clone()))
+            .or_default() += num(r, "net_yuan");
+    }
+    let park: Vec<_> = cf.iter().filter(|r| r["enterprise"] == "(park)").collect();
+    assert!(!park.is_empty());
+    for r in park {
+        let k = (r["strategy"].clone(), r["party"].clone(), r["year"].clone());
+        let want = sums.get(&k).copied().unwrap_or(0.0);
+        assert!((num(r, "net_yuan") - want).abs() < 0.01, "{k:?}");
+    }
+}
