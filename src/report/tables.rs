@@ -155,7 +155,7 @@ pub fn cashflows_csv(r: &ParkResult, discount_rate_fraction: f64) -> String {
     let mut out = String::from(
         "enterprise,strategy,party,year,capex_yuan,replacement_yuan,om_yuan,bill_saving_yuan,payments_yuan,export_revenue_yuan,tax_yuan,net_yuan,discounted_yuan,cumulative_yuan,cumulative_discounted_yuan,pv_kwh,pv_output_factor,storage_discharged_kwh,storage_output_factor\n",
     );
-    let mut park: Vec<(String, [crate::finance::FlowItems; 2], Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut park: Vec<ParkFlows> = Vec::new();
     for e in &r.enterprises {
         for o in &e.outcomes {
             let Some(m) = &o.money else { continue };
@@ -203,6 +203,10 @@ pub fn cashflows_csv(r: &ParkResult, discount_rate_fraction: f64) -> String {
     }
     out
 }
+
+/// A strategy's park totals: name, enterprise and investor items, PV output and battery
+/// discharge per year.
+type ParkFlows = (String, [crate::finance::FlowItems; 2], Vec<f64>, Vec<f64>);
 
 fn add_series(acc: &mut Vec<f64>, x: &[f64]) {
     if acc.len() < x.len() {
