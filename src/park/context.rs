@@ -338,6 +338,28 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Share of the PV output per kWp (all orientations) in each TOU period (critical, peak,
+    /// flat, valley) of the tariff; all zero without PV.
+    pub fn pv_kwh_share_by_period(&self) -> [f64; 4] {
+        let mut by = [0.0; 4];
+        let Some(signal) = self.signals.values().next() else {
+            return by;
+        };
+        let periods = signal.period_indices();
+        for series in self.pv_per_kwp.values() {
+            for (p, x) in periods.iter().zip(series) {
+                by[usize::from(*p)] += x;
+            }
+        }
+        let total: f64 = by.iter().sum();
+        if total > 0.0 {
+            for b in &mut by {
+                *b /= total;
+            }
+        }
+        by
+    }
+
     /// The power-factor standard of a value (0.90, 0.85, 0.80).
     pub fn pf_standard(&self, v: f64) -> Option<PfStandard> {
         if (v - 0.9).abs() < 1e-6 {

@@ -81,7 +81,13 @@ pub struct RunOutput {
 /// # Errors
 /// [`SimError`] when an input cannot be used.
 pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
-    let (result, calendar, series, loads) = run_with(plan, opts, None)?;
+    // Runs under other tariff versions share the loads and PV of the main run.
+    let versions = plan.claims_judged && !plan.claims.tariff_versions.is_empty();
+    let cache = versions.then(Cache::default);
+    let (mut result, calendar, series, loads) = run_with(plan, opts, cache.as_ref())?;
+    if versions {
+        result.claims_by_tariff = claims_by_tariff(plan, &result, cache.as_ref())?;
+    }
     let loads = loads
         .into_iter()
         .map(|l| Arc::try_unwrap(l).unwrap_or_else(|shared| (*shared).clone()))
@@ -92,6 +98,50 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
         series,
         loads,
     })
+}
+
+/// The claims under each tariff version of `claims.tariff_versions`: the main run's for the
+/// scenario's own version, a park run on the same loads and PV (first-year figures: no tariff
+/// switch, no re-simulated years) for each other one.
+fn claims_by_tariff(
+    plan: &Plan,
+    main: &ParkResult,
+    cache: Option<&Cache>,
+) -> Result<Vec<result::TariffClaims>, SimError> {
+    let summary = |version: &str, t: &crate::tariff::Tariff, r: &ParkResult| result::TariffClaims {
+        version: version.to_string(),
+        title: t.title().to_string(),
+        confidence: serde_json::to_value(t.confidence())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        claims: r.claims.clone(),
+        saving_fraction: r
+            .totals
+            .iter()
+            .map(|t| (t.strategy.clone(), t.saving_fraction))
+            .collect(),
+        pv_kwh_share_by_period: r.pv_kwh_share_by_period,
+    };
+    let mut out = Vec::new();
+    for v in &plan.claims.tariff_versions {
+        match plan.claim_tariffs.iter().find(|(name, _)| name == v) {
+            None => out.push(summary(v, &plan.tariff_model, main)),
+            Some((_, tariff)) => {
+                let mut p = plan.clone();
+                p.tariff_model = tariff.clone();
+                p.tariff.version = v.clone();
+                p.tariff.override_table = None;
+                p.tariff_file = None;
+                p.tariff_switch = None;
+                p.resimulate_years = Vec::new();
+                p.claim_tariffs = Vec::new();
+                let r = run_with(&p, &RunOptions::default(), cache)?.0;
+                out.push(summary(v, tariff, &r));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Simulate the park, taking the loads and PV per kWp from `cache` when their inputs were seen
@@ -177,6 +227,8 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         enterprises,
         totals,
         claims,
+        pv_kwh_share_by_period: ctx.pv_kwh_share_by_period(),
+        claims_by_tariff: Vec::new(),
     };
     Ok((result, ctx.cal, series, loads))
 }

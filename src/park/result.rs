@@ -325,10 +325,53 @@ pub struct ClaimCheck {
     pub claimed: f64,
     /// Simulated value.
     pub simulated: f64,
-    /// Whether the simulated value reaches the claim.
+    /// Whether the simulated value reaches the claim as stated (`kind`, `tolerance`).
     pub holds: bool,
+    /// How the claim is stated: `about`, `at_least` or `at_most`.
+    pub kind: &'static str,
+    /// Half-width of `about`, in the claim's unit (fraction points or yuan/yr; 0 otherwise).
+    pub tolerance: f64,
+    /// Simulated − claimed, in the claim's unit.
+    pub margin: f64,
+    /// Other readings of the same claim, each on another strategy pair, not judged.
+    pub framings: Vec<ClaimFraming>,
+    /// Why the claim is judged on `strategy` rather than on a framing.
+    pub judged_on: String,
     /// The assumptions that drive it, in words.
     pub assumptions: Vec<String>,
+}
+
+/// Another reading of a claim: the value on another pair of strategies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimFraming {
+    /// What it measures, in words.
+    pub description: String,
+    /// The strategy with the measure.
+    pub strategy: String,
+    /// The strategy it is compared with.
+    pub reference: String,
+    /// The value [the claim's unit].
+    pub simulated: f64,
+    /// Whether the claim would hold on it.
+    pub holds: bool,
+}
+
+/// The claims judged under another tariff version (the tariff of the claims' year, say), on
+/// the same loads, PV and sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TariffClaims {
+    /// The tariff version.
+    pub version: String,
+    /// Its title.
+    pub title: String,
+    /// Its overall confidence, as its data file states it (`HIGH` … `EST`).
+    pub confidence: String,
+    /// The claims under it.
+    pub claims: Vec<ClaimCheck>,
+    /// Saving fraction of each strategy under it, in plan order.
+    pub saving_fraction: Vec<(String, f64)>,
+    /// Share of the PV energy in each TOU period (critical, peak, flat, valley) under it.
+    pub pv_kwh_share_by_period: [f64; 4],
 }
 
 /// A whole park run.
@@ -342,6 +385,12 @@ pub struct ParkResult {
     pub totals: Vec<StrategyTotals>,
     /// Claims.
     pub claims: Vec<ClaimCheck>,
+    /// Share of the PV output per kWp in each TOU period (critical, peak, flat, valley) of the
+    /// run's tariff (all zero without PV).
+    pub pv_kwh_share_by_period: [f64; 4],
+    /// The claims under the tariff versions of `claims.tariff_versions`, the scenario's own
+    /// included where listed, in the listed order (empty when none are listed).
+    pub claims_by_tariff: Vec<TariffClaims>,
 }
 
 /// Sum the enterprises' outcomes per strategy.

@@ -319,27 +319,194 @@ pub fn summary_json(r: &ParkResult) -> String {
         }
         strategies.insert(t.strategy.clone(), v);
     }
-    let mut claims = serde_json::Map::new();
-    for c in &r.claims {
-        claims.insert(
-            c.key.clone(),
+    let claims = claims_json(&r.claims);
+    let by_tariff: Vec<serde_json::Value> = r
+        .claims_by_tariff
+        .iter()
+        .map(|t| {
             serde_json::json!({
-                "claimed": c.claimed,
-                "simulated": round(c.simulated, 6),
-                "holds": c.holds,
-                "strategy": c.strategy,
-                "description": c.description,
-                "assumptions": c.assumptions,
-            }),
-        );
-    }
+                "tariff_version": t.version,
+                "title": t.title,
+                "confidence": t.confidence,
+                "claims": claims_json(&t.claims),
+                "saving_fraction": t.saving_fraction.iter().map(|(k, v)| (k.clone(), serde_json::json!(round(*v, 6)))).collect::<serde_json::Map<_, _>>(),
+                "pv_kwh_share_by_period": {
+                    "critical": round(t.pv_kwh_share_by_period[0], 4),
+                    "peak": round(t.pv_kwh_share_by_period[1], 4),
+                    "flat": round(t.pv_kwh_share_by_period[2], 4),
+                    "valley": round(t.pv_kwh_share_by_period[3], 4),
+                },
+            })
+        })
+        .collect();
     let v = serde_json::json!({
         "scenario": r.scenario,
         "enterprises": r.enterprises.len(),
         "strategies": strategies,
         "claims": claims,
+        "claims_by_tariff": by_tariff,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+/// The claims as JSON, keyed by claim.
+fn claims_json(claims: &[crate::park::ClaimCheck]) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for c in claims {
+        out.insert(
+            c.key.clone(),
+            serde_json::json!({
+                "claimed": c.claimed,
+                "kind": c.kind,
+                "tolerance": c.tolerance,
+                "simulated": round(c.simulated, 6),
+                "margin": round(c.margin, 6),
+                "holds": c.holds,
+                "strategy": c.strategy,
+                "judged_on": c.judged_on,
+                "framings": c.framings.iter().map(|f| serde_json::json!({
+                    "description": f.description,
+                    "strategy": f.strategy,
+                    "reference": f.reference,
+                    "simulated": round(f.simulated, 6),
+                    "holds": f.holds,
+                })).collect::<Vec<_>>(),
+                "description": c.description,
+                "assumptions": c.assumptions,
+            }),
+        );
+    }
+    out
+}
+
+/// A claim's value in words: a fraction in %, an amount in 万元/yr.
+fn claim_value(c: &crate::park::ClaimCheck, x: f64, signed: bool) -> String {
+    let fraction = c.key.ends_with("fraction");
+    match (fraction, signed) {
+        (true, false) => format!("{:.2}%", x * 100.0),
+        (true, true) => format!("{:+.2} pp", x * 100.0),
+        (false, false) => format!("{:.1} 万元/yr", x / 1e4),
+        (false, true) => format!("{:+.1} 万元/yr", x / 1e4),
+    }
+}
+
+/// How a claim is stated, in words: "about 15.00% (± 1.00 pp)", "at least 600.0 万元/yr".
+fn claim_statement(c: &crate::park::ClaimCheck) -> String {
+    let v = claim_value(c, c.claimed, false);
+    match c.kind {
+        "about" => {
+            let tol = if c.key.ends_with("fraction") {
+                format!("{:.2} pp", c.tolerance * 100.0)
+            } else {
+                format!("{:.1} 万元/yr", c.tolerance / 1e4)
+            };
+            format!("about {v} (± {tol})")
+        }
+        "at_most" => format!("at most {v}"),
+        _ => format!("at least {v}"),
+    }
+}
+
+/// The claims section of the text summary.
+fn claims_text(s: &mut String, r: &ParkResult) {
+    if r.claims.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n  claims: none judged (the scenario has no [claims] table, or their strategies were not simulated)"
+        );
+        return;
+    }
+    let _ = writeln!(s, "\n  claims");
+    for c in &r.claims {
+        let _ = writeln!(
+            s,
+            "  - {}: claimed {}, simulated {} ({}), margin {}: {}",
+            c.description,
+            claim_statement(c),
+            claim_value(c, c.simulated, false),
+            c.strategy,
+            claim_value(c, c.margin, true),
+            if c.holds { "HOLDS" } else { "does NOT hold" }
+        );
+        let _ = writeln!(s, "      judged on {}", c.judged_on);
+        for f in &c.framings {
+            let _ = writeln!(
+                s,
+                "      also: {}: {} ({} on this reading)",
+                f.description,
+                claim_value(c, f.simulated, false),
+                if f.holds {
+                    "would hold"
+                } else {
+                    "would not hold"
+                }
+            );
+        }
+    }
+    if r.claims_by_tariff.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n  claims under each tariff version (same loads, PV and sizes; first-year figures):"
+    );
+    for t in &r.claims_by_tariff {
+        let parts: Vec<String> = t
+            .claims
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} ({})",
+                    if c.key.ends_with("fraction") {
+                        "cost"
+                    } else {
+                        "PV"
+                    },
+                    claim_value(c, c.simulated, false),
+                    if c.holds { "holds" } else { "does not hold" }
+                )
+            })
+            .collect();
+        let p = t.pv_kwh_share_by_period;
+        let _ = writeln!(
+            s,
+            "  - {} ({}; confidence {}): {}; PV output in critical+peak {:.0}%, flat {:.0}%, valley {:.0}%",
+            t.version,
+            t.title,
+            t.confidence,
+            parts.join(", "),
+            (p[0] + p[1]) * 100.0,
+            p[2] * 100.0,
+            p[3] * 100.0
+        );
+        if t.confidence.starts_with("LOW") || t.confidence == "EST" {
+            let _ = writeln!(
+                s,
+                "      ({} rests on {} data: a sensitivity, not a verdict)",
+                t.version, t.confidence
+            );
+        }
+    }
+    if let [a, .., b] = r.claims_by_tariff.as_slice() {
+        let (pa, pb) = (a.pv_kwh_share_by_period, b.pv_kwh_share_by_period);
+        let _ = writeln!(
+            s,
+            "    what changed from {} to {}: PV's hours moved from critical+peak {:.0}% / flat {:.0}% / valley {:.0}% to {:.0}% / {:.0}% / {:.0}% of its output{}",
+            a.version,
+            b.version,
+            (pa[0] + pa[1]) * 100.0,
+            pa[2] * 100.0,
+            pa[3] * 100.0,
+            (pb[0] + pb[1]) * 100.0,
+            pb[2] * 100.0,
+            pb[3] * 100.0,
+            if pb[0] + pb[1] < pa[0] + pa[1] {
+                ": each PV kWh now displaces cheaper grid energy"
+            } else {
+                ""
+            }
+        );
+    }
 }
 
 /// A levelized cost for the text summary.
@@ -492,30 +659,7 @@ pub fn text_summary(out: &RunOutput) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\n  claims");
-    for c in &r.claims {
-        let (claimed, simulated) = if c.key.ends_with("fraction") {
-            (
-                format!("{:.1}%", c.claimed * 100.0),
-                format!("{:.2}%", c.simulated * 100.0),
-            )
-        } else {
-            (
-                format!("{:.0} 万元/yr", c.claimed / 1e4),
-                format!("{:.1} 万元/yr", c.simulated / 1e4),
-            )
-        };
-        let _ = writeln!(
-            s,
-            "  - {}: claimed {claimed}, simulated {simulated} ({}): {}",
-            c.description,
-            c.strategy,
-            if c.holds { "HOLDS" } else { "does NOT hold" }
-        );
-    }
-    if r.claims.is_empty() {
-        let _ = writeln!(s, "  (the claim strategies were not simulated)");
-    }
+    claims_text(&mut s, r);
     s
 }
 

@@ -51,6 +51,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
         toml::from_str(text).map_err(|e| syntax_error(&src, e.span(), e.message()))?;
     let defaults: toml::Table =
         toml::from_str(DEFAULTS_TOML).expect("defaults.toml is checked by a unit test");
+    let claims_judged = user.contains_key("claims");
     resolve::merge_defaults(&mut user, &defaults);
     let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(user))
         .map_err(|e| {
@@ -79,7 +80,9 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
         doc: doc.as_table(),
         dir,
     };
-    resolver.resolve(raw, fnv1a(text.as_bytes()))
+    let mut plan = resolver.resolve(raw, fnv1a(text.as_bytes()))?;
+    plan.claims_judged = claims_judged;
+    Ok(plan)
 }
 
 fn parse_document(src: &SourceText) -> Result<toml_edit::ImDocument<String>, ScenarioError> {

@@ -173,6 +173,11 @@ pub struct Plan {
     pub claims: raw::ClaimsSection,
     /// Claim strategies, parsed.
     pub claim_strategies: (Strategy, Strategy),
+    /// Whether the scenario states claims (a `[claims]` table): without one nothing is judged.
+    pub claims_judged: bool,
+    /// The tariffs of `claims.tariff_versions` other than the scenario's own, built: (version,
+    /// tariff) in the listed order.
+    pub claim_tariffs: Vec<(String, crate::tariff::Tariff)>,
     /// Sweep.
     pub sweep: SweepPlan,
 }

@@ -217,6 +217,34 @@ pub struct ClaimsSection {
     pub cost_reduction_strategy: String,
     pub pv_saving_yuan_per_year: f64,
     pub pv_saving_strategy: String,
+    pub cost_reduction_kind: ClaimKind,
+    pub cost_reduction_tolerance_fraction: f64,
+    pub pv_saving_kind: ClaimKind,
+    pub pv_saving_tolerance_fraction: f64,
+    pub tariff_versions: Vec<String>,
+}
+
+/// How a claim is stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// "About X": holds within a tolerance of X.
+    About,
+    /// "Over X", "at least X".
+    AtLeast,
+    /// "Under X", "at most X".
+    AtMost,
+}
+
+impl ClaimKind {
+    /// The scenario's word for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimKind::About => "about",
+            ClaimKind::AtLeast => "at_least",
+            ClaimKind::AtMost => "at_most",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

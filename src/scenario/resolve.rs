@@ -226,6 +226,7 @@ impl Resolver<'_> {
                 &strategies,
             )?,
         );
+        let claim_tariffs = self.claim_tariffs(&raw)?;
         let sweep = self.sweep(&raw)?;
         Ok(Plan {
             file: self.src.file().to_path_buf(),
@@ -255,6 +256,8 @@ impl Resolver<'_> {
             strategies,
             claims: raw.claims,
             claim_strategies,
+            claims_judged: true,
+            claim_tariffs,
             sweep,
         })
     }
@@ -316,6 +319,32 @@ impl Resolver<'_> {
 
     /// The later tariff of `finance.tariff_switch_*`: year, version or file (exclusive), the
     /// year within the longest project life.
+    /// The built-in tariffs of `claims.tariff_versions` other than the scenario's own
+    /// (`pv.export_price_yuan_per_kwh` applied, `tariff.override` not: a claim's year has its
+    /// own schedule).
+    fn claim_tariffs(
+        &self,
+        raw: &RawScenario,
+    ) -> Result<Vec<(String, crate::tariff::Tariff)>, ScenarioError> {
+        let key = "claims.tariff_versions";
+        let versions = crate::tariff::builtin_names();
+        let mut out: Vec<(String, crate::tariff::Tariff)> = Vec::new();
+        for (i, v) in raw.claims.tariff_versions.iter().enumerate() {
+            self.choice(key, v, &versions)?;
+            if raw.claims.tariff_versions[..i].contains(v) {
+                return Err(self.rule(key, format!("`{v}` is listed twice")));
+            }
+            if *v == raw.tariff.version && raw.tariff.file.is_none() {
+                continue;
+            }
+            let value =
+                crate::tariff::builtin_value(v).map_err(|e| self.rule(key, e.to_string()))?;
+            let t = self.with_export_price(key, value, raw.pv.export_price_yuan_per_kwh)?;
+            out.push((v.clone(), t));
+        }
+        Ok(out)
+    }
+
     fn tariff_switch(
         &self,
         raw: &RawScenario,

@@ -275,11 +275,16 @@ pub static KEYS: &[KeySpec] = &[
     k("strategies", Table, "", Optional, "Which combinations of measures to simulate."),
     k("strategies.list", ChoiceList(&[]), "", Optional, "Strategy names: `baseline`, or measures joined by `+` in the order tariff, market, pv, storage (e.g. `pv`, `tariff+market+pv+storage`). Default: baseline, each measure alone, the cumulative stack. A strategy with PV or storage is valued against the same strategy without them; such reference strategies are added when missing."),
     // ---------------------------------------------------------------- [claims]
-    k("claims", Table, "", Optional, "The zone report's claims that the run checks."),
+    k("claims", Table, "", Optional, "The zone report's claims that the run checks. A scenario without a `[claims]` table is not judged against any claim; with one, the claimed values not given take the defaults (the Yongzhou report's 15% and 6 million yuan/yr)."),
     k("claims.cost_reduction_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Claimed reduction of the comprehensive electricity cost by all measures together (about 15%)."),
     k("claims.cost_reduction_strategy", Str, "", Optional, "Strategy whose saving is compared with `cost_reduction_fraction`."),
     k("claims.pv_saving_yuan_per_year", Float { min: 0.0, max: 1e12 }, "yuan/yr", Optional, "Claimed yearly saving of the enterprises from the whole-zone PV project (over 6 million yuan)."),
     k("claims.pv_saving_strategy", Str, "", Optional, "Strategy whose saving is compared with `pv_saving_yuan_per_year`."),
+    k("claims.cost_reduction_kind", Choice(&["about", "at_least", "at_most"]), "", Optional, "How the cost claim is stated: `about` (holds within `cost_reduction_tolerance_fraction` of the claimed value; the report's \"about 15%\"), `at_least` or `at_most`."),
+    k("claims.cost_reduction_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the cost claim, in fraction points (0.01: ±1 percentage point)."),
+    k("claims.pv_saving_kind", Choice(&["about", "at_least", "at_most"]), "", Optional, "How the PV claim is stated: `at_least` (the report's \"over 6 million\"), `about` (within `pv_saving_tolerance_fraction`) or `at_most`."),
+    k("claims.pv_saving_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the PV claim, relative to the claimed amount (0.10: ±10%)."),
+    k("claims.tariff_versions", ChoiceList(&[]), "", Optional, "Built-in tariff versions (e.g. `[\"hunan-2023\", \"hunan-2025\"]`) under which the claims are also judged: a full park run per version on the same loads, PV and sizes; reported beside the main run's. A claim dates from its report: judge it under the tariff of its year too. Empty: only the scenario's tariff."),
     // ---------------------------------------------------------------- [sweep]
     k("sweep", Table, "", Optional, "A parameter sweep or Monte Carlo study run by `parkenergy sweep`."),
     k("sweep.method", Choice(&["grid", "monte_carlo", "latin_hypercube", "one_at_a_time"]), "", Optional, "How samples are drawn."),

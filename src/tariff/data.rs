@@ -24,7 +24,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[
 ];
 
 /// Confidence of a number, on the scale of the reference compilation (`hunan.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub enum Confidence {
     /// Two or more independent sources agree, or an official text is reproduced.
     #[serde(rename = "HIGH")]

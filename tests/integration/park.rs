@@ -417,3 +417,95 @@ fn cashflows_reproduce_npv_irr_and_payback() {
         assert!((num(r, "net_yuan") - want).abs() < 0.01, "{k:?}");
     }
 }
+
+/// Claims: a scenario without `[claims]` is judged against nothing; with one, each claim has
+/// its kind, margin and framings, and `claims.tariff_versions` judges them under each version
+/// on the same loads (the scenario's own version reproducing the main run's claims).
+#[test]
+fn claims_are_judged_as_stated_and_under_each_tariff_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "2");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["claims"].as_object().unwrap().len(), 0);
+
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/",
+            &format!("{}/scenarios/", root().display()),
+        );
+    let text = format!(
+        "{text}\n[claims]\ncost_reduction_fraction = 0.15\npv_saving_yuan_per_year = 1000.0\ntariff_versions = [\"hunan-2023\", \"hunan-2025\"]\n"
+    );
+    let scenario = dir.path().join("claims.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("b");
+    let o = Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let printed = String::from_utf8_lossy(&o.get_output().stdout).to_string();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let cost = &summary["claims"]["cost_reduction_fraction"];
+    assert_eq!(cost["kind"], "about");
+    assert_eq!(cost["tolerance"], 0.01);
+    let (sim, claimed) = (
+        cost["simulated"].as_f64().unwrap(),
+        cost["claimed"].as_f64().unwrap(),
+    );
+    assert!((cost["margin"].as_f64().unwrap() - (sim - claimed)).abs() < 2e-6);
+    assert_eq!(
+        cost["holds"].as_bool().unwrap(),
+        (sim - claimed).abs() <= 0.01
+    );
+    let pv = &summary["claims"]["pv_saving_yuan_per_year"];
+    assert_eq!(pv["kind"], "at_least");
+    assert_eq!(
+        pv["holds"].as_bool().unwrap(),
+        pv["simulated"].as_f64().unwrap() >= 1000.0
+    );
+    // The stacked framing: PV after tariff and market, as the bills say.
+    let framing = &pv["framings"][0];
+    assert_eq!(framing["strategy"], "tariff+market+pv");
+    let bill = |s: &str| summary["strategies"][s]["bill_yuan"].as_f64().unwrap();
+    assert!(
+        (framing["simulated"].as_f64().unwrap()
+            - (bill("tariff+market") - bill("tariff+market+pv")))
+        .abs()
+            < 0.02
+    );
+    let by = summary["claims_by_tariff"].as_array().unwrap();
+    assert_eq!(by.len(), 2);
+    assert_eq!(by[0]["tariff_version"], "hunan-2023");
+    assert_eq!(by[0]["confidence"], "LOW");
+    assert_eq!(by[1]["tariff_version"], "hunan-2025");
+    // The scenario's own version is the main run.
+    assert_eq!(by[1]["claims"], summary["claims"]);
+    // Another schedule gives other figures.
+    assert_ne!(
+        by[0]["claims"]["cost_reduction_fraction"]["simulated"],
+        cost["simulated"]
+    );
+    let shares = &by[0]["pv_kwh_share_by_period"];
+    let total: f64 = ["critical", "peak", "flat", "valley"]
+        .iter()
+        .map(|k| shares[k].as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-3);
+    for want in [
+        "about 15.00% (± 1.00 pp)",
+        "margin",
+        "also: PV added after",
+        "hunan-2023",
+        "rests on LOW data",
+    ] {
+        assert!(printed.contains(want), "{want} not in:\n{printed}");
+    }
+}
