@@ -334,6 +334,7 @@ fn run_scenario(
     };
     write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
     write("bills.csv", crate::report::tables::bills_csv(r))?;
+    write("measures.csv", crate::report::tables::measures_csv(r))?;
     write(
         "cashflows.csv",
         crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),

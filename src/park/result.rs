@@ -482,3 +482,136 @@ fn add_flows(acc: &mut Vec<f64>, flows: &[f64]) {
         *a += f;
     }
 }
+
+/// Names of the components of an enterprise's payment, in [`payment_components`] order.
+pub const PAYMENT_COMPONENTS: [&str; 9] = [
+    "energy_yuan",
+    "basic_yuan",
+    "power_factor_yuan",
+    "funds_yuan",
+    "export_credit_yuan",
+    "emc_payment_yuan",
+    "compensation_yuan",
+    "deviation_yuan",
+    "shared_savings_yuan",
+];
+
+/// The components of an outcome's yearly payment [yuan]: energy, basic, power-factor
+/// adjustment, funds, minus the export credit the enterprise keeps, EMC payments, annualized
+/// compensation, market deviation, shared-savings payments. They sum to `cost_yuan`.
+pub fn payment_components(o: &Outcome) -> [f64; 9] {
+    let b = &o.bill;
+    let kept = if o.pv.as_ref().is_some_and(|p| p.emc_owned) {
+        0.0
+    } else {
+        b.export_credit_yuan
+    };
+    [
+        b.energy_yuan,
+        b.basic_yuan,
+        b.pf_adjust_yuan,
+        b.funds_yuan,
+        -kept,
+        o.pv.as_ref().map_or(0.0, |p| p.emc_payment_yuan),
+        o.tariff.compensation_annual_yuan,
+        o.deviation_yuan,
+        o.shared_savings_payment_yuan,
+    ]
+}
+
+/// A measure's saving on one pair of strategies, summed over the park.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureSaving {
+    /// The measure (`tariff`, `market`, `pv`, `storage`).
+    pub measure: &'static str,
+    /// `alone` (against the baseline) or `step` (added to the cumulative stack).
+    pub framing: &'static str,
+    /// The strategy with the measure.
+    pub strategy: String,
+    /// The strategy without it.
+    pub reference: String,
+    /// Σ cost(reference) − cost(strategy) [yuan/yr].
+    pub saving_yuan: f64,
+    /// The saving over the reference's park cost [fraction].
+    pub saving_fraction: f64,
+    /// The saving by component of the payment, in [`PAYMENT_COMPONENTS`] order; sums to
+    /// `saving_yuan` [yuan/yr].
+    pub by_component_yuan: [f64; 9],
+    /// Number of enterprises that pay more with the measure than without it.
+    pub enterprises_losing: usize,
+    /// The enterprises that lose most, worst first, with their loss (a negative saving)
+    /// [yuan/yr]; at most three.
+    pub worst: Vec<(String, f64)>,
+}
+
+/// The savings account: each measure's saving alone (its strategy against the baseline) and as
+/// a step of the cumulative stack (tariff → +market → +pv → +storage), where the strategies
+/// were simulated, split by payment component, with the enterprises that lose money under it.
+pub fn savings_account(
+    strategies: &[Strategy],
+    enterprises: &[EnterpriseResult],
+) -> Vec<MeasureSaving> {
+    let names = ["tariff", "market", "pv", "storage"];
+    let with = |flags: [bool; 4]| Strategy {
+        tariff: flags[0],
+        market: flags[1],
+        pv: flags[2],
+        storage: flags[3],
+    };
+    let mut pairs = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let mut alone = [false; 4];
+        alone[i] = true;
+        pairs.push((*name, "alone", with(alone), Strategy::default()));
+    }
+    for (i, name) in names.iter().enumerate() {
+        let mut upto = [false; 4];
+        for f in upto.iter_mut().take(i + 1) {
+            *f = true;
+        }
+        let mut before = upto;
+        before[i] = false;
+        pairs.push((*name, "step", with(upto), with(before)));
+    }
+    let index = |s: Strategy| strategies.iter().position(|x| *x == s);
+    let mut out = Vec::new();
+    for (measure, framing, s, r) in pairs {
+        let (Some(k), Some(kr)) = (index(s), index(r)) else {
+            continue;
+        };
+        let mut by = [0.0; 9];
+        let (mut saving, mut reference_cost) = (0.0, 0.0);
+        let mut losses: Vec<(String, f64)> = Vec::new();
+        for e in enterprises {
+            let (o, or) = (&e.outcomes[k], &e.outcomes[kr]);
+            let (c, cr) = (payment_components(o), payment_components(or));
+            for j in 0..9 {
+                by[j] += cr[j] - c[j];
+            }
+            let d = or.cost_yuan - o.cost_yuan;
+            saving += d;
+            reference_cost += or.cost_yuan;
+            // Less than a cent is rounding, not a loss.
+            if d < -0.005 {
+                losses.push((e.name.clone(), d));
+            }
+        }
+        losses.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        out.push(MeasureSaving {
+            measure,
+            framing,
+            strategy: s.to_string(),
+            reference: r.to_string(),
+            saving_yuan: saving,
+            saving_fraction: if reference_cost > 0.0 {
+                saving / reference_cost
+            } else {
+                0.0
+            },
+            by_component_yuan: by,
+            enterprises_losing: losses.len(),
+            worst: losses.into_iter().take(3).collect(),
+        });
+    }
+    out
+}

@@ -259,6 +259,152 @@ fn cashflow_rows(
     }
 }
 
+/// The savings account of a run ([`crate::park::result::savings_account`]).
+pub fn savings_account(r: &ParkResult) -> Vec<crate::park::result::MeasureSaving> {
+    let strategies: Vec<crate::strategy::Strategy> = r
+        .enterprises
+        .first()
+        .map(|e| e.outcomes.iter().map(|o| o.strategy).collect())
+        .unwrap_or_default();
+    crate::park::result::savings_account(&strategies, &r.enterprises)
+}
+
+/// `measures.csv`: the savings account. One row per measure and framing (`alone`: the
+/// measure's strategy against the baseline; `step`: added to the cumulative stack tariff →
+/// +market → +pv → +storage): the park's saving, split by payment component (the components
+/// sum to the saving), the number of enterprises that pay more with it and the worst three.
+pub fn measures_csv(r: &ParkResult) -> String {
+    let mut out = String::from("measure,framing,strategy,reference,saving_yuan,saving_fraction,");
+    out.push_str(&crate::park::result::PAYMENT_COMPONENTS.join(","));
+    out.push_str(",enterprises_losing,worst_enterprises\n");
+    for m in savings_account(r) {
+        let comps: Vec<String> = m.by_component_yuan.iter().map(|x| f(*x, 2)).collect();
+        let worst: Vec<String> = m
+            .worst
+            .iter()
+            .map(|(n, d)| format!("{n} ({})", f(*d, 0)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            m.measure,
+            m.framing,
+            m.strategy,
+            m.reference,
+            f(m.saving_yuan, 2),
+            f(m.saving_fraction, 6),
+            comps.join(","),
+            m.enterprises_losing,
+            csv_field(&worst.join("; ")),
+        );
+    }
+    out
+}
+
+/// Words for a payment component.
+fn component_words(k: usize) -> &'static str {
+    [
+        "the energy charge",
+        "the basic charge",
+        "the power-factor adjustment (力调电费)",
+        "the funds",
+        "the export credit",
+        "the EMC payments",
+        "the reactive compensation",
+        "the market deviation",
+        "the shared-savings payments",
+    ][k]
+}
+
+/// The savings account section of the text summary.
+fn savings_account_text(s: &mut String, r: &ParkResult) {
+    let acc = savings_account(r);
+    if acc.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n  savings account (万元/yr; alone = against the baseline, step = added to the stack)"
+    );
+    for m in ["tariff", "market", "pv", "storage"] {
+        let alone = acc.iter().find(|x| x.measure == m && x.framing == "alone");
+        let step = acc.iter().find(|x| x.measure == m && x.framing == "step");
+        let words = |x: &crate::park::result::MeasureSaving| {
+            // The two largest components of the saving, by size.
+            let mut idx: Vec<usize> = (0..9).collect();
+            idx.sort_by(|a, b| {
+                x.by_component_yuan[*b]
+                    .abs()
+                    .total_cmp(&x.by_component_yuan[*a].abs())
+            });
+            let parts: Vec<String> = idx
+                .iter()
+                .take(2)
+                .filter(|k| x.by_component_yuan[**k].abs() >= 0.5e4)
+                .map(|k| {
+                    format!(
+                        "{} {:+.1}",
+                        component_words(*k),
+                        x.by_component_yuan[*k] / 1e4
+                    )
+                })
+                .collect();
+            let losers = if x.enterprises_losing > 0 {
+                format!(
+                    "; {} enterprises pay more (worst: {})",
+                    x.enterprises_losing,
+                    x.worst
+                        .iter()
+                        .map(|(n, d)| format!("{n} {:.1}", d / 1e4))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{:.1} ({}){}",
+                x.saving_yuan / 1e4,
+                parts.join(", "),
+                losers
+            )
+        };
+        if let Some(a) = alone {
+            let _ = writeln!(s, "  - {m} alone ({}): {}", a.strategy, words(a));
+        }
+        if let Some(st) = step.filter(|st| st.strategy != alone.map_or("", |a| a.strategy.as_str()))
+        {
+            let _ = writeln!(
+                s,
+                "    {m} as a step ({} after {}): {}",
+                st.strategy,
+                st.reference,
+                words(st)
+            );
+        }
+        if let (Some(a), Some(st)) = (alone, step) {
+            let big = a.saving_yuan.abs().max(st.saving_yuan.abs());
+            if big > 0.0 && (a.saving_yuan - st.saving_yuan).abs() > 0.5 * big {
+                // The component whose saving differs most between the two framings.
+                let k = (0..9)
+                    .max_by(|x, y| {
+                        (a.by_component_yuan[*x] - st.by_component_yuan[*x])
+                            .abs()
+                            .total_cmp(&(a.by_component_yuan[*y] - st.by_component_yuan[*y]).abs())
+                    })
+                    .unwrap_or(0);
+                let _ = writeln!(
+                    s,
+                    "    why alone and stacked differ: mostly {}, {:+.1} alone against {:+.1} in the stack",
+                    component_words(k),
+                    a.by_component_yuan[k] / 1e4,
+                    st.by_component_yuan[k] / 1e4
+                );
+            }
+        }
+    }
+}
+
 /// `summary.json`.
 pub fn summary_json(r: &ParkResult) -> String {
     let mut strategies = serde_json::Map::new();
@@ -659,6 +805,7 @@ pub fn text_summary(out: &RunOutput) -> String {
             );
         }
     }
+    savings_account_text(&mut s, r);
     claims_text(&mut s, r);
     s
 }

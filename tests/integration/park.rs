@@ -509,3 +509,66 @@ fn claims_are_judged_as_stated_and_under_each_tariff_version() {
         assert!(printed.contains(want), "{want} not in:\n{printed}");
     }
 }
+
+/// `measures.csv`: each measure's saving alone and as a step of the stack; the components of
+/// each row sum to its saving, which is the difference of the two strategies' park bills; the
+/// losing enterprises are counted from `enterprises.csv`.
+#[test]
+fn measures_account_for_every_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    run(&out, "2");
+    let rows = read_csv(&out.join("measures.csv"));
+    let ent = read_csv(&out.join("enterprises.csv"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let bill = |s: &str| summary["strategies"][s]["bill_yuan"].as_f64().unwrap();
+    let cost = |e: &str, s: &str| {
+        ent.iter()
+            .find(|r| r["enterprise"] == e && r["strategy"] == s)
+            .map(|r| num(r, "bill_yuan"))
+            .unwrap()
+    };
+    let components = [
+        "energy_yuan",
+        "basic_yuan",
+        "power_factor_yuan",
+        "funds_yuan",
+        "export_credit_yuan",
+        "emc_payment_yuan",
+        "compensation_yuan",
+        "deviation_yuan",
+        "shared_savings_yuan",
+    ];
+    let mut framings = std::collections::HashSet::new();
+    for r in &rows {
+        let saving = num(r, "saving_yuan");
+        let parts: f64 = components.iter().map(|k| num(r, k)).sum();
+        assert!((parts - saving).abs() < 0.05, "{r:?}");
+        assert!(
+            (bill(&r["reference"]) - bill(&r["strategy"]) - saving).abs() < 0.05,
+            "{r:?}"
+        );
+        let names: Vec<&String> = ent
+            .iter()
+            .filter(|x| x["strategy"] == "baseline")
+            .map(|x| &x["enterprise"])
+            .collect();
+        let losing = names
+            .iter()
+            .filter(|n| cost(n, &r["strategy"]) - cost(n, &r["reference"]) > 0.005)
+            .count();
+        assert_eq!(losing as f64, num(r, "enterprises_losing"), "{r:?}");
+        framings.insert((r["measure"].clone(), r["framing"].clone()));
+    }
+    for m in ["tariff", "market", "pv", "storage"] {
+        assert!(
+            framings.contains(&(m.to_string(), "alone".to_string())),
+            "{m}"
+        );
+        assert!(
+            framings.contains(&(m.to_string(), "step".to_string())),
+            "{m}"
+        );
+    }
+}
