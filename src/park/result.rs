@@ -69,6 +69,9 @@ pub struct StorageOutcome {
     pub demand_saving_yuan: f64,
     /// The rest of the storage saving: energy arbitrage (峰谷套利) net of losses [yuan/yr].
     pub energy_saving_yuan: f64,
+    /// Whether an investor owns the battery and shares the saving (收益分成); otherwise the
+    /// enterprise owns it.
+    pub shared_savings: bool,
 }
 
 /// Lifetime money of the strategy's investments (PV, storage) for the enterprise and, under

@@ -441,6 +441,7 @@ pub fn simulate(
                 usable_kwh: usable,
                 demand_saving_yuan: 0.0,
                 energy_saving_yuan: 0.0,
+                shared_savings: ctx.plan.storage.ownership == "shared_savings",
                 charging_cost_yuan: r.charge_kw.iter().zip(&price).map(|(c, p)| c * h * p).sum(),
             });
             settled = Some(st);

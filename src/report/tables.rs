@@ -790,14 +790,40 @@ pub fn text_summary(out: &RunOutput) -> String {
             "    enterprises invest {:.1} 万元; NPV {:.1} 万元, IRR {}, payback {}",
             t.investment_yuan / 1e4,
             t.npv_yuan / 1e4,
-            pct(t.irr),
+            match t.irr {
+                Some(_) => pct(t.irr),
+                None => format!(
+                    "none ({})",
+                    crate::finance::irr_note(&t.enterprise_flows_yuan)
+                ),
+            },
             t.payback_years
                 .map_or("none".to_string(), |y| format!("{y:.1} yr")),
         );
         if t.investor_investment_yuan > 0.0 {
+            // Who the investors are in this strategy.
+            let outcomes = r.enterprises.iter().filter_map(|e| {
+                e.outcomes
+                    .iter()
+                    .find(|o| o.strategy.to_string() == t.strategy)
+            });
+            let mut who = Vec::new();
+            if outcomes
+                .clone()
+                .any(|o| o.pv.as_ref().is_some_and(|p| p.emc_owned))
+            {
+                who.push("PV under EMC");
+            }
+            if outcomes
+                .clone()
+                .any(|o| o.storage.as_ref().is_some_and(|x| x.shared_savings))
+            {
+                who.push("storage under shared savings");
+            }
             let _ = writeln!(
                 s,
-                "    investors (PV under EMC, storage under shared savings): invest {:.1} 万元; PV payments {:.1} 万元/yr; NPV {:.1} 万元, IRR {}",
+                "    investors ({}): invest {:.1} 万元; PV payments {:.1} 万元/yr; NPV {:.1} 万元, IRR {}",
+                who.join(", "),
                 t.investor_investment_yuan / 1e4,
                 t.emc_payment_yuan / 1e4,
                 t.investor_npv_yuan / 1e4,
