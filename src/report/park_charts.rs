@@ -119,6 +119,21 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
             })
         })
         .collect();
+    // The PV claim under each other tariff version of `claims.tariff_versions`, beside the
+    // main run's cases.
+    let mut pv_cases = pv_cases;
+    for t in r
+        .claims_by_tariff
+        .iter()
+        .filter(|t| t.version != plan.tariff.version)
+    {
+        if let Some(c) = t.claims.iter().find(|c| c.key == "pv_saving_yuan_per_year") {
+            pv_cases.push(pv_savings::PvCase {
+                label: Text::Plain(format!("{} ({})", c.strategy, t.version)),
+                saving_yuan_per_year: c.simulated,
+            });
+        }
+    }
     let pv_savings = (!pv_cases.is_empty()).then_some(pv_savings::PvSavingsChart {
         cases: pv_cases,
         claim_yuan_per_year: plan.claims.pv_saving_yuan_per_year,
