@@ -7,6 +7,32 @@ use anyhow::Context as _;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// The weather formats `--format` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum FormatArg {
+    /// EnergyPlus weather file.
+    Epw,
+    /// NREL TMY3 CSV.
+    Tmy3,
+    /// PVGIS typical year, CSV output.
+    PvgisCsv,
+    /// PVGIS typical year, JSON output.
+    PvgisJson,
+}
+
+impl FormatArg {
+    /// The weather module's format.
+    pub fn format(self) -> weather::Format {
+        match self {
+            FormatArg::Epw => weather::Format::Epw,
+            FormatArg::Tmy3 => weather::Format::Tmy3,
+            FormatArg::PvgisCsv => weather::Format::PvgisCsv,
+            FormatArg::PvgisJson => weather::Format::PvgisJson,
+        }
+    }
+}
+
 /// Arguments of `parkenergy pv` (defaults: PVWatts v8 where the user gives none).
 #[derive(clap::Args, Debug)]
 pub struct PvArgs {
@@ -14,8 +40,8 @@ pub struct PvArgs {
     #[arg(long)]
     pub weather: Option<PathBuf>,
     /// Format of `--weather`: epw, tmy3, pvgis_csv or pvgis_json.
-    #[arg(long, default_value = "epw", value_parser = ["epw", "tmy3", "pvgis_csv", "pvgis_json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value = "epw")]
+    pub format: FormatArg,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -74,7 +100,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
             weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
         }
-        Some(p) => crate::park::pv::read_weather_file(&a.format, p, 8.0).map_err(|e| bad(&e))?,
+        Some(p) => a.format.format().read(p, 8.0).map_err(|e| bad(&e))?,
     };
     if let Some(lat) = a.lat {
         w.site.latitude_deg = lat;

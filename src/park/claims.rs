@@ -93,7 +93,7 @@ fn base_assumptions(plan: &Plan) -> Vec<String> {
         format!(
             "PV: {} ownership{}, tilt {}°, azimuth {}°, roof type {}, usable share {}, capped at {} kW DC per kVA",
             pv.ownership,
-            if pv.ownership == "emc" {
+            if pv.ownership == crate::scenario::choice::PvOwnership::Emc {
                 format!(" at {:.0}% discount", pv.emc_discount_fraction * 100.0)
             } else {
                 String::new()

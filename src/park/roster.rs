@@ -3,6 +3,7 @@
 
 use crate::calendar::Calendar;
 use crate::load::{self, ArchetypeLibrary, LoadTarget};
+use crate::scenario::choice::{MeterLayout, MeterUnit};
 use crate::scenario::{LoadSource, Plan};
 use crate::seed::{self, streams};
 use rayon::prelude::*;
@@ -91,22 +92,21 @@ pub struct LoadProfile {
     pub p_kw_hash: u64,
 }
 
-fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
-    let unit = if unit == "kwh" {
-        load::MeterUnit::KwhPerInterval
-    } else {
-        load::MeterUnit::Kw
+fn meter_spec(layout: MeterLayout, unit: MeterUnit, step_minutes: u32) -> load::MeterSpec {
+    let unit = match unit {
+        MeterUnit::Kwh => load::MeterUnit::KwhPerInterval,
+        MeterUnit::Kw => load::MeterUnit::Kw,
     };
     let layout = match layout {
-        "daily_96" => load::MeterLayout::DailyPoints {
+        MeterLayout::Daily96 => load::MeterLayout::DailyPoints {
             date_column: "date".into(),
             points: 96,
         },
-        "daily_24" => load::MeterLayout::DailyPoints {
+        MeterLayout::Daily24 => load::MeterLayout::DailyPoints {
             date_column: "date".into(),
             points: 24,
         },
-        _ => load::MeterLayout::Interval {
+        MeterLayout::Interval => load::MeterLayout::Interval {
             timestamp_column: "timestamp".into(),
             value_column: "value".into(),
             interval: crate::calendar::StepLength::from_minutes(step_minutes)
@@ -155,7 +155,7 @@ pub fn roster(
                 step_minutes,
             } => LoadOrigin::Meter {
                 path: path.clone(),
-                spec: meter_spec(layout, unit, *step_minutes),
+                spec: meter_spec(*layout, *unit, *step_minutes),
                 scale: 1.0 + plan.load_growth_fraction,
             },
         };

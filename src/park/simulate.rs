@@ -77,7 +77,8 @@ fn flows_of(
 ) -> Flows {
     let n = load.p_kw.len();
     let h = ctx.cal.step_hours();
-    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let full_export =
+        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
     let pv_ac: &[f64] = pv.map_or(&[], |p| p.ac_kw.as_slice());
     let mut import = vec![0.0; n];
     let mut export = vec![0.0; n];
@@ -245,7 +246,8 @@ pub fn simulate(
     let h = ctx.cal.step_hours();
 
     // 1. PV, and the flows before storage (shared across the samples of a price sweep).
-    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let full_export =
+        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
     let mut pv = None;
     let mut pv_built = false;
     let flows = ctx.flows(enterprise_key, strategy.pv, || {

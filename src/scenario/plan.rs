@@ -12,16 +12,26 @@ use std::path::PathBuf;
 pub enum WeatherPlan {
     /// A typical year generated from monthly normals (a built-in name or a file).
     Synthetic {
-        /// Built-in normals name (e.g. `yongzhou`) or a path.
-        normals: String,
+        /// The monthly normals.
+        normals: Normals,
     },
     /// A weather file.
     File {
-        /// Format: `epw`, `tmy3`, `pvgis_csv`, `pvgis_json` or `csv`.
-        format: String,
+        /// Its format.
+        format: crate::weather::Format,
         /// The file, resolved.
         path: PathBuf,
     },
+}
+
+/// The monthly normals of a synthetic weather year (`weather.normals`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Normals {
+    /// The built-in Yongzhou normals (`data/weather/`).
+    Yongzhou,
+    /// A normals file, resolved.
+    File(PathBuf),
 }
 
 /// Where an enterprise's load comes from.
@@ -41,10 +51,10 @@ pub enum LoadSource {
     Meter {
         /// The file, resolved.
         path: PathBuf,
-        /// `interval`, `daily_96` or `daily_24`.
-        layout: String,
-        /// `kw` or `kwh`.
-        unit: String,
+        /// Layout of the file.
+        layout: super::choice::MeterLayout,
+        /// Unit of its values.
+        unit: super::choice::MeterUnit,
         /// Interval of the data [min].
         step_minutes: u32,
     },
@@ -90,8 +100,8 @@ pub struct EnterprisePlan {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SweepPlan {
-    /// `grid`, `monte_carlo`, `latin_hypercube` or `one_at_a_time`.
-    pub method: String,
+    /// How samples are drawn.
+    pub method: super::choice::SweepMethod,
     /// Samples of a random sweep.
     pub samples: u32,
     /// Cap on the number of samples.
@@ -155,6 +165,9 @@ pub struct Plan {
     pub pv: raw::PvSection,
     /// Storage.
     pub storage: raw::StorageSection,
+    /// The battery of `[storage]` with every default filled in and checked; its size is zero
+    /// (chosen per enterprise by the park model).
+    pub battery: crate::storage::BatteryParams,
     /// Finance.
     pub finance: raw::FinanceSection,
     /// The later tariff and its first project year, when the scenario switches tariff during

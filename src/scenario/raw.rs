@@ -7,6 +7,7 @@
 
 #![allow(missing_docs)] // every field is documented in schema::KEYS and docs/scenario.md
 
+use super::choice::*;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -54,7 +55,7 @@ pub struct SiteSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherSection {
-    pub source: String,
+    pub source: WeatherSource,
     pub file: Option<String>,
     pub normals: String,
 }
@@ -64,8 +65,8 @@ pub struct WeatherSection {
 pub struct TariffSection {
     pub version: String,
     pub file: Option<String>,
-    pub choice_period: String,
-    pub baseline_basic_charge: String,
+    pub choice_period: ChoicePeriod,
+    pub baseline_basic_charge: BaselineBasicCharge,
     #[serde(rename = "override")]
     pub override_table: Option<toml::Table>,
 }
@@ -73,7 +74,7 @@ pub struct TariffSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarketSection {
-    pub mode: String,
+    pub mode: MarketMode,
     pub returned_user: bool,
     pub retail_fixed_price_yuan_per_kwh: f64,
     pub retail_discount_yuan_per_kwh: f64,
@@ -84,7 +85,7 @@ pub struct MarketSection {
     pub deviation_band_fraction: f64,
     pub over_use_price_factor: f64,
     pub under_use_price_factor: f64,
-    pub forecast: String,
+    pub forecast: Forecast,
     pub forecast_error_fraction: f64,
 }
 
@@ -101,13 +102,13 @@ pub struct PvSection {
     pub inverter_efficiency_fraction: Option<f64>,
     pub gamma_pdc_per_c: Option<f64>,
     pub albedo_fraction: Option<f64>,
-    pub transposition_model: Option<String>,
-    pub temperature_model: Option<String>,
+    pub transposition_model: Option<TranspositionModel>,
+    pub temperature_model: Option<TemperatureModel>,
     pub degradation_first_year_fraction: Option<f64>,
     pub degradation_annual_fraction: Option<f64>,
-    pub grid_connection: String,
+    pub grid_connection: GridConnection,
     pub export_price_yuan_per_kwh: Option<f64>,
-    pub ownership: String,
+    pub ownership: PvOwnership,
     pub emc_discount_fraction: f64,
     pub capex_yuan_per_w: f64,
     pub om_yuan_per_w_year: f64,
@@ -117,15 +118,17 @@ pub struct PvSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageSection {
-    pub dispatch: String,
-    pub sizing: String,
+    pub dispatch: DispatchMode,
+    pub sizing: SizingMode,
     pub duration_hours: f64,
     pub power_fraction_of_peak: f64,
     pub charge_efficiency_fraction: Option<f64>,
     pub discharge_efficiency_fraction: Option<f64>,
+    pub round_trip_efficiency_fraction: Option<f64>,
     pub soc_min_fraction: Option<f64>,
     pub soc_max_fraction: Option<f64>,
-    pub max_cycles_per_day: Option<f64>,
+    pub initial_soc_fraction: Option<f64>,
+    pub max_cycles_per_day: Option<CyclesPerDay>,
     pub auxiliary_kw_per_kwh: f64,
     pub degradation_cost_yuan_per_kwh: Option<f64>,
     pub allow_export: bool,
@@ -137,8 +140,18 @@ pub struct StorageSection {
     pub cycle_life: Option<f64>,
     pub calendar_fade_fraction_per_year: Option<f64>,
     pub replacement_soh_fraction: Option<f64>,
-    pub ownership: String,
+    pub ownership: StorageOwnership,
     pub enterprise_share_fraction: f64,
+}
+
+/// `storage.max_cycles_per_day`: a cap, or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum CyclesPerDay {
+    /// At most this many full equivalent cycles a day [cycles/day].
+    Cap(f64),
+    /// No cap.
+    Unlimited(NoLimit),
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -177,8 +190,8 @@ pub struct EnterpriseEntry {
     pub tilt_deg: Option<f64>,
     pub azimuth_deg: Option<f64>,
     pub meter_file: Option<String>,
-    pub meter_layout: String,
-    pub meter_unit: Option<String>,
+    pub meter_layout: MeterLayout,
+    pub meter_unit: Option<MeterUnit>,
     pub meter_step_minutes: Option<u32>,
     pub pv_file: Option<String>,
     pub pv_kw: Option<f64>,
@@ -222,7 +235,7 @@ pub struct ClaimsSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepSection {
-    pub method: String,
+    pub method: SweepMethod,
     pub samples: u32,
     pub max_samples: u32,
     #[serde(default)]
@@ -237,7 +250,7 @@ pub struct SweepParameter {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub steps: Option<u32>,
-    pub distribution: Option<String>,
+    pub distribution: Option<Distribution>,
     pub mean: Option<f64>,
     pub sd: Option<f64>,
     pub mode: Option<f64>,

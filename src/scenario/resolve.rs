@@ -1,17 +1,17 @@
 //! Second phase: merge the defaults, deserialize, check the rules that span several keys, and
 //! build the [`Plan`].
 
+use super::choice::{MeterLayout, WeatherSource};
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
-use super::plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, TariffSwitch, WeatherPlan};
+use super::plan::{
+    EnterprisePlan, LoadSource, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+};
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
 use crate::calendar::{HolidayTable, StepLength};
 use crate::strategy::Strategy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// Built-in weather normals.
-pub const WEATHER_NORMALS: &[&str] = &["yongzhou"];
 
 /// Fill every key the user left out from the defaults: sections key by key, and each element of
 /// an array of tables from the single default element.
@@ -183,14 +183,7 @@ impl Resolver<'_> {
         let st = &raw.storage;
         let data = crate::storage::sizing::HunanDefaults::embedded()
             .map_err(|e| self.rule("storage", format!("data/storage/defaults.toml: {e}")))?;
-        let soc_min = st.soc_min_fraction.unwrap_or(data.battery.soc_min_fraction);
-        let soc_max = st.soc_max_fraction.unwrap_or(data.battery.soc_max_fraction);
-        if soc_min >= soc_max {
-            return Err(self.rule(
-                "storage.soc_max_fraction",
-                format!("{soc_max} must be above `storage.soc_min_fraction` = {soc_min}"),
-            ));
-        }
+        let battery = self.battery(st, &data)?;
         let (lo, hi) = crate::market::MarketRules::embedded().contract_price_range();
         let cp = raw.market.contract_price_yuan_per_kwh;
         if cp < lo - 1e-12 || cp > hi + 1e-12 {
@@ -247,6 +240,7 @@ impl Resolver<'_> {
             market: raw.market,
             pv: raw.pv,
             storage: raw.storage,
+            battery,
             finance: raw.finance,
             tariff_switch,
             resimulate_years,
@@ -257,6 +251,102 @@ impl Resolver<'_> {
             claim_strategies,
             sweep,
         })
+    }
+
+    /// The battery template (size left at zero) of `[storage]`, keys not given from
+    /// `data/storage/defaults.toml`, checked by the storage model itself so that `check` refuses
+    /// whatever a run would.
+    fn battery(
+        &self,
+        st: &raw::StorageSection,
+        data: &crate::storage::sizing::HunanDefaults,
+    ) -> Result<crate::storage::BatteryParams, ScenarioError> {
+        let mut b = data.battery;
+        if let Some(rt) = st.round_trip_efficiency_fraction {
+            for (v, k) in [
+                (
+                    st.charge_efficiency_fraction,
+                    "storage.charge_efficiency_fraction",
+                ),
+                (
+                    st.discharge_efficiency_fraction,
+                    "storage.discharge_efficiency_fraction",
+                ),
+            ] {
+                if v.is_some() {
+                    return Err(self.rule(
+                        k,
+                        "give either `round_trip_efficiency_fraction` or the one-way efficiencies, not both",
+                    ));
+                }
+            }
+            b.charge_efficiency_fraction = rt.sqrt();
+            b.discharge_efficiency_fraction = rt.sqrt();
+        }
+        if let Some(v) = st.charge_efficiency_fraction {
+            b.charge_efficiency_fraction = v;
+        }
+        if let Some(v) = st.discharge_efficiency_fraction {
+            b.discharge_efficiency_fraction = v;
+        }
+        if let Some(v) = st.soc_min_fraction {
+            b.soc_min_fraction = v;
+        }
+        if let Some(v) = st.soc_max_fraction {
+            b.soc_max_fraction = v;
+        }
+        if b.soc_min_fraction >= b.soc_max_fraction {
+            return Err(self.rule(
+                "storage.soc_max_fraction",
+                format!(
+                    "{} must be above `storage.soc_min_fraction` = {}",
+                    b.soc_max_fraction, b.soc_min_fraction
+                ),
+            ));
+        }
+        b.initial_soc_fraction = st.initial_soc_fraction.unwrap_or(b.soc_min_fraction);
+        if !(b.soc_min_fraction..=b.soc_max_fraction).contains(&b.initial_soc_fraction) {
+            return Err(self.src.error(
+                span_of(self.doc, "storage.initial_soc_fraction"),
+                ScenarioErrorKind::BadValue {
+                    key: "storage.initial_soc_fraction".into(),
+                    found: b.initial_soc_fraction.to_string(),
+                    expected: format!(
+                        "a state of charge within the window {}..={} (`soc_min_fraction`..=`soc_max_fraction`)",
+                        b.soc_min_fraction, b.soc_max_fraction
+                    ),
+                },
+            ));
+        }
+        match st.max_cycles_per_day {
+            Some(raw::CyclesPerDay::Cap(c)) => b.max_cycles_per_day = c,
+            Some(raw::CyclesPerDay::Unlimited(_)) => b.max_cycles_per_day = f64::INFINITY,
+            None => {}
+        }
+        // The model's own check, on a unit size (sizes are chosen per enterprise later).
+        let probe = crate::storage::BatteryParams {
+            capacity_kwh: 1.0,
+            charge_power_kw: 1.0,
+            discharge_power_kw: 1.0,
+            ..b
+        };
+        crate::storage::Battery::new(probe).map_err(|e| {
+            let field = match &e {
+                crate::storage::StorageError::OutOfRange { field, .. } => *field,
+                _ => "",
+            };
+            let key = match field {
+                "charge_efficiency_fraction" | "discharge_efficiency_fraction"
+                    if st.round_trip_efficiency_fraction.is_some() =>
+                {
+                    "storage.round_trip_efficiency_fraction".to_string()
+                }
+                "" => "storage".to_string(),
+                f => format!("storage.{f}"),
+            };
+            self.rule(&key, e.to_string())
+        })?;
+        Ok(b)
     }
 
     /// Build the tariff (version or file, with the override merged) so that a bad file or
@@ -435,20 +525,26 @@ impl Resolver<'_> {
     }
 
     fn weather(&self, w: &raw::WeatherSection) -> Result<WeatherPlan, ScenarioError> {
-        if w.source == "synthetic" {
+        let format = match w.source {
+            WeatherSource::Synthetic => None,
+            WeatherSource::Epw => Some(crate::weather::Format::Epw),
+            WeatherSource::Tmy3 => Some(crate::weather::Format::Tmy3),
+            WeatherSource::PvgisCsv => Some(crate::weather::Format::PvgisCsv),
+            WeatherSource::PvgisJson => Some(crate::weather::Format::PvgisJson),
+        };
+        let Some(format) = format else {
             if w.file.is_some() {
                 return Err(self.rule(
                     "weather.file",
                     "a weather file is given but `weather.source` is \"synthetic\"; set the source to the file's format",
                 ));
             }
-            if !WEATHER_NORMALS.contains(&w.normals.as_str()) {
-                self.path("weather.normals", &w.normals, true)?;
-            }
-            return Ok(WeatherPlan::Synthetic {
-                normals: w.normals.clone(),
-            });
-        }
+            let normals = match w.normals.as_str() {
+                "yongzhou" => Normals::Yongzhou,
+                file => Normals::File(self.path("weather.normals", file, true)?),
+            };
+            return Ok(WeatherPlan::Synthetic { normals });
+        };
         let f = w.file.as_deref().ok_or_else(|| {
             self.rule(
                 "weather.source",
@@ -459,7 +555,7 @@ impl Resolver<'_> {
             )
         })?;
         Ok(WeatherPlan::File {
-            format: w.source.clone(),
+            format,
             path: self.path("weather.file", f, true)?,
         })
     }
@@ -538,22 +634,20 @@ impl Resolver<'_> {
                 }
                 (None, Some(f)) => {
                     let path = self.path(&key("meter_file"), f, true)?;
-                    let unit = e.meter_unit.clone().ok_or_else(|| {
+                    let unit = e.meter_unit.ok_or_else(|| {
                         self.rule(
                             &key("meter_file"),
                             "needs `meter_unit` (\"kw\" or \"kwh\"): the unit of meter data is never guessed",
                         )
                     })?;
-                    let step_minutes =
-                        e.meter_step_minutes
-                            .unwrap_or(match e.meter_layout.as_str() {
-                                "daily_96" => 15,
-                                "daily_24" => 60,
-                                _ => step.minutes(),
-                            });
+                    let step_minutes = e.meter_step_minutes.unwrap_or(match e.meter_layout {
+                        MeterLayout::Daily96 => 15,
+                        MeterLayout::Daily24 => 60,
+                        MeterLayout::Interval => step.minutes(),
+                    });
                     LoadSource::Meter {
                         path,
-                        layout: e.meter_layout.clone(),
+                        layout: e.meter_layout,
                         unit,
                         step_minutes,
                     }
@@ -704,6 +798,7 @@ impl Resolver<'_> {
             if !matches!(
                 spec.kind,
                 Kind::Float { .. }
+                    | Kind::FloatOrWord { .. }
                     | Kind::Int { .. }
                     | Kind::IntOneOf(_)
                     | Kind::FloatOneOf(_)
@@ -722,7 +817,7 @@ impl Resolver<'_> {
             self.sweep_index_exists(raw, &key, &p.key)?;
         }
         Ok(SweepPlan {
-            method: sw.method.clone(),
+            method: sw.method,
             samples: sw.samples,
             max_samples: sw.max_samples,
             parameters: sw.parameter.clone(),

@@ -19,6 +19,50 @@ use crate::calendar::{Date, is_leap_year};
 /// [`WeatherYear::with_year`]: a non-leap year.
 pub const TYPICAL_YEAR: i32 = 2025;
 
+/// The format of a weather file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// EnergyPlus weather file (`.epw`).
+    Epw,
+    /// NREL TMY3 CSV (`NNNNNNTYA.CSV`).
+    Tmy3,
+    /// PVGIS typical year, CSV output.
+    PvgisCsv,
+    /// PVGIS typical year, JSON output.
+    PvgisJson,
+}
+
+impl Format {
+    /// The format's name, as written in a scenario (`weather.source`) or after `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Epw => "epw",
+            Format::Tmy3 => "tmy3",
+            Format::PvgisCsv => "pvgis_csv",
+            Format::PvgisJson => "pvgis_json",
+        }
+    }
+
+    /// Read a file of this format; PVGIS times (UTC) are placed on local standard time at
+    /// `utc_offset_hours` [h].
+    ///
+    /// # Errors
+    /// The reader's [`WeatherError`], naming the file and line.
+    pub fn read(
+        self,
+        path: &std::path::Path,
+        utc_offset_hours: f64,
+    ) -> Result<WeatherYear, WeatherError> {
+        match self {
+            Format::Epw => epw::read_epw(path),
+            Format::Tmy3 => tmy3::read_tmy3(path),
+            Format::PvgisCsv => pvgis::read_pvgis_tmy_csv(path, utc_offset_hours),
+            Format::PvgisJson => pvgis::read_pvgis_tmy_json(path, utc_offset_hours),
+        }
+    }
+}
+
 /// Errors of the weather readers and generators.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

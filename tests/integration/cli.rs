@@ -13,6 +13,8 @@ fn bin() -> Command {
 
 /// Each file of `tests/data/bad_scenarios/` states in its header the line and key its error must
 /// name (`# expect-line: N`, `# expect-key: K` or `none`, optionally `# expect-text: T`).
+/// `check` and `run` go through one validation path: both refuse each file with the same
+/// message, and `run` writes nothing.
 #[test]
 fn every_broken_scenario_exits_2_naming_line_and_key() {
     let dir = root().join("tests/data/bad_scenarios");
@@ -35,6 +37,21 @@ fn every_broken_scenario_exits_2_naming_line_and_key() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = f.file_name().unwrap().to_string_lossy();
         assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        let dir = tempfile::tempdir().unwrap();
+        let run = bin()
+            .arg("run")
+            .arg(f)
+            .args(["--quiet", "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{name}: run did not refuse");
+        assert_eq!(
+            String::from_utf8_lossy(&run.stderr),
+            stderr,
+            "{name}: run and check differ"
+        );
+        assert!(!dir.path().join("out").exists(), "{name}: run wrote output");
         assert!(
             stderr.contains(&format!("{name}:{line}:")),
             "{name}: expected line {line} in: {stderr}"

@@ -1,6 +1,7 @@
 //! Integration tests: one binary [ripgrep tests/tests.rs; nextest integration/main.rs].
 
 mod cli;
+mod datasheet;
 mod docs;
 mod golden;
 mod park;
