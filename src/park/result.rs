@@ -147,6 +147,8 @@ pub struct EnterpriseResult {
     pub peak_kw: f64,
     /// Load factor.
     pub load_factor: f64,
+    /// Intervals of a meter file that were missing and filled; `None` for a synthetic load.
+    pub meter_filled_steps: Option<usize>,
     /// One outcome per strategy, in the plan's order (baseline first).
     pub outcomes: Vec<Outcome>,
 }

@@ -33,7 +33,7 @@ fn csv_field(s: &str) -> String {
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh\n",
+        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,meter_filled_steps\n",
     );
     for e in &r.enterprises {
         let base = e.baseline().cost_yuan;
@@ -44,7 +44,7 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             let m = o.money.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&e.name),
                 csv_field(e.group.as_deref().unwrap_or("")),
                 e.archetype,
@@ -89,6 +89,8 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
                 opt(m.and_then(|m| m.investor_irr), 6),
                 opt(m.and_then(|m| m.pv_lcoe_yuan_per_kwh), 5),
                 opt(m.and_then(|m| m.storage_lcos_yuan_per_kwh), 5),
+                e.meter_filled_steps
+                    .map_or(String::new(), |n| n.to_string()),
             );
         }
     }

@@ -217,6 +217,10 @@ fn value_ok(kind: &Kind, v: &Value) -> bool {
         Kind::Float { min, max } => float_ok(v, *min, *max),
         Kind::FloatOneOf(c) => number(v).is_some_and(|x| c.iter().any(|&y| (x - y).abs() < 1e-9)),
         Kind::Choice(c) => v.as_str().is_some_and(|s| c.contains(&s)),
+        Kind::Column => {
+            v.as_str().is_some_and(|s| !s.trim().is_empty())
+                || v.as_integer().is_some_and(|i| i >= 1)
+        }
         Kind::FloatOrWord { min, max, word } => {
             v.as_str().is_some_and(|s| s == *word) || float_ok(v, *min, *max)
         }

@@ -17,7 +17,9 @@ pub mod resolve;
 pub mod schema;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
-pub use plan::{EnterprisePlan, LoadSource, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan};
+pub use plan::{
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+};
 
 use std::path::Path;
 

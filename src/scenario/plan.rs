@@ -47,17 +47,46 @@ pub enum LoadSource {
         /// Annual peak to scale to [kW].
         peak_kw: Option<f64>,
     },
-    /// Measured interval data.
+    /// Measured interval data, read when the scenario is loaded.
     Meter {
         /// The file, resolved.
         path: PathBuf,
-        /// Layout of the file.
-        layout: super::choice::MeterLayout,
-        /// Unit of its values.
-        unit: super::choice::MeterUnit,
-        /// Interval of the data [min].
-        step_minutes: u32,
+        /// How it was read.
+        spec: crate::load::MeterSpec,
+        /// What was read: the series on the scenario's calendar and the gap report.
+        data: MeterData,
     },
+}
+
+/// A meter file's series and gap report, shared between the plans of a sweep.
+#[derive(Clone, PartialEq)]
+pub struct MeterData {
+    /// The series and its gap report.
+    pub series: std::sync::Arc<crate::load::MeterSeries>,
+    /// FNV-1a of the series' bits, standing for it in cache keys and debug output.
+    pub hash: u64,
+}
+
+impl MeterData {
+    /// Wrap a series read from a file.
+    pub fn new(series: crate::load::MeterSeries) -> MeterData {
+        let bytes: Vec<u8> = series
+            .p_kw
+            .iter()
+            .chain(series.q_kvar.iter().flatten())
+            .flat_map(|x| x.to_bits().to_le_bytes())
+            .collect();
+        MeterData {
+            hash: super::fnv1a(&bytes),
+            series: std::sync::Arc::new(series),
+        }
+    }
+}
+
+impl std::fmt::Debug for MeterData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MeterData({:016x})", self.hash)
+    }
 }
 
 /// One enterprise named in the scenario.

@@ -144,6 +144,16 @@ pub struct StorageSection {
     pub enterprise_share_fraction: f64,
 }
 
+/// A column of a data file: its position from 1, or its header text.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnRef {
+    /// Position from the left, 1-based.
+    Position(u32),
+    /// Header text.
+    Name(String),
+}
+
 /// `storage.max_cycles_per_day`: a cap, or `"none"`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(untagged)]
@@ -193,6 +203,17 @@ pub struct EnterpriseEntry {
     pub meter_layout: MeterLayout,
     pub meter_unit: Option<MeterUnit>,
     pub meter_step_minutes: Option<u32>,
+    pub meter_timestamp_column: ColumnRef,
+    pub meter_value_column: ColumnRef,
+    pub meter_date_column: ColumnRef,
+    pub meter_stamp: MeterStamp,
+    pub meter_delimiter: String,
+    pub meter_encoding: MeterEncoding,
+    pub meter_sheet: Option<String>,
+    pub meter_reactive_column: Option<ColumnRef>,
+    pub meter_leading_reactive_column: Option<ColumnRef>,
+    pub meter_reactive_unit: Option<ReactiveUnit>,
+    pub meter_max_missing_fraction: f64,
     pub pv_file: Option<String>,
     pub pv_kw: Option<f64>,
     pub storage_kwh: Option<f64>,

@@ -1,14 +1,16 @@
 //! Second phase: merge the defaults, deserialize, check the rules that span several keys, and
 //! build the [`Plan`].
 
-use super::choice::{MeterLayout, WeatherSource};
+use super::choice::{
+    MeterEncoding, MeterLayout, MeterStamp, MeterUnit, ReactiveUnit, WeatherSource,
+};
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
 use super::plan::{
-    EnterprisePlan, LoadSource, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
 };
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
-use crate::calendar::{HolidayTable, StepLength};
+use crate::calendar::{Calendar, HolidayTable, StepLength};
 use crate::strategy::Strategy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -204,7 +206,9 @@ impl Resolver<'_> {
             .max(st.life_years.unwrap_or(data.sizing.life_years as u32));
         let tariff_switch = self.tariff_switch(&raw, longest_life)?;
         let resimulate_years = self.resimulate_years(&raw.finance, longest_life)?;
-        let enterprises = self.enterprises(&raw, step)?;
+        let cal = Calendar::new(s.year, step, s.utc_offset_hours, &holidays)
+            .map_err(|e| self.rule("scenario.year", e.to_string()))?;
+        let enterprises = self.enterprises(&raw, &cal)?;
         self.groups(&raw)?;
         let strategies = self.strategies(&raw.strategies.list)?;
         let claim_strategies = (
@@ -563,7 +567,7 @@ impl Resolver<'_> {
     fn enterprises(
         &self,
         raw: &RawScenario,
-        step: StepLength,
+        cal: &Calendar,
     ) -> Result<Vec<EnterprisePlan>, ScenarioError> {
         if raw.enterprise.is_empty() && raw.enterprise_group.is_empty() {
             return Err(self.src.error(
@@ -632,26 +636,7 @@ impl Resolver<'_> {
                         peak_kw: e.peak_kw,
                     }
                 }
-                (None, Some(f)) => {
-                    let path = self.path(&key("meter_file"), f, true)?;
-                    let unit = e.meter_unit.ok_or_else(|| {
-                        self.rule(
-                            &key("meter_file"),
-                            "needs `meter_unit` (\"kw\" or \"kwh\"): the unit of meter data is never guessed",
-                        )
-                    })?;
-                    let step_minutes = e.meter_step_minutes.unwrap_or(match e.meter_layout {
-                        MeterLayout::Daily96 => 15,
-                        MeterLayout::Daily24 => 60,
-                        MeterLayout::Interval => step.minutes(),
-                    });
-                    LoadSource::Meter {
-                        path,
-                        layout: e.meter_layout,
-                        unit,
-                        step_minutes,
-                    }
-                }
+                (None, Some(f)) => self.meter(e, i, f, cal)?,
             };
             if let Some(peak) = e.peak_kw
                 && peak > e.transformer_kva
@@ -690,6 +675,132 @@ impl Resolver<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// The meter source of `enterprise[i]`: its format keys turned into a reading spec, and the
+    /// file read now, so that a bad cell, a missing column or too large gaps are refused by
+    /// `check` as by `run`, naming the meter file's line and column.
+    fn meter(
+        &self,
+        e: &raw::EnterpriseEntry,
+        i: usize,
+        file: &str,
+        cal: &Calendar,
+    ) -> Result<LoadSource, ScenarioError> {
+        let key = |k: &str| format!("enterprise[{i}].{k}");
+        let path = self.path(&key("meter_file"), file, true)?;
+        let unit = e.meter_unit.ok_or_else(|| {
+            self.rule(
+                &key("meter_file"),
+                "needs `meter_unit` (\"kw\" or \"kwh\"): the unit of meter data is never guessed",
+            )
+        })?;
+        let column = |c: &raw::ColumnRef| match c {
+            raw::ColumnRef::Position(p) => crate::load::Column::Position(*p as usize),
+            raw::ColumnRef::Name(n) => crate::load::Column::Name(n.clone()),
+        };
+        let step_minutes = e.meter_step_minutes.unwrap_or(match e.meter_layout {
+            MeterLayout::Daily96 => 15,
+            MeterLayout::Daily24 => 60,
+            MeterLayout::Interval => cal.step().minutes(),
+        });
+        let interval = StepLength::from_minutes(step_minutes)
+            .ok_or_else(|| self.rule(&key("meter_step_minutes"), "must be 60 or 15"))?;
+        let layout = match e.meter_layout {
+            MeterLayout::Interval => crate::load::MeterLayout::Interval {
+                timestamp_column: column(&e.meter_timestamp_column),
+                value_column: column(&e.meter_value_column),
+                interval,
+                stamp: match e.meter_stamp {
+                    MeterStamp::Start => crate::load::Stamp::IntervalStart,
+                    MeterStamp::End => crate::load::Stamp::IntervalEnd,
+                },
+            },
+            MeterLayout::Daily96 | MeterLayout::Daily24 => {
+                let points = if e.meter_layout == MeterLayout::Daily96 {
+                    96
+                } else {
+                    24
+                };
+                if interval.steps_per_day() != points {
+                    return Err(self.rule(
+                        &key("meter_step_minutes"),
+                        format!(
+                            "{step_minutes} min does not match the {points} points a day of `meter_layout` = \"{}\"",
+                            e.meter_layout
+                        ),
+                    ));
+                }
+                crate::load::MeterLayout::DailyPoints {
+                    date_column: column(&e.meter_date_column),
+                    points,
+                }
+            }
+        };
+        let mut spec = crate::load::MeterSpec::new(
+            layout,
+            match unit {
+                MeterUnit::Kw => crate::load::MeterUnit::Kw,
+                MeterUnit::Kwh => crate::load::MeterUnit::KwhPerInterval,
+            },
+        );
+        let mut delim = e.meter_delimiter.chars();
+        spec.delimiter = match (delim.next(), delim.next()) {
+            (Some(c), None) if c.is_ascii() && !matches!(c, '"' | '\n' | '\r') => c,
+            _ => {
+                return Err(self.src.error(
+                    span_of(self.doc, &key("meter_delimiter")),
+                    ScenarioErrorKind::BadValue {
+                        key: key("meter_delimiter"),
+                        found: format!("{:?}", e.meter_delimiter),
+                        expected: "one ASCII character other than a quote or a line break, e.g. \",\", \";\", \"\\t\"".into(),
+                    },
+                ));
+            }
+        };
+        spec.encoding = match e.meter_encoding {
+            MeterEncoding::Utf8 => crate::load::Encoding::Utf8,
+            MeterEncoding::Gbk | MeterEncoding::Gb18030 => crate::load::Encoding::Gb18030,
+        };
+        spec.sheet = e.meter_sheet.clone();
+        spec.max_missing_fraction = e.meter_max_missing_fraction;
+        spec.reactive = match (&e.meter_reactive_column, &e.meter_leading_reactive_column) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(self.rule(
+                    &key("meter_leading_reactive_column"),
+                    "needs `meter_reactive_column`, the lagging reactive column",
+                ));
+            }
+            (Some(lag), lead) => {
+                if e.meter_layout != MeterLayout::Interval {
+                    return Err(self.rule(
+                        &key("meter_reactive_column"),
+                        "reactive columns are read from an `interval` meter file only",
+                    ));
+                }
+                let unit = e.meter_reactive_unit.ok_or_else(|| {
+                    self.rule(
+                        &key("meter_reactive_column"),
+                        "needs `meter_reactive_unit` (\"kvar\" or \"kvarh\"): the unit of meter data is never guessed",
+                    )
+                })?;
+                Some(crate::load::ReactiveSpec {
+                    columns: std::iter::once(lag).chain(lead).map(column).collect(),
+                    unit: match unit {
+                        ReactiveUnit::Kvar => crate::load::MeterUnit::Kw,
+                        ReactiveUnit::Kvarh => crate::load::MeterUnit::KwhPerInterval,
+                    },
+                })
+            }
+        };
+        let series = crate::load::read_meter(&path, &spec, cal)
+            .map_err(|err| self.rule(&key("meter_file"), err.to_string()))?;
+        Ok(LoadSource::Meter {
+            path,
+            spec,
+            data: MeterData::new(series),
+        })
     }
 
     fn groups(&self, raw: &RawScenario) -> Result<(), ScenarioError> {

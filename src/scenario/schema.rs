@@ -54,6 +54,8 @@ pub enum Kind {
     IntOneOf(&'static [i64]),
     /// One of a fixed set of numbers.
     FloatOneOf(&'static [f64]),
+    /// A column of a data file: its header text (string) or its position from 1 (integer).
+    Column,
     /// A list of finite numbers, each in `min..=max`.
     FloatList {
         /// Smallest valid element.
@@ -264,6 +266,17 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise[].meter_layout", Choice(MeterLayout::NAMES), "", Optional, "Layout of `meter_file`: timestamp + value rows, or one row per day with 96 or 24 points (96点负荷曲线)."),
     k("enterprise[].meter_unit", Choice(MeterUnit::NAMES), "", Optional, "Unit of the meter values: mean kW over the interval, or kWh per interval. Never guessed."),
     k("enterprise[].meter_step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Interval of `meter_file`: 15 or 60."),
+    k("enterprise[].meter_timestamp_column", Column, "", Optional, "Timestamp column of an `interval` meter file, by header text (`\"时间\"`) or position (`1`)."),
+    k("enterprise[].meter_value_column", Column, "", Optional, "Active power or energy column of an `interval` meter file, by header text (`\"有功功率(kW)\"`) or position."),
+    k("enterprise[].meter_date_column", Column, "", Optional, "Date column of a `daily_96` or `daily_24` meter file; the 96 or 24 point columns follow it."),
+    k("enterprise[].meter_stamp", Choice(MeterStamp::NAMES), "", Optional, "Whether a timestamp names the `start` or the `end` of its interval (many utility exports stamp the end: `00:15` is the first quarter hour, `24:00` or next-day `00:00` the last)."),
+    k("enterprise[].meter_delimiter", Str, "", Optional, "Field delimiter of a CSV meter file: one character, e.g. `\",\"`, `\";\"`, `\"\\t\"`, `\"|\"`."),
+    k("enterprise[].meter_encoding", Choice(MeterEncoding::NAMES), "", Optional, "Text encoding of a CSV meter file: `utf-8`, or `gbk`/`gb18030` as Chinese Excel and utility portals export."),
+    k("enterprise[].meter_sheet", Str, "", Optional, "Sheet of a workbook `meter_file` (`.xlsx`, `.xls`, `.ods`); default the first sheet."),
+    k("enterprise[].meter_reactive_column", Column, "", Optional, "Reactive column (lagging, 正向无功) of an `interval` meter file; its kvarh give the monthly power factor kWh/sqrt(kWh² + kvarh²) of the adjustment (力调电费) instead of `power_factor`. Needs `meter_reactive_unit`."),
+    k("enterprise[].meter_leading_reactive_column", Column, "", Optional, "Leading reactive column (容性, 反向无功), where the meter records it apart; added to the lagging reactive energy, as the adjustment counts both."),
+    k("enterprise[].meter_reactive_unit", Choice(ReactiveUnit::NAMES), "", Optional, "Unit of the reactive columns: mean kvar over the interval, or kvarh per interval. Never guessed."),
+    k("enterprise[].meter_max_missing_fraction", Float { min: 0.0, max: 0.5 }, "fraction", Optional, "Largest share of the year's intervals that may be missing from `meter_file`; gaps are filled (interpolated up to 4 h, longer ones from the same weekday) and reported. Above it the scenario is refused, naming the gaps."),
     k("enterprise[].pv_file", Path, "", Optional, "Measured or externally modelled PV output of an existing array, instead of the PV model."),
     k("enterprise[].pv_kw", Float { min: 0.0, max: 1e7 }, "kW", Optional, "PV DC size, instead of the size from the roof area."),
     k("enterprise[].storage_kwh", Float { min: 0.0, max: 1e7 }, "kWh", Optional, "Battery energy, instead of the sizing rule."),
@@ -377,6 +390,7 @@ impl Kind {
             Int { min, max } => format!("an integer in {min}..={max}{u}"),
             Float { min, max } => format!("a finite number{}{u}", range_text(*min, *max)),
             Choice(c) => format!("one of {}", quote_list(c)),
+            Column => "a column: its header text (string) or its position from 1 (integer)".into(),
             FloatOrWord { min, max, word } => {
                 format!(
                     "a finite number{}{u}, or \"{word}\"",

@@ -4,6 +4,7 @@ mod cli;
 mod datasheet;
 mod docs;
 mod golden;
+mod meter;
 mod park;
 mod sweep;
 mod tariff_switch;
