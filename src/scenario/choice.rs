@@ -50,6 +50,8 @@ choice! {
     WeatherSource {
         /// A typical year generated from monthly normals.
         Synthetic = "synthetic",
+        /// `weather.file`, its format recognised from its first lines.
+        Auto = "auto",
         /// EnergyPlus weather file.
         Epw = "epw",
         /// NREL TMY3 CSV.
@@ -58,6 +60,8 @@ choice! {
         PvgisCsv = "pvgis_csv",
         /// PVGIS typical year, JSON output.
         PvgisJson = "pvgis_json",
+        /// Plain CSV with the columns of the `weather.csv_*` keys.
+        Csv = "csv",
     }
 }
 

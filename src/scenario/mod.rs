@@ -18,7 +18,8 @@ pub mod schema;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
 pub use plan::{
-    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherData,
+    WeatherPlan,
 };
 
 use std::path::Path;

@@ -17,11 +17,28 @@ pub enum WeatherPlan {
     },
     /// A weather file.
     File {
-        /// Its format.
+        /// Its format, as declared or recognised.
         format: crate::weather::Format,
         /// The file, resolved.
         path: PathBuf,
+        /// The year read from it when the scenario was loaded.
+        data: WeatherData,
     },
+}
+
+/// A weather file's year, read with the scenario, shared between the plans of a sweep.
+#[derive(Clone, PartialEq)]
+pub struct WeatherData {
+    /// The year as read (its own calendar year and site).
+    pub year: std::sync::Arc<crate::weather::WeatherYear>,
+    /// FNV-1a of the file's bytes, standing for it in cache keys and debug output.
+    pub hash: u64,
+}
+
+impl std::fmt::Debug for WeatherData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WeatherData({:016x})", self.hash)
+    }
 }
 
 /// The monthly normals of a synthetic weather year (`weather.normals`).

@@ -57,6 +57,14 @@ pub struct SiteSection {
 pub struct WeatherSection {
     pub source: WeatherSource,
     pub file: Option<String>,
+    pub csv_timestamp_column: String,
+    pub csv_ghi_column: String,
+    pub csv_dni_column: Option<String>,
+    pub csv_dhi_column: Option<String>,
+    pub csv_temperature_column: String,
+    pub csv_wind_column: String,
+    pub csv_stamp: MeterStamp,
+    pub csv_step_minutes: u32,
     pub normals: String,
 }
 

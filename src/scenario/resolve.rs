@@ -6,7 +6,8 @@ use super::choice::{
 };
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
 use super::plan::{
-    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherData,
+    WeatherPlan,
 };
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
@@ -168,7 +169,7 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        let weather = self.weather(&raw.weather)?;
+        let weather = self.weather(&raw.weather, &raw.site, s.utc_offset_hours)?;
         let versions = crate::tariff::builtin_names();
         let tariff_file = match &raw.tariff.file {
             Some(f) => Some(self.path("tariff.file", f, true)?),
@@ -528,26 +529,36 @@ impl Resolver<'_> {
         Ok(out)
     }
 
-    fn weather(&self, w: &raw::WeatherSection) -> Result<WeatherPlan, ScenarioError> {
-        let format = match w.source {
-            WeatherSource::Synthetic => None,
-            WeatherSource::Epw => Some(crate::weather::Format::Epw),
-            WeatherSource::Tmy3 => Some(crate::weather::Format::Tmy3),
-            WeatherSource::PvgisCsv => Some(crate::weather::Format::PvgisCsv),
-            WeatherSource::PvgisJson => Some(crate::weather::Format::PvgisJson),
-        };
-        let Some(format) = format else {
-            if w.file.is_some() {
-                return Err(self.rule(
-                    "weather.file",
-                    "a weather file is given but `weather.source` is \"synthetic\"; set the source to the file's format",
-                ));
+    /// The weather: the synthetic year's normals, or a file read now (its format recognised
+    /// from its first lines, or the declared one checked against them), so that `check` refuses
+    /// an unusable file as `run` would.
+    fn weather(
+        &self,
+        w: &raw::WeatherSection,
+        site: &raw::SiteSection,
+        utc_offset_hours: f64,
+    ) -> Result<WeatherPlan, ScenarioError> {
+        use crate::weather::Format;
+        let declared = match w.source {
+            WeatherSource::Synthetic => {
+                if w.file.is_some() {
+                    return Err(self.rule(
+                        "weather.file",
+                        "a weather file is given but `weather.source` is \"synthetic\"; set the source to \"auto\" (format recognised from the file) or to the file's format",
+                    ));
+                }
+                let normals = match w.normals.as_str() {
+                    "yongzhou" => Normals::Yongzhou,
+                    file => Normals::File(self.path("weather.normals", file, true)?),
+                };
+                return Ok(WeatherPlan::Synthetic { normals });
             }
-            let normals = match w.normals.as_str() {
-                "yongzhou" => Normals::Yongzhou,
-                file => Normals::File(self.path("weather.normals", file, true)?),
-            };
-            return Ok(WeatherPlan::Synthetic { normals });
+            WeatherSource::Auto => None,
+            WeatherSource::Epw => Some(Format::Epw),
+            WeatherSource::Tmy3 => Some(Format::Tmy3),
+            WeatherSource::PvgisCsv => Some(Format::PvgisCsv),
+            WeatherSource::PvgisJson => Some(Format::PvgisJson),
+            WeatherSource::Csv => Some(Format::Csv),
         };
         let f = w.file.as_deref().ok_or_else(|| {
             self.rule(
@@ -558,9 +569,51 @@ impl Resolver<'_> {
                 ),
             )
         })?;
+        let path = self.path("weather.file", f, true)?;
+        let csv_spec = crate::weather::csv::CsvSpec {
+            site: crate::weather::Site {
+                name: site.name.clone(),
+                latitude_deg: site.latitude_deg,
+                longitude_deg: site.longitude_deg,
+                elevation_m: site.elevation_m,
+                utc_offset_hours,
+            },
+            columns: crate::weather::csv::CsvColumns {
+                timestamp: w.csv_timestamp_column.clone(),
+                ghi: w.csv_ghi_column.clone(),
+                dni: w.csv_dni_column.clone(),
+                dhi: w.csv_dhi_column.clone(),
+                temp_air: w.csv_temperature_column.clone(),
+                wind_speed: w.csv_wind_column.clone(),
+            },
+            irradiance_unit: Default::default(),
+            temperature_unit: Default::default(),
+            wind_unit: Default::default(),
+            time_label: match w.csv_stamp {
+                MeterStamp::Start => crate::weather::csv::TimeLabel::IntervalStart,
+                MeterStamp::End => crate::weather::csv::TimeLabel::IntervalEnd,
+            },
+            step_minutes: w.csv_step_minutes,
+        };
+        let bytes = std::fs::read(&path)
+            .map_err(|e| self.rule("weather.file", format!("{}: {e}", path.display())))?;
+        let (year, format) =
+            crate::weather::read_file(&path, declared, &csv_spec, utc_offset_hours).map_err(
+                |e| {
+                    let key = match e {
+                        crate::weather::WeatherError::FormatMismatch { .. } => "weather.source",
+                        _ => "weather.file",
+                    };
+                    self.rule(key, e.to_string())
+                },
+            )?;
         Ok(WeatherPlan::File {
             format,
-            path: self.path("weather.file", f, true)?,
+            path,
+            data: WeatherData {
+                year: std::sync::Arc::new(year),
+                hash: super::fnv1a(&bytes),
+            },
         })
     }
 

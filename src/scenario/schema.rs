@@ -157,8 +157,16 @@ pub static KEYS: &[KeySpec] = &[
     k("site.elevation_m", Float { min: -500.0, max: 9000.0 }, "m", Optional, "Elevation above sea level."),
     // ---------------------------------------------------------------- [weather]
     k("weather", Table, "", Optional, "Solar and temperature input of the PV model."),
-    k("weather.source", Choice(WeatherSource::NAMES), "", Optional, "`synthetic`: a typical year generated from monthly normals; otherwise the format of `weather.file`."),
+    k("weather.source", Choice(WeatherSource::NAMES), "", Optional, "`synthetic`: a typical year generated from monthly normals; `auto`: `weather.file`, its format (EPW, TMY3, PVGIS CSV or JSON, plain CSV) recognised from its first lines; otherwise the format of `weather.file`, checked against its first lines."),
     k("weather.file", Path, "", Optional, "Weather file; required unless `weather.source = \"synthetic\"`."),
+    k("weather.csv_timestamp_column", Str, "", Optional, "Plain CSV weather: the timestamp column (`YYYY-MM-DD HH:MM`, local standard time)."),
+    k("weather.csv_ghi_column", Str, "", Optional, "Plain CSV weather: the global horizontal irradiance column [W/m²]."),
+    k("weather.csv_dni_column", Str, "", Optional, "Plain CSV weather: the direct normal irradiance column [W/m²], if the file has one (otherwise DNI and DHI come from a decomposition of GHI)."),
+    k("weather.csv_dhi_column", Str, "", Optional, "Plain CSV weather: the diffuse horizontal irradiance column [W/m²], if the file has one."),
+    k("weather.csv_temperature_column", Str, "", Optional, "Plain CSV weather: the air temperature column [°C]."),
+    k("weather.csv_wind_column", Str, "", Optional, "Plain CSV weather: the wind speed column [m/s]."),
+    k("weather.csv_stamp", Choice(MeterStamp::NAMES), "", Optional, "Plain CSV weather: whether a timestamp names the `start` or the `end` of its interval."),
+    k("weather.csv_step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Plain CSV weather: the interval of the rows."),
     k("weather.normals", Str, "", Optional, "Monthly normals for the synthetic year: a built-in name (`yongzhou`) or a path to a normals file."),
     // ---------------------------------------------------------------- [tariff]
     k("tariff", Table, "", Optional, "The electricity tariff (电价政策) and the tariff category optimization (分类优化)."),

@@ -193,8 +193,12 @@ fn relative_paths_resolve_against_the_scenario_folder() {
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("study");
     std::fs::create_dir_all(sub.join("data")).unwrap();
-    std::fs::write(sub.join("data/w.epw"), "x").unwrap();
-    let scen = "[scenario]\nname = \"rel\"\n[weather]\nsource = \"epw\"\nfile = \"data/w.epw\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+    std::fs::copy(
+        root().join("tests/data/pv/greensboro_tmy3.csv"),
+        sub.join("data/w.csv"),
+    )
+    .unwrap();
+    let scen = "[scenario]\nname = \"rel\"\n[weather]\nsource = \"auto\"\nfile = \"data/w.csv\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
     std::fs::write(sub.join("s.toml"), scen).unwrap();
     // Run from another folder: the weather path must still be found.
     bin()

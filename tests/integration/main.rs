@@ -8,3 +8,4 @@ mod meter;
 mod park;
 mod sweep;
 mod tariff_switch;
+mod weather;
