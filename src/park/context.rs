@@ -626,31 +626,8 @@ impl<'a> Context<'a> {
         e: &EnterpriseSpec,
     ) -> Result<Option<PvArray>, SimError> {
         if let Some(path) = &e.pv_file {
-            let spec = crate::solar::measured::MeasuredSpec {
-                timestamp_column: "timestamp".into(),
-                value_column: "value".into(),
-                unit: crate::solar::measured::MeasuredUnit::Kw,
-                time_label: crate::weather::csv::TimeLabel::IntervalStart,
-            };
-            let m = crate::solar::measured::read_measured_pv(path, &spec)
-                .map_err(|err| SimError::BadInput(err.to_string()))?;
-            let per_step = self.cal.n_steps() / m.ac_kw.len().max(1);
-            let ac_kw: Vec<f64> = if per_step > 1 {
-                m.ac_kw
-                    .iter()
-                    .flat_map(|&x| std::iter::repeat_n(x, per_step))
-                    .collect()
-            } else {
-                m.ac_kw.clone()
-            };
-            if ac_kw.len() != self.cal.n_steps() {
-                return Err(SimError::BadInput(format!(
-                    "{}: {} PV values, the calendar has {} steps",
-                    path.display(),
-                    m.ac_kw.len(),
-                    self.cal.n_steps()
-                )));
-            }
+            let ac_kw = crate::solar::measured::read_on_calendar(path, self.cal.n_steps())
+                .map_err(SimError::BadInput)?;
             let peak = ac_kw.iter().copied().fold(0.0, f64::max);
             let k = self.pv_scale_fraction;
             return Ok(Some(PvArray {

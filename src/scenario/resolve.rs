@@ -549,7 +549,21 @@ impl Resolver<'_> {
                 }
                 let normals = match w.normals.as_str() {
                     "yongzhou" => Normals::Yongzhou,
-                    file => Normals::File(self.path("weather.normals", file, true)?),
+                    file => {
+                        let p = self.path("weather.normals", file, true)?;
+                        // Parsed now so that `check` refuses a bad normals file as `run` would.
+                        std::fs::read_to_string(&p)
+                            .map_err(|e| e.to_string())
+                            .and_then(|text| {
+                                crate::weather::synthetic::MonthlyNormals::from_toml_str(
+                                    &text,
+                                    &p.display().to_string(),
+                                )
+                                .map_err(|e| e.to_string())
+                            })
+                            .map_err(|m| self.rule("weather.normals", m))?;
+                        Normals::File(p)
+                    }
                 };
                 return Ok(WeatherPlan::Synthetic { normals });
             }
@@ -703,7 +717,13 @@ impl Resolver<'_> {
                 ));
             }
             let pv_file = match &e.pv_file {
-                Some(f) => Some(self.path(&key("pv_file"), f, true)?),
+                Some(f) => {
+                    let p = self.path(&key("pv_file"), f, true)?;
+                    // Read now so that `check` refuses an unusable series as `run` would.
+                    crate::solar::measured::read_on_calendar(&p, cal.n_steps())
+                        .map_err(|m| self.rule(&key("pv_file"), m))?;
+                    Some(p)
+                }
                 None => None,
             };
             out.push(EnterprisePlan {
