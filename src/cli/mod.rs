@@ -279,7 +279,23 @@ pub fn describe(plan: &Plan) -> String {
                     sw.label, sw.year
                 )),
         strategies.join(", ")
-    )
+    ) + &meter_coverage(plan)
+}
+
+/// One line per meter file: its rows, gaps and filled intervals.
+pub fn meter_coverage(plan: &Plan) -> String {
+    plan.enterprises
+        .iter()
+        .filter_map(|e| match &e.load {
+            scenario::LoadSource::Meter { path, data, .. } => Some(format!(
+                "  meter       {}: {}: {}\n",
+                e.name,
+                path.display(),
+                data.series.report.summary()
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 fn init(path: &Path) -> Result<(), Failure> {
@@ -362,6 +378,7 @@ fn run_scenario(
     // The summary last: its presence marks a finished run.
     write("summary.json", crate::report::tables::summary_json(r))?;
     if !quiet {
+        print!("{}", meter_coverage(&plan));
         print!("{}", crate::report::tables::text_summary(&output));
         println!("\n  outputs in {}", out_dir.display());
     }

@@ -7,15 +7,47 @@ use anyhow::Context as _;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// The weather formats `--format` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum FormatArg {
+    /// EnergyPlus weather file.
+    Epw,
+    /// NREL TMY3 CSV.
+    Tmy3,
+    /// PVGIS typical year, CSV output.
+    PvgisCsv,
+    /// PVGIS typical year, JSON output.
+    PvgisJson,
+    /// Plain CSV: timestamp, ghi, dni, dhi, temp_air, wind_speed columns.
+    Csv,
+}
+
+impl FormatArg {
+    /// The weather module's format.
+    pub fn format(self) -> weather::Format {
+        match self {
+            FormatArg::Epw => weather::Format::Epw,
+            FormatArg::Tmy3 => weather::Format::Tmy3,
+            FormatArg::PvgisCsv => weather::Format::PvgisCsv,
+            FormatArg::PvgisJson => weather::Format::PvgisJson,
+            FormatArg::Csv => weather::Format::Csv,
+        }
+    }
+}
+
 /// Arguments of `parkenergy pv` (defaults: PVWatts v8 where the user gives none).
 #[derive(clap::Args, Debug)]
 pub struct PvArgs {
-    /// Weather file (EPW, or TMY3 CSV with `--format tmy3`); default: the Yongzhou synthetic year.
+    /// Weather file: EPW, TMY3 (NREL `NNNNNNTYA.CSV`), PVGIS CSV or JSON, or a plain CSV
+    /// (columns timestamp, ghi, dni, dhi, temp_air, wind_speed; local standard time at UTC+8,
+    /// site from --lat/--lon, default Yongzhou); the format is recognised from its first lines.
+    /// Default: the Yongzhou synthetic year.
     #[arg(long)]
     pub weather: Option<PathBuf>,
-    /// Format of `--weather`: epw, tmy3, pvgis_csv or pvgis_json.
-    #[arg(long, default_value = "epw", value_parser = ["epw", "tmy3", "pvgis_csv", "pvgis_json"])]
-    pub format: String,
+    /// Format of `--weather`, when given: checked against the file's first lines.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -74,7 +106,27 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
             weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
         }
-        Some(p) => crate::park::pv::read_weather_file(&a.format, p, 8.0).map_err(|e| bad(&e))?,
+        Some(p) => {
+            let n = weather::synthetic::MonthlyNormals::yongzhou();
+            let csv = weather::csv::CsvSpec {
+                site: weather::Site {
+                    name: p.display().to_string(),
+                    latitude_deg: a.lat.unwrap_or(n.site.latitude_deg),
+                    longitude_deg: a.lon.unwrap_or(n.site.longitude_deg),
+                    elevation_m: n.site.elevation_m,
+                    utc_offset_hours: 8.0,
+                },
+                columns: weather::csv::CsvColumns::default(),
+                irradiance_unit: Default::default(),
+                temperature_unit: Default::default(),
+                wind_unit: Default::default(),
+                time_label: Default::default(),
+                step_minutes: 60,
+            };
+            weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
+                .map_err(|e| bad(&e))?
+                .0
+        }
     };
     if let Some(lat) = a.lat {
         w.site.latitude_deg = lat;

@@ -78,13 +78,31 @@ pub enum LoadError {
         /// The operating-system error.
         source: std::io::Error,
     },
-    /// A meter file is not UTF-8 text (e.g. a GBK export: save it as UTF-8).
-    #[error("{}:{line}: not UTF-8 text (save the file as UTF-8; GBK/GB18030 exports must be converted)", path.display())]
+    /// A meter file is not UTF-8 text (e.g. a GBK export: declare its encoding).
+    #[error("{}:{line}: not UTF-8 text (a GBK/GB18030 export, as Chinese Excel writes? set `meter_encoding = \"gbk\"`)", path.display())]
     NotUtf8 {
         /// The file.
         path: PathBuf,
         /// First line with an invalid byte (1-based).
         line: usize,
+    },
+    /// A meter file is not text in the declared encoding.
+    #[error("{}:{line}: not {encoding} text (check `meter_encoding`)", path.display())]
+    BadEncoding {
+        /// The file.
+        path: PathBuf,
+        /// First line with an invalid byte sequence (1-based).
+        line: usize,
+        /// The encoding declared.
+        encoding: &'static str,
+    },
+    /// A spreadsheet cannot be opened or lacks the sheet asked for.
+    #[error("{}: {message}", path.display())]
+    Spreadsheet {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// A meter file has no header or no data row.
     #[error("{}: {what}", path.display())]
@@ -199,7 +217,7 @@ pub enum LoadError {
     /// The file holds intervals outside the calendar year (a different year or a year of another length).
     #[error(
         "{}:{line}: interval {timestamp} lies outside calendar year {year}; the file has {found} intervals, the {year} calendar has {expected} \
-         (a {year} file must run from {year}-01-01 00:00 to {year}-12-31 end of day; check whether its timestamps name the start or the end of each interval)",
+         (a {year} file must run from {year}-01-01 00:00 to {year}-12-31 end of day; check whether its timestamps name the start or the end of each interval: `meter_stamp`)",
         path.display()
     )]
     WrongYearLength {
@@ -218,8 +236,10 @@ pub enum LoadError {
     },
     /// Too much of the year is missing to fill credibly.
     #[error(
-        "{}: {missing} of {total} intervals missing ({share:.1} %, limit {limit:.1} %); the longest gap has {longest} intervals, after line {after_line}",
-        path.display(), share = missing_fraction * 100.0, limit = max_missing_fraction * 100.0
+        "{}: {missing} of {total} intervals missing ({share:.2} %, limit {limit:.2} % of the year, `meter_max_missing_fraction`); the longest gap has {longest} intervals, after line {after_line}; largest gaps: {}",
+        path.display(),
+        gaps.iter().map(|(s, n)| format!("{n} from {s}")).collect::<Vec<_>>().join(", "),
+        share = missing_fraction * 100.0, limit = max_missing_fraction * 100.0
     )]
     TooManyMissing {
         /// The file.
@@ -236,5 +256,8 @@ pub enum LoadError {
         longest: usize,
         /// Last data line before the longest gap (0 when it starts the year).
         after_line: usize,
+        /// The largest gaps (at most five), longest first: start (local ISO time) and
+        /// intervals.
+        gaps: Vec<(String, usize)>,
     },
 }

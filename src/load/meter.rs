@@ -3,9 +3,12 @@
 //! layout Chinese utilities export), in kW or kWh per interval as the caller declares.
 //!
 //! Owns parsing, checking, gap filling (rule in [`super::fill`]) and resampling to the calendar's
-//! step. Every file error names the file and the line (1-based, counting the header as line 1),
-//! and the column where one is involved. Files must be UTF-8 (a byte-order mark is accepted);
-//! fields may be quoted with `"` (a doubled `""` is a literal quote).
+//! step. Every file error names the file and the line (1-based, counting the header as line 1;
+//! a spreadsheet's row), and the column where one is involved. CSV files are UTF-8 (a
+//! byte-order mark is accepted) or GBK/GB18030 as declared, with RFC 4180 quoting; spreadsheets
+//! (`.xlsx` and kin) are read from their first or a named sheet ([`super::table`]). Columns are
+//! named by header text or by position. Interval files may carry reactive columns (kvar or kvarh,
+//! lagging and leading), read into a reactive series beside the active one.
 //!
 //! Timestamps are local standard time of the calendar: `YYYY-MM-DD HH:MM[:SS]`,
 //! `YYYY-MM-DDTHH:MM[:SS][+08:00|Z]` (an explicit offset is converted to the calendar's),
@@ -14,6 +17,7 @@
 
 use super::error::LoadError;
 use super::fill::{self, Upsample};
+use super::table::{self, Column, Encoding};
 use crate::calendar::{Calendar, Date, StepLength};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -33,10 +37,10 @@ pub enum Stamp {
 pub enum MeterLayout {
     /// One row per interval: a timestamp column and a value column (other columns are ignored).
     Interval {
-        /// Header name of the timestamp column.
-        timestamp_column: String,
-        /// Header name of the value column.
-        value_column: String,
+        /// The timestamp column.
+        timestamp_column: Column,
+        /// The value column.
+        value_column: Column,
         /// Interval length of the rows (hourly or 15-minute).
         interval: StepLength,
         /// Whether timestamps name the start or the end of the interval.
@@ -45,8 +49,8 @@ pub enum MeterLayout {
     /// One row per day: a date column followed by exactly `points` value columns (columns before
     /// the date column, such as 户号, are ignored).
     DailyPoints {
-        /// Header name of the date column.
-        date_column: String,
+        /// The date column.
+        date_column: Column,
         /// 24 (hourly) or 96 (15-minute).
         points: usize,
     },
@@ -70,6 +74,17 @@ impl MeterUnit {
     }
 }
 
+/// Reactive columns of an interval meter file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactiveSpec {
+    /// The reactive columns, summed: lagging (感性, 正向无功) and, where the meter records it
+    /// apart, leading (容性, 反向无功), which the power-factor adjustment counts as well.
+    pub columns: Vec<Column>,
+    /// Their unit: mean kvar over the interval ([`MeterUnit::Kw`]) or kvarh per interval
+    /// ([`MeterUnit::KwhPerInterval`]).
+    pub unit: MeterUnit,
+}
+
 /// How to read (or write) a meter file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterSpec {
@@ -77,8 +92,14 @@ pub struct MeterSpec {
     pub layout: MeterLayout,
     /// Unit of the values, declared by the caller (never guessed).
     pub unit: MeterUnit,
-    /// Field delimiter, `,` by default (`;` and tab are common too).
+    /// Field delimiter of a CSV file, `,` by default (`;`, tab and `|` are common too).
     pub delimiter: char,
+    /// Text encoding of a CSV file; default UTF-8.
+    pub encoding: Encoding,
+    /// Sheet of a spreadsheet; `None` for the first.
+    pub sheet: Option<String>,
+    /// Reactive columns of an interval file; `None` for none.
+    pub reactive: Option<ReactiveSpec>,
     /// Longest run of missing intervals filled by linear interpolation [h]; default 4 h.
     pub max_interpolation_hours: f64,
     /// Largest share of missing intervals accepted [fraction]; default 0.10.
@@ -94,6 +115,9 @@ impl MeterSpec {
             layout,
             unit,
             delimiter: ',',
+            encoding: Encoding::Utf8,
+            sheet: None,
+            reactive: None,
             max_interpolation_hours: 4.0,
             max_missing_fraction: 0.10,
             upsample: Upsample::Repeat,
@@ -133,11 +157,18 @@ impl MeterSpec {
                 "in 0..=1",
             ));
         }
-        if matches!(self.delimiter, '"' | '\n' | '\r') {
+        if matches!(self.delimiter, '"' | '\n' | '\r') || !self.delimiter.is_ascii() {
             return Err(bad(
                 "delimiter",
                 format!("{:?}", self.delimiter),
-                "not a quote or line break",
+                "one ASCII character, not a quote or line break",
+            ));
+        }
+        if self.reactive.is_some() && matches!(self.layout, MeterLayout::DailyPoints { .. }) {
+            return Err(bad(
+                "reactive",
+                "reactive columns with a daily layout".into(),
+                "reactive columns in an interval layout only",
             ));
         }
         self.meter_step()
@@ -147,6 +178,8 @@ impl MeterSpec {
 /// What was missing in a meter file and how it was filled (counts at the meter's resolution).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapReport {
+    /// Data rows read (blank rows left out).
+    pub rows: usize,
     /// Interval length of the file [min].
     pub interval_minutes: u32,
     /// Intervals in the calendar year.
@@ -167,56 +200,46 @@ pub struct GapReport {
     pub profile_filled_intervals: usize,
 }
 
+impl GapReport {
+    /// One line for a planner: rows, gaps, filled intervals and the longest gap.
+    pub fn summary(&self) -> String {
+        let longest = match &self.longest_gap_start {
+            Some(s) => format!(
+                ", longest {} × {} min from {s}",
+                self.longest_gap_intervals, self.interval_minutes
+            ),
+            None => String::new(),
+        };
+        if self.missing_intervals == 0 {
+            return format!(
+                "{} rows, {} intervals of {} min, no gap",
+                self.rows, self.total_intervals, self.interval_minutes
+            );
+        }
+        format!(
+            "{} rows, {} of {} intervals of {} min missing ({:.2} % of the year) in {} gaps, filled ({} interpolated, {} from the same weekday){longest}",
+            self.rows,
+            self.missing_intervals,
+            self.total_intervals,
+            self.interval_minutes,
+            self.missing_fraction * 100.0,
+            self.n_gaps,
+            self.interpolated_intervals,
+            self.profile_filled_intervals,
+        )
+    }
+}
+
 /// A meter series on the calendar's steps with its gap report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterSeries {
     /// Mean active power of each calendar step [kW].
     pub p_kw: Vec<f64>,
+    /// Mean reactive power of each calendar step [kvar], when the file has reactive columns
+    /// (its gaps filled like the active series').
+    pub q_kvar: Option<Vec<f64>>,
     /// What was missing and filled.
     pub report: GapReport,
-}
-
-/// Split one CSV line into fields, honouring `"` quoting.
-fn split_fields<'a>(line: &'a str, delim: char, out: &mut Vec<Cow<'a, str>>) {
-    out.clear();
-    let mut rest = line;
-    loop {
-        if let Some(q) = rest.trim_start_matches(' ').strip_prefix('"') {
-            let mut s = String::new();
-            let mut chars = q.char_indices();
-            let mut end = q.len();
-            while let Some((i, c)) = chars.next() {
-                if c == '"' {
-                    if q[i + 1..].starts_with('"') {
-                        s.push('"');
-                        chars.next();
-                    } else {
-                        end = i + 1;
-                        break;
-                    }
-                } else {
-                    s.push(c);
-                }
-            }
-            out.push(Cow::Owned(s));
-            rest = &q[end..];
-            match rest.find(delim) {
-                Some(i) => rest = &rest[i + delim.len_utf8()..],
-                None => return,
-            }
-        } else {
-            match rest.find(delim) {
-                Some(i) => {
-                    out.push(Cow::Borrowed(rest[..i].trim()));
-                    rest = &rest[i + delim.len_utf8()..];
-                }
-                None => {
-                    out.push(Cow::Borrowed(rest.trim()));
-                    return;
-                }
-            }
-        }
-    }
 }
 
 /// Quote a field for writing when it contains the delimiter, a quote or a line break.
@@ -334,6 +357,7 @@ struct Reader<'a> {
     /// Minutes since epoch of January 1, 00:00.
     start_min: i64,
     values: Vec<f64>,
+    q_values: Vec<f64>,
     line_of: Vec<usize>,
     prev: Option<(i64, usize)>,
     found: usize,
@@ -388,6 +412,41 @@ impl Reader<'_> {
         Ok(idx)
     }
 
+    /// The mean power of a cell [kW or kvar]; `None` for an empty cell.
+    fn power(
+        &self,
+        cell: &str,
+        line: usize,
+        column: &str,
+        unit: MeterUnit,
+        reactive: bool,
+    ) -> Result<Option<f64>, LoadError> {
+        let v = parse_value(cell).map_err(|()| LoadError::NonNumeric {
+            path: self.pb(),
+            line,
+            column: column.to_string(),
+            value: cell.to_string(),
+        })?;
+        let Some(v) = v else { return Ok(None) };
+        if v < 0.0 {
+            return Err(LoadError::NegativeValue {
+                path: self.pb(),
+                line,
+                column: column.to_string(),
+                value: v,
+                unit: match (reactive, unit) {
+                    (false, u) => u.label().into(),
+                    (true, MeterUnit::Kw) => "kvar".into(),
+                    (true, MeterUnit::KwhPerInterval) => "kvarh".into(),
+                },
+            });
+        }
+        Ok(Some(match unit {
+            MeterUnit::Kw => v,
+            MeterUnit::KwhPerInterval => v / self.step_h,
+        }))
+    }
+
     fn value(
         &mut self,
         idx: usize,
@@ -395,41 +454,11 @@ impl Reader<'_> {
         line: usize,
         column: &str,
     ) -> Result<(), LoadError> {
-        let v = parse_value(cell).map_err(|()| LoadError::NonNumeric {
-            path: self.pb(),
-            line,
-            column: column.to_string(),
-            value: cell.to_string(),
-        })?;
-        if let Some(v) = v {
-            if v < 0.0 {
-                return Err(LoadError::NegativeValue {
-                    path: self.pb(),
-                    line,
-                    column: column.to_string(),
-                    value: v,
-                    unit: self.spec.unit.label().into(),
-                });
-            }
-            self.values[idx] = match self.spec.unit {
-                MeterUnit::Kw => v,
-                MeterUnit::KwhPerInterval => v / self.step_h,
-            };
+        if let Some(v) = self.power(cell, line, column, self.spec.unit, false)? {
+            self.values[idx] = v;
         }
         Ok(())
     }
-}
-
-fn find_column(path: &Path, header: &[Cow<'_, str>], name: &str) -> Result<usize, LoadError> {
-    header
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| LoadError::MissingColumn {
-            path: path.to_path_buf(),
-            line: 1,
-            column: name.to_string(),
-            found: header.join(", "),
-        })
 }
 
 /// Read a meter file onto the calendar's steps, filling gaps by the rule of [`super::fill`].
@@ -454,41 +483,15 @@ fn find_column(path: &Path, header: &[Cow<'_, str>], name: &str) -> Result<usize
 /// [`LoadError::InvalidParameter`] for a bad spec.
 pub fn read_meter(path: &Path, spec: &MeterSpec, cal: &Calendar) -> Result<MeterSeries, LoadError> {
     let meter_step = spec.validate()?;
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let upto = e.utf8_error().valid_up_to();
-        LoadError::NotUtf8 {
-            path: path.to_path_buf(),
-            line: e.as_bytes()[..upto].iter().filter(|&&b| b == b'\n').count() + 1,
-        }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let t = table::read_table(
+        path,
+        spec.delimiter as u8,
+        spec.encoding,
+        spec.sheet.as_deref(),
+    )?;
     let spd = meter_step.steps_per_day();
     let total = cal.n_days() * spd;
     let jan1 = Date::new(cal.year(), 1, 1).expect("January 1 exists");
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((header_line, header_text)) = lines.next() else {
-        return Err(LoadError::EmptyFile {
-            path: path.to_path_buf(),
-            what: "no header line".into(),
-        });
-    };
-    let mut header = Vec::new();
-    split_fields(header_text, spec.delimiter, &mut header);
-    let data: Vec<(usize, &str)> = lines.collect();
-    if data.is_empty() {
-        return Err(LoadError::EmptyFile {
-            path: path.to_path_buf(),
-            what: "a header but no data rows".into(),
-        });
-    }
     let per_row = match spec.layout {
         MeterLayout::DailyPoints { points, .. } => points,
         MeterLayout::Interval { .. } => 1,
@@ -501,12 +504,17 @@ pub fn read_meter(path: &Path, spec: &MeterSpec, cal: &Calendar) -> Result<Meter
         step_h: meter_step.hours(),
         start_min: jan1.days_since_epoch() * 1440,
         values: vec![f64::NAN; total],
+        q_values: if spec.reactive.is_some() {
+            vec![f64::NAN; total]
+        } else {
+            Vec::new()
+        },
         line_of: vec![0; total],
         prev: None,
-        found: data.len() * per_row,
+        found: t.rows.len() * per_row,
     };
     let cal_off = (cal.utc_offset_hours() * 60.0).round() as i64;
-    let mut fields = Vec::new();
+    let header = &t.header;
     match &spec.layout {
         MeterLayout::Interval {
             timestamp_column,
@@ -514,52 +522,73 @@ pub fn read_meter(path: &Path, spec: &MeterSpec, cal: &Calendar) -> Result<Meter
             stamp,
             ..
         } => {
-            let ti = find_column(path, &header, timestamp_column)?;
-            let vi = find_column(path, &header, value_column)?;
-            for &(line, l) in &data {
-                split_fields(l, spec.delimiter, &mut fields);
+            let ti = t.index(path, timestamp_column)?;
+            let vi = t.index(path, value_column)?;
+            let qi: Vec<usize> = match &spec.reactive {
+                Some(q) => q
+                    .columns
+                    .iter()
+                    .map(|c| t.index(path, c))
+                    .collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            };
+            for (line, fields) in &t.rows {
+                let line = *line;
                 check_width(path, line, fields.len(), header.len())?;
                 let cell = &fields[ti];
                 let bad = |reason: &str| LoadError::BadTimestamp {
                     path: path.to_path_buf(),
                     line,
-                    column: timestamp_column.clone(),
+                    column: header[ti].clone(),
                     value: cell.to_string(),
                     reason: reason.to_string(),
                 };
-                let mut t = parse_timestamp(cell, cal_off).map_err(bad)?;
-                if t.rem_euclid(r.step_min) != 0 {
+                let mut ts = parse_timestamp(cell, cal_off).map_err(bad)?;
+                if ts.rem_euclid(r.step_min) != 0 {
                     return Err(bad(&format!("is not on a {}-minute boundary", r.step_min)));
                 }
                 if *stamp == Stamp::IntervalEnd {
-                    t -= r.step_min;
+                    ts -= r.step_min;
                 }
-                let idx = r.place(t, line)?;
-                r.value(idx, &fields[vi], line, value_column)?;
+                let idx = r.place(ts, line)?;
+                r.value(idx, &fields[vi], line, &header[vi])?;
+                if let Some(q) = &spec.reactive {
+                    let mut sum = Some(0.0);
+                    for &k in &qi {
+                        let v = r.power(&fields[k], line, &header[k], q.unit, true)?;
+                        sum = match (sum, v) {
+                            (Some(a), Some(b)) => Some(a + b),
+                            _ => None,
+                        };
+                    }
+                    if let Some(v) = sum {
+                        r.q_values[idx] = v;
+                    }
+                }
             }
         }
         MeterLayout::DailyPoints {
             date_column,
             points,
         } => {
-            let di = find_column(path, &header, date_column)?;
+            let di = t.index(path, date_column)?;
             let found = header.len() - di - 1;
             if found != *points {
                 return Err(LoadError::WrongPointCount {
                     path: path.to_path_buf(),
-                    line: header_line,
-                    date_column: date_column.clone(),
+                    line: t.header_line,
+                    date_column: header[di].clone(),
                     found,
                     expected: *points,
                 });
             }
-            for &(line, l) in &data {
-                split_fields(l, spec.delimiter, &mut fields);
+            for (line, fields) in &t.rows {
+                let line = *line;
                 check_width(path, line, fields.len(), header.len())?;
                 let day = parse_day(&fields[di]).ok_or_else(|| LoadError::BadTimestamp {
                     path: path.to_path_buf(),
                     line,
-                    column: date_column.clone(),
+                    column: header[di].clone(),
                     value: fields[di].to_string(),
                     reason: "is not a date (expected YYYY-MM-DD or YYYY/MM/DD)".into(),
                 })?;
@@ -574,7 +603,7 @@ pub fn read_meter(path: &Path, spec: &MeterSpec, cal: &Calendar) -> Result<Meter
             }
         }
     }
-    finish(r, spd, meter_step)
+    finish(r, spd, meter_step, t.rows.len())
 }
 
 fn check_width(path: &Path, line: usize, found: usize, expected: usize) -> Result<(), LoadError> {
@@ -591,15 +620,26 @@ fn check_width(path: &Path, line: usize, found: usize, expected: usize) -> Resul
 }
 
 /// Check the missing share, fill gaps, resample to the calendar.
-fn finish(r: Reader<'_>, spd: usize, meter_step: StepLength) -> Result<MeterSeries, LoadError> {
+fn finish(
+    r: Reader<'_>,
+    spd: usize,
+    meter_step: StepLength,
+    rows: usize,
+) -> Result<MeterSeries, LoadError> {
     let Reader {
         path,
         spec,
         cal,
         mut values,
+        mut q_values,
         line_of,
         ..
     } = r;
+    let stamp_of = |s: usize| {
+        let d = cal.date_of_day(s / spd);
+        let m = (s % spd) as u32 * meter_step.minutes();
+        format!("{d}T{:02}:{:02}", m / 60, m % 60)
+    };
     let total = values.len();
     let runs = fill::missing_runs(&values);
     let missing: usize = runs.iter().map(|r| r.1).sum();
@@ -615,6 +655,13 @@ fn finish(r: Reader<'_>, spd: usize, meter_step: StepLength) -> Result<MeterSeri
             .copied()
             .find(|&l| l > 0)
             .unwrap_or(0);
+        let mut largest = runs.clone();
+        largest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let gaps = largest
+            .iter()
+            .take(5)
+            .map(|&(s, n)| (stamp_of(s), n))
+            .collect();
         return Err(LoadError::TooManyMissing {
             path: path.to_path_buf(),
             missing,
@@ -623,17 +670,18 @@ fn finish(r: Reader<'_>, spd: usize, meter_step: StepLength) -> Result<MeterSeri
             max_missing_fraction: spec.max_missing_fraction,
             longest,
             after_line,
+            gaps,
         });
     }
     let max_interp = (spec.max_interpolation_hours / meter_step.hours()).floor() as usize;
     let counts = fill::fill_gaps(&mut values, spd, max_interp);
-    let longest_gap_start = (counts.longest > 0).then(|| {
-        let s = counts.longest_start;
-        let d = cal.date_of_day(s / spd);
-        let m = (s % spd) as u32 * meter_step.minutes();
-        format!("{d}T{:02}:{:02}", m / 60, m % 60)
-    });
+    if !q_values.is_empty() {
+        // Reactive cells missing where the active ones are present are filled by the same rule.
+        fill::fill_gaps(&mut q_values, spd, max_interp);
+    }
+    let longest_gap_start = (counts.longest > 0).then(|| stamp_of(counts.longest_start));
     let report = GapReport {
+        rows,
         interval_minutes: meter_step.minutes(),
         total_intervals: total,
         missing_intervals: counts.missing,
@@ -644,14 +692,19 @@ fn finish(r: Reader<'_>, spd: usize, meter_step: StepLength) -> Result<MeterSeri
         interpolated_intervals: counts.interpolated,
         profile_filled_intervals: counts.profile_filled,
     };
-    let p_kw = match (meter_step, cal.step()) {
-        (StepLength::QuarterHourly, StepLength::Hourly) => fill::quarter_hourly_to_hourly(&values),
+    let resample = |v: Vec<f64>| match (meter_step, cal.step()) {
+        (StepLength::QuarterHourly, StepLength::Hourly) => fill::quarter_hourly_to_hourly(&v),
         (StepLength::Hourly, StepLength::QuarterHourly) => {
-            fill::hourly_to_quarter_hourly(&values, spec.upsample)
+            fill::hourly_to_quarter_hourly(&v, spec.upsample)
         }
-        _ => values,
+        _ => v,
     };
-    Ok(MeterSeries { p_kw, report })
+    let q_kvar = (!q_values.is_empty()).then(|| resample(q_values));
+    Ok(MeterSeries {
+        p_kw: resample(values),
+        q_kvar,
+        report,
+    })
 }
 
 /// Write a series in a meter layout, so that [`read_meter`] with the same spec reads it back.
@@ -718,8 +771,8 @@ pub fn write_meter(
             let _ = writeln!(
                 out,
                 "{}{d}{}",
-                quote(timestamp_column, d),
-                quote(value_column, d)
+                quote(&timestamp_column.to_string(), d),
+                quote(&value_column.to_string(), d)
             );
             let shift = if *stamp == Stamp::IntervalEnd {
                 step_min
@@ -737,7 +790,7 @@ pub fn write_meter(
             date_column,
             points,
         } => {
-            out.push_str(&quote(date_column, d));
+            out.push_str(&quote(&date_column.to_string(), d));
             for k in 1..=*points as i64 {
                 let m = k * step_min;
                 let _ = write!(out, "{d}{:02}:{:02}", m / 60, m % 60);
@@ -811,13 +864,6 @@ mod tests {
         assert!(parse_timestamp("2025-03-04 10:00:30", 480).is_err());
         assert_eq!(parse_day("2025/3/4"), Date::new(2025, 3, 4));
         assert_eq!(parse_day("2025-03-04 00:00:00"), Date::new(2025, 3, 4));
-    }
-
-    #[test]
-    fn quoted_fields_split() {
-        let mut f = Vec::new();
-        split_fields(r#"a, "b,c" ,"say ""hi""",,d"#, ',', &mut f);
-        assert_eq!(f, vec!["a", "b,c", r#"say "hi""#, "", "d"]);
     }
 
     #[test]

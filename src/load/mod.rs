@@ -9,7 +9,7 @@
 //! in [`meter::write_meter`].
 //!
 //! Layout: [`archetype`] (synthesis), [`reactive`] (kvar and monthly power factor), [`meter`]
-//! (CSV reader/writer), [`fill`] (gap filling and 15-min/hourly resampling), [`group`]
+//! (meter-file reader/writer), [`table`] (CSV and spreadsheet cells, encodings), [`fill`] (gap filling and 15-min/hourly resampling), [`group`]
 //! (enterprise-group sampling), [`stats`] (annual figures and typical days), [`error`].
 
 pub mod archetype;
@@ -19,6 +19,7 @@ pub mod group;
 pub mod meter;
 pub mod reactive;
 pub mod stats;
+pub mod table;
 
 pub use archetype::{
     Archetype, ArchetypeLibrary, ArchetypeParams, LoadTarget, load_factor_range, synthesize,
@@ -29,10 +30,12 @@ pub use group::{
     EnterpriseDraw, GroupSpec, RoofRule, TransformerRule, sample_group, transformer_kva,
 };
 pub use meter::{
-    GapReport, MeterLayout, MeterSeries, MeterSpec, MeterUnit, Stamp, read_meter, write_meter,
+    GapReport, MeterLayout, MeterSeries, MeterSpec, MeterUnit, ReactiveSpec, Stamp, read_meter,
+    write_meter,
 };
 pub use reactive::{
     MonthlyPowerFactor, PowerFactorModel, compensate, monthly_power_factor,
     power_factor_from_energy, reactive_kvar, required_compensation_kvar,
 };
 pub use stats::{LoadStats, TypicalDays, load_stats, typical_days};
+pub use table::{Column, Encoding};

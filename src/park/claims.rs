@@ -2,7 +2,7 @@
 
 use super::result::{ClaimCheck, ClaimFraming, StrategyTotals};
 use crate::scenario::Plan;
-use crate::scenario::raw::ClaimKind;
+use crate::scenario::choice::ClaimKind;
 
 /// Check the plan's claims against the totals.
 ///
@@ -36,7 +36,7 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
             claimed: c.cost_reduction_fraction,
             simulated: t.saving_fraction,
             holds: holds(c.cost_reduction_kind, t.saving_fraction, c.cost_reduction_fraction, tol),
-            kind: c.cost_reduction_kind.name(),
+            kind: c.cost_reduction_kind,
             tolerance: tolerance_of(c.cost_reduction_kind, tol),
             margin: t.saving_fraction - c.cost_reduction_fraction,
             framings: Vec::new(),
@@ -83,7 +83,7 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
             claimed,
             simulated,
             holds: holds(kind, simulated, claimed, tol),
-            kind: kind.name(),
+            kind,
             tolerance: tolerance_of(kind, tol),
             margin: simulated - claimed,
             framings,
@@ -160,7 +160,7 @@ fn base_assumptions(plan: &Plan) -> Vec<String> {
         format!(
             "PV: {} ownership{}, tilt {}°, azimuth {}°, roof type {}, usable share {}, capped at {} kW DC per kVA",
             pv.ownership,
-            if pv.ownership == "emc" {
+            if pv.ownership == crate::scenario::choice::PvOwnership::Emc {
                 format!(" at {:.0}% discount", pv.emc_discount_fraction * 100.0)
             } else {
                 String::new()

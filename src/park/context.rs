@@ -8,6 +8,7 @@ use crate::finance::EmcPrice;
 use crate::load::{self, ArchetypeLibrary, LoadTarget};
 use crate::market::{self, Contract, MarketRules, PurchaseMode};
 use crate::scenario::Plan;
+use crate::scenario::choice;
 use crate::seed::{self, streams};
 use crate::tariff::{
     self, BasicCharge, BillingOption, ChoicePeriod, Component, Customer, EnergyRate, PfStandard,
@@ -375,10 +376,10 @@ impl<'a> Context<'a> {
 
     /// The tariff optimization's choice period.
     pub fn choice_period(&self) -> ChoicePeriod {
-        match self.plan.tariff.choice_period.as_str() {
-            "quarterly" => ChoicePeriod::Quarterly,
-            "yearly" => ChoicePeriod::Yearly,
-            _ => ChoicePeriod::Monthly,
+        match self.plan.tariff.choice_period {
+            choice::ChoicePeriod::Monthly => ChoicePeriod::Monthly,
+            choice::ChoicePeriod::Quarterly => ChoicePeriod::Quarterly,
+            choice::ChoicePeriod::Yearly => ChoicePeriod::Yearly,
         }
     }
 
@@ -387,7 +388,8 @@ impl<'a> Context<'a> {
     pub fn baseline_option(&self, signal: &PriceSignal, customer: &Customer) -> BillingOption {
         match tariff::optimize::baseline_option(signal, customer) {
             BillingOption::TwoPart(_)
-                if self.plan.tariff.baseline_basic_charge == "actual_demand" =>
+                if self.plan.tariff.baseline_basic_charge
+                    == choice::BaselineBasicCharge::ActualDemand =>
             {
                 BillingOption::TwoPart(BasicCharge::ActualDemand)
             }
@@ -406,7 +408,7 @@ impl<'a> Context<'a> {
 
     /// The EMC price of PV energy, when the PV is investor-owned.
     pub fn emc_price(&self) -> Option<EmcPrice> {
-        (self.plan.pv.ownership == "emc").then_some(EmcPrice::DiscountOffTariff(
+        (self.plan.pv.ownership == choice::PvOwnership::Emc).then_some(EmcPrice::DiscountOffTariff(
             self.plan.pv.emc_discount_fraction,
         ))
     }
@@ -487,42 +489,52 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// The candidate purchase modes of the market measure.
+    /// The candidate purchase modes of the market measure: all of them under `cheapest`,
+    /// otherwise the one `market.mode` names.
     fn candidate_modes(&self, contract: Contract) -> Vec<(PurchaseMode, String)> {
+        use choice::MarketMode as M;
         let m = &self.plan.market;
-        let all = vec![
-            // A returned user buys through the grid at the returned-user price.
-            self.baseline_mode(),
-            (
-                PurchaseMode::RetailFixed {
-                    price_yuan_per_kwh: m.retail_fixed_price_yuan_per_kwh,
-                },
-                "retail_fixed".into(),
-            ),
-            (
-                PurchaseMode::RetailDiscount {
-                    discount_yuan_per_kwh: m.retail_discount_yuan_per_kwh,
-                },
-                "retail_discount".into(),
-            ),
-            (
-                PurchaseMode::RetailShare {
-                    wholesale_discount_fraction: m.wholesale_discount_fraction,
-                    retailer_share_fraction: m.retail_share_fraction,
-                },
-                "retail_share".into(),
-            ),
-            (
-                PurchaseMode::Contract(Box::new(contract)),
-                "direct_contract".into(),
-            ),
-        ];
-        if m.mode == "cheapest" {
-            all
-        } else {
-            all.into_iter()
-                .filter(|(_, n)| n.starts_with(m.mode.as_str()))
-                .collect()
+        let one = |which: M| -> (PurchaseMode, String) {
+            match which {
+                // A returned user buys through the grid at the returned-user price.
+                M::Agency | M::Cheapest => self.baseline_mode(),
+                M::RetailFixed => (
+                    PurchaseMode::RetailFixed {
+                        price_yuan_per_kwh: m.retail_fixed_price_yuan_per_kwh,
+                    },
+                    which.name().into(),
+                ),
+                M::RetailDiscount => (
+                    PurchaseMode::RetailDiscount {
+                        discount_yuan_per_kwh: m.retail_discount_yuan_per_kwh,
+                    },
+                    which.name().into(),
+                ),
+                M::RetailShare => (
+                    PurchaseMode::RetailShare {
+                        wholesale_discount_fraction: m.wholesale_discount_fraction,
+                        retailer_share_fraction: m.retail_share_fraction,
+                    },
+                    which.name().into(),
+                ),
+                M::DirectContract => (
+                    PurchaseMode::Contract(Box::new(contract.clone())),
+                    which.name().into(),
+                ),
+            }
+        };
+        match m.mode {
+            M::Cheapest => [
+                M::Agency,
+                M::RetailFixed,
+                M::RetailDiscount,
+                M::RetailShare,
+                M::DirectContract,
+            ]
+            .into_iter()
+            .map(one)
+            .collect(),
+            single => vec![one(single)],
         }
     }
 
@@ -596,7 +608,7 @@ impl<'a> Context<'a> {
             out
         };
         let actual = *load.monthly_sum_kw.get_or_init(|| monthly(&load.p_kw));
-        let forecast = match (&e.load, m.forecast.as_str()) {
+        let forecast = match (&e.load, m.forecast) {
             (
                 LoadOrigin::Archetype {
                     name,
@@ -604,7 +616,7 @@ impl<'a> Context<'a> {
                     peak_kw,
                     seed,
                 },
-                "last_year",
+                choice::Forecast::LastYear,
             ) => {
                 let f = || -> Result<[f64; 12], SimError> {
                     let arch = self.archetypes.get(name).map_err(SimError::Load)?;
@@ -672,31 +684,8 @@ impl<'a> Context<'a> {
         e: &EnterpriseSpec,
     ) -> Result<Option<PvArray>, SimError> {
         if let Some(path) = &e.pv_file {
-            let spec = crate::solar::measured::MeasuredSpec {
-                timestamp_column: "timestamp".into(),
-                value_column: "value".into(),
-                unit: crate::solar::measured::MeasuredUnit::Kw,
-                time_label: crate::weather::csv::TimeLabel::IntervalStart,
-            };
-            let m = crate::solar::measured::read_measured_pv(path, &spec)
-                .map_err(|err| SimError::BadInput(err.to_string()))?;
-            let per_step = self.cal.n_steps() / m.ac_kw.len().max(1);
-            let ac_kw: Vec<f64> = if per_step > 1 {
-                m.ac_kw
-                    .iter()
-                    .flat_map(|&x| std::iter::repeat_n(x, per_step))
-                    .collect()
-            } else {
-                m.ac_kw.clone()
-            };
-            if ac_kw.len() != self.cal.n_steps() {
-                return Err(SimError::BadInput(format!(
-                    "{}: {} PV values, the calendar has {} steps",
-                    path.display(),
-                    m.ac_kw.len(),
-                    self.cal.n_steps()
-                )));
-            }
+            let ac_kw = crate::solar::measured::read_on_calendar(path, self.cal.n_steps())
+                .map_err(SimError::BadInput)?;
             let peak = ac_kw.iter().copied().fold(0.0, f64::max);
             let k = self.pv_scale_fraction;
             return Ok(Some(PvArray {

@@ -426,6 +426,7 @@ fn simulate_enterprise(
                 roster::LoadOrigin::Meter { .. } => "meter".into(),
             },
             transformer_kva: e.transformer_kva,
+            meter_filled_steps: load.gaps.as_ref().map(|g| g.missing_intervals),
             annual_kwh: stats.annual_kwh,
             peak_kw: stats.peak_kw,
             load_factor: stats.load_factor,

@@ -252,7 +252,7 @@ fn money_of(
             .map_or(o.bill.basic_yuan, |b| b.bill.basic_yuan);
         let demand = basic_before - o.bill.basic_yuan;
         split = Some((demand, saving - demand));
-        if plan.storage.ownership == "shared_savings" {
+        if plan.storage.ownership == crate::scenario::choice::StorageOwnership::SharedSavings {
             // The investor keeps its share of the year's saving (收益分成).
             shared_payment = (1.0 - plan.storage.enterprise_share_fraction) * saving.max(0.0);
         }
@@ -506,7 +506,7 @@ fn pv_year(
     saving: f64,
     export_price: f64,
 ) -> PvYear {
-    let emc = plan.pv.ownership == "emc";
+    let emc = plan.pv.ownership == crate::scenario::choice::PvOwnership::Emc;
     // Under EMC, PV surplus stored by the battery is paid to the investor at the export price:
     // for the investor it is export revenue, for the enterprise part of its cost.
     let absorbed_yuan = pv.battery_absorbed_kwh * export_price;
@@ -534,7 +534,7 @@ fn pv_money(
     years: &[PvYear],
 ) -> Project {
     let p = &plan.pv;
-    let emc = p.ownership == "emc";
+    let emc = p.ownership == crate::scenario::choice::PvOwnership::Emc;
     let (d1, da) = pv_degradation(plan);
     let first = years.first().copied().unwrap_or_default();
     let project = PvProject {
@@ -600,7 +600,8 @@ fn storage_money(
             .map(|r| vec![(r as u32, sp.capex_per_kwh * st.kwh)])
             .unwrap_or_default(),
     };
-    let own = if plan.storage.ownership == "shared_savings" {
+    let own = if plan.storage.ownership == crate::scenario::choice::StorageOwnership::SharedSavings
+    {
         StorageOwnership::SharedSavings(plan.storage.enterprise_share_fraction)
     } else {
         StorageOwnership::SelfOwned

@@ -6,7 +6,8 @@ use super::SimError;
 use super::context::orientation_key;
 use super::roster::EnterpriseSpec;
 use crate::calendar::Calendar;
-use crate::scenario::{Plan, WeatherPlan};
+use crate::scenario::choice::{TemperatureModel, TranspositionModel};
+use crate::scenario::{Normals, Plan, WeatherPlan};
 use crate::seed::{self, streams};
 use crate::solar::{self, PvSystem};
 use crate::weather::{self, WeatherYear};
@@ -23,14 +24,17 @@ pub fn weather_year(plan: &Plan) -> Result<WeatherYear, SimError> {
     let bad = |e: weather::WeatherError| SimError::BadInput(e.to_string());
     let w = match &plan.weather {
         WeatherPlan::Synthetic { normals } => {
-            let mut n = if normals == "yongzhou" {
-                weather::synthetic::MonthlyNormals::yongzhou()
-            } else {
-                let p = plan.dir.join(normals);
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| SimError::BadInput(format!("{}: {e}", p.display())))?;
-                weather::synthetic::MonthlyNormals::from_toml_str(&text, &p.display().to_string())
+            let mut n = match normals {
+                Normals::Yongzhou => weather::synthetic::MonthlyNormals::yongzhou(),
+                Normals::File(p) => {
+                    let text = std::fs::read_to_string(p)
+                        .map_err(|e| SimError::BadInput(format!("{}: {e}", p.display())))?;
+                    weather::synthetic::MonthlyNormals::from_toml_str(
+                        &text,
+                        &p.display().to_string(),
+                    )
                     .map_err(bad)?
+                }
             };
             n.site.latitude_deg = plan.site.latitude_deg;
             n.site.longitude_deg = plan.site.longitude_deg;
@@ -40,31 +44,9 @@ pub fn weather_year(plan: &Plan) -> Result<WeatherYear, SimError> {
             // The synthetic year is hourly; a 15-min run repeats each hour's PV mean.
             weather::synthetic::synthetic_year(&n, plan.year, 60, seed).map_err(bad)?
         }
-        WeatherPlan::File { format, path } => {
-            read_weather_file(format, path, plan.utc_offset_hours).map_err(bad)?
-        }
+        WeatherPlan::File { data, .. } => (*data.year).clone(),
     };
     Ok(w.with_year(plan.year))
-}
-
-/// Read a weather file of a format (`epw`, `tmy3`, `pvgis_csv`, `pvgis_json`); PVGIS times
-/// (UTC) are placed on local standard time at `utc_offset_hours`.
-///
-/// Any other format name reads the file as EPW (the scenario and the CLI accept only these four).
-///
-/// # Errors
-/// The reader's error, naming the file and line.
-pub fn read_weather_file(
-    format: &str,
-    path: &std::path::Path,
-    utc_offset_hours: f64,
-) -> Result<WeatherYear, weather::WeatherError> {
-    match format {
-        "tmy3" => weather::tmy3::read_tmy3(path),
-        "pvgis_csv" => weather::pvgis::read_pvgis_tmy_csv(path, utc_offset_hours),
-        "pvgis_json" => weather::pvgis::read_pvgis_tmy_json(path, utc_offset_hours),
-        _ => weather::epw::read_epw(path),
-    }
 }
 
 /// The PV system of an orientation, from the plan's `[pv]` (unset keys: PVWatts v8 defaults).
@@ -90,25 +72,24 @@ pub fn system(plan: &Plan, tilt_deg: f64, azimuth_deg: f64) -> PvSystem {
     if let Some(v) = p.gamma_pdc_per_c {
         s.gamma_pdc_per_c = v;
     }
-    match p.transposition_model.as_deref() {
-        Some("isotropic") => s.sky_model = solar::transposition::SkyModel::Isotropic,
-        Some("hay_davies") => s.sky_model = solar::transposition::SkyModel::HayDavies,
-        Some("perez") => s.sky_model = solar::transposition::SkyModel::Perez,
-        _ => {}
+    if let Some(m) = p.transposition_model {
+        s.sky_model = match m {
+            TranspositionModel::Isotropic => solar::transposition::SkyModel::Isotropic,
+            TranspositionModel::HayDavies => solar::transposition::SkyModel::HayDavies,
+            TranspositionModel::Perez => solar::transposition::SkyModel::Perez,
+        };
     }
-    match p.temperature_model.as_deref() {
-        Some("sapm") => {
-            s.temperature_model = solar::temperature::TemperatureModel::Sapm(
+    if let Some(m) = p.temperature_model {
+        s.temperature_model = match m {
+            TemperatureModel::Fuentes => PvSystem::default().temperature_model,
+            TemperatureModel::Sapm => solar::temperature::TemperatureModel::Sapm(
                 solar::temperature::SAPM_CLOSE_ROOF_GLASS_GLASS,
-            )
-        }
-        Some("faiman") => {
-            s.temperature_model = solar::temperature::TemperatureModel::Faiman {
+            ),
+            TemperatureModel::Faiman => solar::temperature::TemperatureModel::Faiman {
                 u0: solar::temperature::FAIMAN_DEFAULT_U0,
                 u1: solar::temperature::FAIMAN_DEFAULT_U1,
-            }
-        }
-        _ => {}
+            },
+        };
     }
     s
 }

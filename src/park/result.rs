@@ -231,6 +231,8 @@ pub struct EnterpriseResult {
     pub peak_kw: f64,
     /// Load factor.
     pub load_factor: f64,
+    /// Intervals of a meter file that were missing and filled; `None` for a synthetic load.
+    pub meter_filled_steps: Option<usize>,
     /// One outcome per strategy, in the plan's order (baseline first).
     pub outcomes: Vec<Outcome>,
 }
@@ -330,8 +332,8 @@ pub struct ClaimCheck {
     pub simulated: f64,
     /// Whether the simulated value reaches the claim as stated (`kind`, `tolerance`).
     pub holds: bool,
-    /// How the claim is stated: `about`, `at_least` or `at_most`.
-    pub kind: &'static str,
+    /// How the claim is stated: about, at least or at most.
+    pub kind: crate::scenario::choice::ClaimKind,
     /// Half-width of `about`, in the claim's unit (fraction points or yuan/yr; 0 otherwise).
     pub tolerance: f64,
     /// Simulated − claimed, in the claim's unit.

@@ -28,8 +28,8 @@ pub enum LoadOrigin {
     Meter {
         /// The file.
         path: PathBuf,
-        /// Its layout and unit.
-        spec: load::MeterSpec,
+        /// The series read with the scenario.
+        data: crate::scenario::MeterData,
         /// Factor applied to the measured power (`1 + scenario.load_growth_fraction`).
         scale: f64,
     },
@@ -91,32 +91,6 @@ pub struct LoadProfile {
     pub p_kw_hash: u64,
 }
 
-fn meter_spec(layout: &str, unit: &str, step_minutes: u32) -> load::MeterSpec {
-    let unit = if unit == "kwh" {
-        load::MeterUnit::KwhPerInterval
-    } else {
-        load::MeterUnit::Kw
-    };
-    let layout = match layout {
-        "daily_96" => load::MeterLayout::DailyPoints {
-            date_column: "date".into(),
-            points: 96,
-        },
-        "daily_24" => load::MeterLayout::DailyPoints {
-            date_column: "date".into(),
-            points: 24,
-        },
-        _ => load::MeterLayout::Interval {
-            timestamp_column: "timestamp".into(),
-            value_column: "value".into(),
-            interval: crate::calendar::StepLength::from_minutes(step_minutes)
-                .unwrap_or(crate::calendar::StepLength::Hourly),
-            stamp: load::Stamp::IntervalStart,
-        },
-    };
-    load::MeterSpec::new(layout, unit)
-}
-
 /// Every enterprise of the plan: named ones first, then each group's members in order.
 ///
 /// # Errors
@@ -148,14 +122,9 @@ pub fn roster(
                 peak_kw: peak_kw.map(grow),
                 seed: seed::derive(plan.seed, &[streams::LOAD, 0, e.index as u64]),
             },
-            LoadSource::Meter {
-                path,
-                layout,
-                unit,
-                step_minutes,
-            } => LoadOrigin::Meter {
+            LoadSource::Meter { path, data, .. } => LoadOrigin::Meter {
                 path: path.clone(),
-                spec: meter_spec(layout, unit, *step_minutes),
+                data: data.clone(),
                 scale: 1.0 + plan.load_growth_fraction,
             },
         };
@@ -274,6 +243,7 @@ pub(super) fn build_one(
         enterprise: e.name.clone(),
         message: err.to_string(),
     };
+    let mut measured_q = None;
     let (p_kw, gaps) = match &e.load {
         LoadOrigin::Archetype {
             name,
@@ -291,17 +261,27 @@ pub(super) fn build_one(
                 None,
             )
         }
-        LoadOrigin::Meter { path, spec, scale } => {
-            let mut m = load::read_meter(path, spec, cal)
-                .map_err(|err| SimError::BadInput(err.to_string()))?;
-            if (*scale - 1.0).abs() > 0.0 {
-                m.p_kw.iter_mut().for_each(|p| *p *= scale);
-            }
-            (m.p_kw, Some(m.report))
+        LoadOrigin::Meter { data, scale, .. } => {
+            let m = &data.series;
+            let grown = |v: &[f64]| -> Vec<f64> {
+                if (*scale - 1.0).abs() > 0.0 {
+                    v.iter().map(|p| p * scale).collect()
+                } else {
+                    v.to_vec()
+                }
+            };
+            // Measured reactive power grows with the active power (the power factor stays).
+            measured_q = m.q_kvar.as_deref().map(grown);
+            (grown(&m.p_kw), Some(m.report.clone()))
         }
     };
-    let model = load::PowerFactorModel::Constant { pf: e.power_factor };
-    let q_kvar = load::reactive_kvar(&p_kw, &model).map_err(named)?;
+    let q_kvar = match measured_q {
+        Some(q) => q,
+        None => {
+            let model = load::PowerFactorModel::Constant { pf: e.power_factor };
+            load::reactive_kvar(&p_kw, &model).map_err(named)?
+        }
+    };
     Ok(LoadProfile {
         stats: load::load_stats(&p_kw, cal.step_hours()),
         p_kw_hash: super::cache::hash_series(0, &p_kw),

@@ -76,7 +76,8 @@ fn flows_of(
 ) -> Flows {
     let n = load.p_kw.len();
     let h = ctx.cal.step_hours();
-    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let full_export =
+        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
     let pv_ac: &[f64] = pv.map_or(&[], |p| p.ac_kw.as_slice());
     let mut import = vec![0.0; n];
     let mut export = vec![0.0; n];
@@ -323,7 +324,8 @@ pub fn simulate(
     let h = ctx.cal.step_hours();
 
     // 1. PV, and the flows before storage (shared across the samples of a price sweep).
-    let full_export = ctx.plan.pv.grid_connection == "full_export";
+    let full_export =
+        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
     let mut pv = None;
     let mut pv_built = false;
     let flows = ctx.flows(enterprise_key, strategy.pv, || {
@@ -441,7 +443,8 @@ pub fn simulate(
                 usable_kwh: usable,
                 demand_saving_yuan: 0.0,
                 energy_saving_yuan: 0.0,
-                shared_savings: ctx.plan.storage.ownership == "shared_savings",
+                shared_savings: ctx.plan.storage.ownership
+                    == crate::scenario::choice::StorageOwnership::SharedSavings,
                 charging_cost_yuan: r.charge_kw.iter().zip(&price).map(|(c, p)| c * h * p).sum(),
             });
             settled = Some(st);

@@ -6,6 +6,7 @@ use super::SimError;
 use super::context::Context;
 use super::roster::{EnterpriseSpec, LoadProfile};
 use crate::scenario::Plan;
+use crate::scenario::choice::{DispatchMode, SizingMode};
 use crate::storage::sizing::{HunanDefaults, SizingParams};
 use crate::storage::{self, BatteryParams, Dispatch, DispatchInput, OptimalDispatch, RuleDispatch};
 use crate::tariff::{PriceSignal, TouPeriod};
@@ -19,26 +20,9 @@ pub struct Sized {
     pub sizing: Option<storage::sizing::SizingOutcome>,
 }
 
-/// Battery template (without size) from the scenario, unset keys from the data file.
-pub fn template(plan: &Plan, data: &HunanDefaults) -> BatteryParams {
-    let s = &plan.storage;
-    let mut b = data.battery;
-    if let Some(v) = s.charge_efficiency_fraction {
-        b.charge_efficiency_fraction = v;
-    }
-    if let Some(v) = s.discharge_efficiency_fraction {
-        b.discharge_efficiency_fraction = v;
-    }
-    if let Some(v) = s.soc_min_fraction {
-        b.soc_min_fraction = v;
-    }
-    if let Some(v) = s.soc_max_fraction {
-        b.soc_max_fraction = v;
-    }
-    if let Some(v) = s.max_cycles_per_day {
-        b.max_cycles_per_day = v;
-    }
-    b
+/// Battery template (without size): the plan's, resolved and checked with the scenario.
+pub fn template(plan: &Plan) -> BatteryParams {
+    plan.battery
 }
 
 /// Sizing and money parameters from the scenario, unset keys from the data file.
@@ -74,10 +58,9 @@ pub fn sizing_params(plan: &Plan, data: &HunanDefaults) -> SizingParams {
 
 /// The dispatcher the scenario asks for.
 pub fn dispatcher(plan: &Plan) -> &'static dyn Dispatch {
-    if plan.storage.dispatch == "rule" {
-        &RuleDispatch
-    } else {
-        &OptimalDispatch
+    match plan.storage.dispatch {
+        DispatchMode::Rule => &RuleDispatch,
+        DispatchMode::Optimal => &OptimalDispatch,
     }
 }
 
@@ -144,10 +127,10 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
         enterprise: e.name.clone(),
         message: format!("storage: {err}"),
     };
-    let mut params = template(ctx.plan, &ctx.storage_data);
+    let mut params = template(ctx.plan);
     let peak = load.p_kw.iter().copied().fold(0.0, f64::max);
     let s = &ctx.plan.storage;
-    if e.storage_kwh.is_some() || e.storage_kw.is_some() || s.sizing == "fixed" {
+    if e.storage_kwh.is_some() || e.storage_kw.is_some() || s.sizing == SizingMode::Fixed {
         let kw = e.storage_kw.unwrap_or(peak * s.power_fraction_of_peak);
         params.capacity_kwh = e.storage_kwh.unwrap_or(kw * s.duration_hours);
         params.charge_power_kw = kw;

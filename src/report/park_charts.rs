@@ -297,7 +297,7 @@ fn payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::PaybackChart> 
         ..Strategy::BASELINE
     };
     let points = payback_points(out, pv_only, |o| o.pv.as_ref().map(|p| p.dc_kw));
-    let label = if plan.pv.ownership == "emc" {
+    let label = if plan.pv.ownership == crate::scenario::choice::PvOwnership::Emc {
         Text::Both {
             en: "PV (EMC investor)".into(),
             zh: "光伏(投资方)".into(),
@@ -320,14 +320,15 @@ fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::Paybac
         ..Strategy::BASELINE
     };
     let points = payback_points(out, storage_only, |o| o.storage.as_ref().map(|s| s.kwh));
-    let label = if plan.storage.ownership == "shared_savings" {
-        Text::Both {
-            en: "Storage (shared-savings investor)".into(),
-            zh: "储能(收益分成投资方)".into(),
-        }
-    } else {
-        Text::Label(Label::Storage)
-    };
+    let label =
+        if plan.storage.ownership == crate::scenario::choice::StorageOwnership::SharedSavings {
+            Text::Both {
+                en: "Storage (shared-savings investor)".into(),
+                zh: "储能(收益分成投资方)".into(),
+            }
+        } else {
+            Text::Label(Label::Storage)
+        };
     let life = crate::storage::sizing::HunanDefaults::embedded()
         .ok()
         .map(|d| crate::park::storage::sizing_params(plan, &d).life_years as f64);

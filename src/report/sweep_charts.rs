@@ -89,7 +89,7 @@ pub fn draw_all(
             pv_savings::draw(&data, lang, p, f)
         })?;
     }
-    let method = meta.get("method").and_then(|m| m.as_str()).unwrap_or("");
+    let method = crate::sweep::sweep_method_of(meta);
     let keys: Vec<String> = meta
         .get("parameters")
         .and_then(|a| a.as_array())
@@ -104,7 +104,9 @@ pub fn draw_all(
         en: "Park saving".into(),
         zh: "园区节省比例".into(),
     };
-    if method == "one_at_a_time" && saving_col.first().copied().flatten().is_some() {
+    if method == Some(crate::scenario::choice::SweepMethod::OneAtATime)
+        && saving_col.first().copied().flatten().is_some()
+    {
         let base_value = saving_col[0].unwrap_or(f64::NAN);
         let mut bars = Vec::new();
         for (j, k) in keys.iter().enumerate() {
@@ -137,7 +139,7 @@ pub fn draw_all(
             })?;
         }
     }
-    if method == "grid" && keys.len() == 2 {
+    if method == Some(crate::scenario::choice::SweepMethod::Grid) && keys.len() == 2 {
         let x = t.column(&keys[0]);
         let y = t.column(&keys[1]);
         let distinct = |v: &[Option<f64>]| {

@@ -3,6 +3,7 @@
 //! the same run gives the same bytes.
 
 use crate::park::{ParkResult, RunOutput};
+use crate::scenario::choice::ClaimKind;
 use std::fmt::Write as _;
 
 fn f(x: f64, decimals: usize) -> String {
@@ -33,7 +34,7 @@ fn csv_field(s: &str) -> String {
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
     let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,irr_note,investor_irr_note,shared_savings_payment_yuan\n",
+        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,irr_note,investor_irr_note,shared_savings_payment_yuan,meter_filled_steps\n",
     );
     for e in &r.enterprises {
         let base = e.baseline().cost_yuan;
@@ -44,7 +45,7 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             let m = o.money.as_ref();
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&e.name),
                 csv_field(e.group.as_deref().unwrap_or("")),
                 e.archetype,
@@ -92,6 +93,8 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
                 csv_field(m.map_or("", |m| m.irr_note.as_str())),
                 csv_field(m.map_or("", |m| m.investor_irr_note.as_str())),
                 f(o.shared_savings_payment_yuan, 2),
+                e.meter_filled_steps
+                    .map_or(String::new(), |n| n.to_string()),
             );
         }
     }
@@ -503,7 +506,7 @@ fn claims_json(claims: &[crate::park::ClaimCheck]) -> serde_json::Map<String, se
             c.key.clone(),
             serde_json::json!({
                 "claimed": c.claimed,
-                "kind": c.kind,
+                "kind": c.kind.name(),
                 "tolerance": c.tolerance,
                 "simulated": round(c.simulated, 6),
                 "margin": round(c.margin, 6),
@@ -540,7 +543,7 @@ fn claim_value(c: &crate::park::ClaimCheck, x: f64, signed: bool) -> String {
 fn claim_statement(c: &crate::park::ClaimCheck) -> String {
     let v = claim_value(c, c.claimed, false);
     match c.kind {
-        "about" => {
+        ClaimKind::About => {
             let tol = if c.key.ends_with("fraction") {
                 format!("{:.2} pp", c.tolerance * 100.0)
             } else {
@@ -548,8 +551,8 @@ fn claim_statement(c: &crate::park::ClaimCheck) -> String {
             };
             format!("about {v} (± {tol})")
         }
-        "at_most" => format!("at most {v}"),
-        _ => format!("at least {v}"),
+        ClaimKind::AtMost => format!("at most {v}"),
+        ClaimKind::AtLeast => format!("at least {v}"),
     }
 }
 

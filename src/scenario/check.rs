@@ -177,7 +177,7 @@ fn expected_with_hint(spec: &KeySpec, v: &Value) -> String {
     if let (Kind::Choice(choices), Some(s)) = (spec.kind, v.as_str()) {
         let best = choices
             .iter()
-            .map(|c| (strsim::jaro_winkler(s, c), c))
+            .map(|c| (strsim::jaro_winkler(&s.to_lowercase(), c), c))
             .filter(|(score, _)| *score >= 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, c)) = best {
@@ -217,6 +217,13 @@ fn value_ok(kind: &Kind, v: &Value) -> bool {
         Kind::Float { min, max } => float_ok(v, *min, *max),
         Kind::FloatOneOf(c) => number(v).is_some_and(|x| c.iter().any(|&y| (x - y).abs() < 1e-9)),
         Kind::Choice(c) => v.as_str().is_some_and(|s| c.contains(&s)),
+        Kind::Column => {
+            v.as_str().is_some_and(|s| !s.trim().is_empty())
+                || v.as_integer().is_some_and(|i| i >= 1)
+        }
+        Kind::FloatOrWord { min, max, word } => {
+            v.as_str().is_some_and(|s| s == *word) || float_ok(v, *min, *max)
+        }
         Kind::FloatList { min, max } => v
             .as_array()
             .is_some_and(|a| a.iter().all(|x| float_ok(x, *min, *max))),

@@ -8,6 +8,7 @@
 //! plan. Knows nothing of simulation.
 
 pub mod check;
+pub mod choice;
 pub mod docs;
 pub mod error;
 pub mod plan;
@@ -16,7 +17,10 @@ pub mod resolve;
 pub mod schema;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
-pub use plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, TariffSwitch, WeatherPlan};
+pub use plan::{
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherData,
+    WeatherPlan,
+};
 
 use std::path::Path;
 
@@ -152,6 +156,29 @@ mod tests {
                 "tariff+market"
             ]
         );
+    }
+
+    #[test]
+    fn battery_keys_reach_the_plan() {
+        let base = "[scenario]\nname = \"t\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+        let plan = load_str(base, Path::new("t.toml")).unwrap();
+        // Defaults of data/storage/defaults.toml: 5-95 %, starting at the bottom, 2 cycles/day.
+        approx::assert_relative_eq!(plan.battery.soc_min_fraction, 0.05);
+        approx::assert_relative_eq!(plan.battery.initial_soc_fraction, 0.05);
+        approx::assert_relative_eq!(plan.battery.max_cycles_per_day, 2.0);
+        let text = format!(
+            "[storage]\nsoc_min_fraction = 0.2\nmax_cycles_per_day = \"none\"\nround_trip_efficiency_fraction = 0.81\n{base}"
+        );
+        let plan = load_str(&text, Path::new("t.toml")).unwrap();
+        // The start follows a raised floor; the round trip splits into two one-way 0.9.
+        approx::assert_relative_eq!(plan.battery.initial_soc_fraction, 0.2);
+        assert!(plan.battery.max_cycles_per_day.is_infinite());
+        assert!((plan.battery.charge_efficiency_fraction - 0.9).abs() < 1e-12);
+        assert!((plan.battery.discharge_efficiency_fraction - 0.9).abs() < 1e-12);
+        let text = format!("[storage]\ninitial_soc_fraction = 0.5\nmax_cycles_per_day = 1\n{base}");
+        let plan = load_str(&text, Path::new("t.toml")).unwrap();
+        approx::assert_relative_eq!(plan.battery.initial_soc_fraction, 0.5);
+        approx::assert_relative_eq!(plan.battery.max_cycles_per_day, 1.0);
     }
 
     #[test]

@@ -12,16 +12,43 @@ use std::path::PathBuf;
 pub enum WeatherPlan {
     /// A typical year generated from monthly normals (a built-in name or a file).
     Synthetic {
-        /// Built-in normals name (e.g. `yongzhou`) or a path.
-        normals: String,
+        /// The monthly normals.
+        normals: Normals,
     },
     /// A weather file.
     File {
-        /// Format: `epw`, `tmy3`, `pvgis_csv`, `pvgis_json` or `csv`.
-        format: String,
+        /// Its format, as declared or recognised.
+        format: crate::weather::Format,
         /// The file, resolved.
         path: PathBuf,
+        /// The year read from it when the scenario was loaded.
+        data: WeatherData,
     },
+}
+
+/// A weather file's year, read with the scenario, shared between the plans of a sweep.
+#[derive(Clone, PartialEq)]
+pub struct WeatherData {
+    /// The year as read (its own calendar year and site).
+    pub year: std::sync::Arc<crate::weather::WeatherYear>,
+    /// FNV-1a of the file's bytes, standing for it in cache keys and debug output.
+    pub hash: u64,
+}
+
+impl std::fmt::Debug for WeatherData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WeatherData({:016x})", self.hash)
+    }
+}
+
+/// The monthly normals of a synthetic weather year (`weather.normals`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Normals {
+    /// The built-in Yongzhou normals (`data/weather/`).
+    Yongzhou,
+    /// A normals file, resolved.
+    File(PathBuf),
 }
 
 /// Where an enterprise's load comes from.
@@ -37,17 +64,46 @@ pub enum LoadSource {
         /// Annual peak to scale to [kW].
         peak_kw: Option<f64>,
     },
-    /// Measured interval data.
+    /// Measured interval data, read when the scenario is loaded.
     Meter {
         /// The file, resolved.
         path: PathBuf,
-        /// `interval`, `daily_96` or `daily_24`.
-        layout: String,
-        /// `kw` or `kwh`.
-        unit: String,
-        /// Interval of the data [min].
-        step_minutes: u32,
+        /// How it was read.
+        spec: crate::load::MeterSpec,
+        /// What was read: the series on the scenario's calendar and the gap report.
+        data: MeterData,
     },
+}
+
+/// A meter file's series and gap report, shared between the plans of a sweep.
+#[derive(Clone, PartialEq)]
+pub struct MeterData {
+    /// The series and its gap report.
+    pub series: std::sync::Arc<crate::load::MeterSeries>,
+    /// FNV-1a of the series' bits, standing for it in cache keys and debug output.
+    pub hash: u64,
+}
+
+impl MeterData {
+    /// Wrap a series read from a file.
+    pub fn new(series: crate::load::MeterSeries) -> MeterData {
+        let bytes: Vec<u8> = series
+            .p_kw
+            .iter()
+            .chain(series.q_kvar.iter().flatten())
+            .flat_map(|x| x.to_bits().to_le_bytes())
+            .collect();
+        MeterData {
+            hash: super::fnv1a(&bytes),
+            series: std::sync::Arc::new(series),
+        }
+    }
+}
+
+impl std::fmt::Debug for MeterData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MeterData({:016x})", self.hash)
+    }
 }
 
 /// One enterprise named in the scenario.
@@ -90,8 +146,8 @@ pub struct EnterprisePlan {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SweepPlan {
-    /// `grid`, `monte_carlo`, `latin_hypercube` or `one_at_a_time`.
-    pub method: String,
+    /// How samples are drawn.
+    pub method: super::choice::SweepMethod,
     /// Samples of a random sweep.
     pub samples: u32,
     /// Cap on the number of samples.
@@ -155,6 +211,9 @@ pub struct Plan {
     pub pv: raw::PvSection,
     /// Storage.
     pub storage: raw::StorageSection,
+    /// The battery of `[storage]` with every default filled in and checked; its size is zero
+    /// (chosen per enterprise by the park model).
+    pub battery: crate::storage::BatteryParams,
     /// Finance.
     pub finance: raw::FinanceSection,
     /// The later tariff and its first project year, when the scenario switches tariff during

@@ -7,6 +7,7 @@
 
 #![allow(missing_docs)] // every field is documented in schema::KEYS and docs/scenario.md
 
+use super::choice::*;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -54,8 +55,16 @@ pub struct SiteSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherSection {
-    pub source: String,
+    pub source: WeatherSource,
     pub file: Option<String>,
+    pub csv_timestamp_column: String,
+    pub csv_ghi_column: String,
+    pub csv_dni_column: Option<String>,
+    pub csv_dhi_column: Option<String>,
+    pub csv_temperature_column: String,
+    pub csv_wind_column: String,
+    pub csv_stamp: MeterStamp,
+    pub csv_step_minutes: u32,
     pub normals: String,
 }
 
@@ -64,8 +73,8 @@ pub struct WeatherSection {
 pub struct TariffSection {
     pub version: String,
     pub file: Option<String>,
-    pub choice_period: String,
-    pub baseline_basic_charge: String,
+    pub choice_period: ChoicePeriod,
+    pub baseline_basic_charge: BaselineBasicCharge,
     #[serde(rename = "override")]
     pub override_table: Option<toml::Table>,
 }
@@ -73,7 +82,7 @@ pub struct TariffSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarketSection {
-    pub mode: String,
+    pub mode: MarketMode,
     pub returned_user: bool,
     pub retail_fixed_price_yuan_per_kwh: f64,
     pub retail_discount_yuan_per_kwh: f64,
@@ -84,7 +93,7 @@ pub struct MarketSection {
     pub deviation_band_fraction: f64,
     pub over_use_price_factor: f64,
     pub under_use_price_factor: f64,
-    pub forecast: String,
+    pub forecast: Forecast,
     pub forecast_error_fraction: f64,
 }
 
@@ -101,13 +110,13 @@ pub struct PvSection {
     pub inverter_efficiency_fraction: Option<f64>,
     pub gamma_pdc_per_c: Option<f64>,
     pub albedo_fraction: Option<f64>,
-    pub transposition_model: Option<String>,
-    pub temperature_model: Option<String>,
+    pub transposition_model: Option<TranspositionModel>,
+    pub temperature_model: Option<TemperatureModel>,
     pub degradation_first_year_fraction: Option<f64>,
     pub degradation_annual_fraction: Option<f64>,
-    pub grid_connection: String,
+    pub grid_connection: GridConnection,
     pub export_price_yuan_per_kwh: Option<f64>,
-    pub ownership: String,
+    pub ownership: PvOwnership,
     pub emc_discount_fraction: f64,
     pub capex_yuan_per_w: f64,
     pub om_yuan_per_w_year: f64,
@@ -117,15 +126,17 @@ pub struct PvSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageSection {
-    pub dispatch: String,
-    pub sizing: String,
+    pub dispatch: DispatchMode,
+    pub sizing: SizingMode,
     pub duration_hours: f64,
     pub power_fraction_of_peak: f64,
     pub charge_efficiency_fraction: Option<f64>,
     pub discharge_efficiency_fraction: Option<f64>,
+    pub round_trip_efficiency_fraction: Option<f64>,
     pub soc_min_fraction: Option<f64>,
     pub soc_max_fraction: Option<f64>,
-    pub max_cycles_per_day: Option<f64>,
+    pub initial_soc_fraction: Option<f64>,
+    pub max_cycles_per_day: Option<CyclesPerDay>,
     pub auxiliary_kw_per_kwh: f64,
     pub degradation_cost_yuan_per_kwh: Option<f64>,
     pub allow_export: bool,
@@ -137,8 +148,28 @@ pub struct StorageSection {
     pub cycle_life: Option<f64>,
     pub calendar_fade_fraction_per_year: Option<f64>,
     pub replacement_soh_fraction: Option<f64>,
-    pub ownership: String,
+    pub ownership: StorageOwnership,
     pub enterprise_share_fraction: f64,
+}
+
+/// A column of a data file: its position from 1, or its header text.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnRef {
+    /// Position from the left, 1-based.
+    Position(u32),
+    /// Header text.
+    Name(String),
+}
+
+/// `storage.max_cycles_per_day`: a cap, or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum CyclesPerDay {
+    /// At most this many full equivalent cycles a day [cycles/day].
+    Cap(f64),
+    /// No cap.
+    Unlimited(NoLimit),
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -177,9 +208,20 @@ pub struct EnterpriseEntry {
     pub tilt_deg: Option<f64>,
     pub azimuth_deg: Option<f64>,
     pub meter_file: Option<String>,
-    pub meter_layout: String,
-    pub meter_unit: Option<String>,
+    pub meter_layout: MeterLayout,
+    pub meter_unit: Option<MeterUnit>,
     pub meter_step_minutes: Option<u32>,
+    pub meter_timestamp_column: ColumnRef,
+    pub meter_value_column: ColumnRef,
+    pub meter_date_column: ColumnRef,
+    pub meter_stamp: MeterStamp,
+    pub meter_delimiter: String,
+    pub meter_encoding: MeterEncoding,
+    pub meter_sheet: Option<String>,
+    pub meter_reactive_column: Option<ColumnRef>,
+    pub meter_leading_reactive_column: Option<ColumnRef>,
+    pub meter_reactive_unit: Option<ReactiveUnit>,
+    pub meter_max_missing_fraction: f64,
     pub pv_file: Option<String>,
     pub pv_kw: Option<f64>,
     pub storage_kwh: Option<f64>,
@@ -217,40 +259,17 @@ pub struct ClaimsSection {
     pub cost_reduction_strategy: String,
     pub pv_saving_yuan_per_year: f64,
     pub pv_saving_strategy: String,
-    pub cost_reduction_kind: ClaimKind,
+    pub cost_reduction_kind: super::choice::ClaimKind,
     pub cost_reduction_tolerance_fraction: f64,
-    pub pv_saving_kind: ClaimKind,
+    pub pv_saving_kind: super::choice::ClaimKind,
     pub pv_saving_tolerance_fraction: f64,
     pub tariff_versions: Vec<String>,
-}
-
-/// How a claim is stated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimKind {
-    /// "About X": holds within a tolerance of X.
-    About,
-    /// "Over X", "at least X".
-    AtLeast,
-    /// "Under X", "at most X".
-    AtMost,
-}
-
-impl ClaimKind {
-    /// The scenario's word for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ClaimKind::About => "about",
-            ClaimKind::AtLeast => "at_least",
-            ClaimKind::AtMost => "at_most",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepSection {
-    pub method: String,
+    pub method: SweepMethod,
     pub samples: u32,
     pub max_samples: u32,
     #[serde(default)]
@@ -265,7 +284,7 @@ pub struct SweepParameter {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub steps: Option<u32>,
-    pub distribution: Option<String>,
+    pub distribution: Option<Distribution>,
     pub mean: Option<f64>,
     pub sd: Option<f64>,
     pub mode: Option<f64>,

@@ -41,10 +41,21 @@ pub enum Kind {
     },
     /// One of a fixed set of strings.
     Choice(&'static [&'static str]),
+    /// A finite number in `min..=max`, or the word `word` (e.g. `"none"` for no limit).
+    FloatOrWord {
+        /// Smallest valid value.
+        min: f64,
+        /// Largest valid value.
+        max: f64,
+        /// The word accepted instead of a number.
+        word: &'static str,
+    },
     /// One of a fixed set of integers.
     IntOneOf(&'static [i64]),
     /// One of a fixed set of numbers.
     FloatOneOf(&'static [f64]),
+    /// A column of a data file: its header text (string) or its position from 1 (integer).
+    Column,
     /// A list of finite numbers, each in `min..=max`.
     FloatList {
         /// Smallest valid element.
@@ -82,6 +93,7 @@ pub struct KeySpec {
     pub doc: &'static str,
 }
 
+use super::choice::*;
 use Kind::*;
 use Presence::*;
 
@@ -145,19 +157,27 @@ pub static KEYS: &[KeySpec] = &[
     k("site.elevation_m", Float { min: -500.0, max: 9000.0 }, "m", Optional, "Elevation above sea level."),
     // ---------------------------------------------------------------- [weather]
     k("weather", Table, "", Optional, "Solar and temperature input of the PV model."),
-    k("weather.source", Choice(&["synthetic", "epw", "tmy3", "pvgis_csv", "pvgis_json"]), "", Optional, "`synthetic`: a typical year generated from monthly normals; otherwise the format of `weather.file`."),
+    k("weather.source", Choice(WeatherSource::NAMES), "", Optional, "`synthetic`: a typical year generated from monthly normals; `auto`: `weather.file`, its format (EPW, TMY3, PVGIS CSV or JSON, plain CSV) recognised from its first lines; otherwise the format of `weather.file`, checked against its first lines."),
     k("weather.file", Path, "", Optional, "Weather file; required unless `weather.source = \"synthetic\"`."),
+    k("weather.csv_timestamp_column", Str, "", Optional, "Plain CSV weather: the timestamp column (`YYYY-MM-DD HH:MM`, local standard time)."),
+    k("weather.csv_ghi_column", Str, "", Optional, "Plain CSV weather: the global horizontal irradiance column [W/m²]."),
+    k("weather.csv_dni_column", Str, "", Optional, "Plain CSV weather: the direct normal irradiance column [W/m²], if the file has one (otherwise DNI and DHI come from a decomposition of GHI)."),
+    k("weather.csv_dhi_column", Str, "", Optional, "Plain CSV weather: the diffuse horizontal irradiance column [W/m²], if the file has one."),
+    k("weather.csv_temperature_column", Str, "", Optional, "Plain CSV weather: the air temperature column [°C]."),
+    k("weather.csv_wind_column", Str, "", Optional, "Plain CSV weather: the wind speed column [m/s]."),
+    k("weather.csv_stamp", Choice(MeterStamp::NAMES), "", Optional, "Plain CSV weather: whether a timestamp names the `start` or the `end` of its interval."),
+    k("weather.csv_step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Plain CSV weather: the interval of the rows."),
     k("weather.normals", Str, "", Optional, "Monthly normals for the synthetic year: a built-in name (`yongzhou`) or a path to a normals file."),
     // ---------------------------------------------------------------- [tariff]
     k("tariff", Table, "", Optional, "The electricity tariff (电价政策) and the tariff category optimization (分类优化)."),
     k("tariff.version", Str, "", Optional, "Built-in tariff version from `data/tariffs/` (`hunan-2025`: 湘发改价调〔2025〕385号; `hunan-2023`: the earlier schedule, low confidence)."),
     k("tariff.file", Path, "", Optional, "A tariff file in the layout of `data/tariffs/*.toml`, used instead of `tariff.version`."),
-    k("tariff.choice_period", Choice(&["monthly", "quarterly", "yearly"]), "", Optional, "How often an enterprise may change its billing option (基本电费计费方式变更周期) in the optimization."),
-    k("tariff.baseline_basic_charge", Choice(&["capacity", "actual_demand"]), "", Optional, "Basic charge (基本电费) of two-part enterprises in the baseline, before optimization: by transformer capacity (按容量) or by actual maximum demand (按实际最大需量)."),
+    k("tariff.choice_period", Choice(ChoicePeriod::NAMES), "", Optional, "How often an enterprise may change its billing option (基本电费计费方式变更周期) in the optimization."),
+    k("tariff.baseline_basic_charge", Choice(BaselineBasicCharge::NAMES), "", Optional, "Basic charge (基本电费) of two-part enterprises in the baseline, before optimization: by transformer capacity (按容量) or by actual maximum demand (按实际最大需量)."),
     k("tariff.override", FreeTable, "", Optional, "Any part of the tariff file to replace, with the tariff file's own keys (e.g. `[tariff.override.funds] yuan_per_kwh = 0.05`); checked by the tariff model."),
     // ---------------------------------------------------------------- [market]
     k("market", Table, "", Optional, "Market trading (市场化交易): how an enterprise buys its energy when the `market` measure is on."),
-    k("market.mode", Choice(&[ "cheapest", "agency", "retail_fixed", "retail_discount", "retail_share", "direct_contract", ]), "", Optional, "Purchase mode under the market measure: `cheapest` picks the cheapest of the others per enterprise; `agency` is grid agency purchase (电网代理购电)."),
+    k("market.mode", Choice(MarketMode::NAMES), "", Optional, "Purchase mode under the market measure: `cheapest` picks the cheapest of the others per enterprise; `agency` is grid agency purchase (电网代理购电)."),
     k("market.returned_user", Bool, "", Optional, "Baseline enterprises that left the market and returned pay 1.5 times the agency price."),
     k("market.retail_fixed_price_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Energy price of a fixed-price retail package (售电公司固定价格套餐)."),
     k("market.retail_discount_yuan_per_kwh", Float { min: 0.0, max: 1.0 }, "yuan/kWh", Optional, "Fixed discount off the agency price of a discount retail package."),
@@ -168,7 +188,7 @@ pub static KEYS: &[KeySpec] = &[
     k("market.deviation_band_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Tolerance band around the contracted volume within which deviations are free (偏差考核免考核范围)."),
     k("market.over_use_price_factor", Float { min: 0.0, max: 10.0 }, "fraction", Optional, "Energy used above the band is settled at this multiple of the contract price."),
     k("market.under_use_price_factor", Float { min: 0.0, max: 10.0 }, "fraction", Optional, "Contracted energy not used beyond the band costs this multiple of the contract price."),
-    k("market.forecast", Choice(&["last_year", "model"]), "", Optional, "What the contract volume is sized on: last year's load, or the model's load with a forecast error."),
+    k("market.forecast", Choice(Forecast::NAMES), "", Optional, "What the contract volume is sized on: last year's load, or the model's load with a forecast error."),
     k("market.forecast_error_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Standard deviation of the annual forecast error of the contracted volume."),
     // ---------------------------------------------------------------- [pv]
     k("pv", Table, "", Optional, "Rooftop distributed PV (屋顶分布式光伏) under the `pv` measure."),
@@ -182,28 +202,30 @@ pub static KEYS: &[KeySpec] = &[
     k("pv.inverter_efficiency_fraction", Float { min: 0.5, max: 1.0 }, "fraction", Optional, "Nominal inverter efficiency. Default: PVWatts v8 (0.96)."),
     k("pv.gamma_pdc_per_c", Float { min: -0.02, max: 0.0 }, "1/°C", Optional, "Temperature coefficient of DC power. Default: PVWatts v8 standard module (-0.0037)."),
     k("pv.albedo_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Ground reflectance. Default: `data/pv/pvwatts_defaults.toml` (0.2)."),
-    k("pv.transposition_model", Choice(&["perez", "hay_davies", "isotropic"]), "", Optional, "Sky-diffuse transposition model. Default: Perez 1990."),
-    k("pv.temperature_model", Choice(&["fuentes", "sapm", "faiman"]), "", Optional, "Cell temperature model. Default: Fuentes with PVWatts roof-mount parameters (as PVWatts v8)."),
+    k("pv.transposition_model", Choice(TranspositionModel::NAMES), "", Optional, "Sky-diffuse transposition model. Default: Perez 1990."),
+    k("pv.temperature_model", Choice(TemperatureModel::NAMES), "", Optional, "Cell temperature model. Default: Fuentes with PVWatts roof-mount parameters (as PVWatts v8)."),
     k("pv.degradation_first_year_fraction", Float { min: 0.0, max: 0.2 }, "fraction", Optional, "Loss of output in the first year. Default: `data/pv/pvwatts_defaults.toml`."),
     k("pv.degradation_annual_fraction", Float { min: 0.0, max: 0.1 }, "fraction/yr", Optional, "Loss of output per year after the first. Default: `data/pv/pvwatts_defaults.toml`."),
-    k("pv.grid_connection", Choice(&["surplus_export", "full_export"]), "", Optional, "自发自用、余电上网 (self-consumption, surplus exported) or 全额上网 (all output exported)."),
+    k("pv.grid_connection", Choice(GridConnection::NAMES), "", Optional, "自发自用、余电上网 (self-consumption, surplus exported) or 全额上网 (all output exported)."),
     k("pv.export_price_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Price of exported PV energy: a mechanism price (机制电价) for projects under the 2025 reform (发改价格〔2025〕136号). Default: the tariff file's export price (the coal benchmark, 0.45 yuan/kWh in Hunan)."),
-    k("pv.ownership", Choice(&["self", "emc"]), "", Optional, "Who owns the array: the enterprise (`self`) or an investor under an energy-management contract (`emc`, 合同能源管理)."),
+    k("pv.ownership", Choice(PvOwnership::NAMES), "", Optional, "Who owns the array: the enterprise (`self`) or an investor under an energy-management contract (`emc`, 合同能源管理)."),
     k("pv.emc_discount_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Under EMC, the discount off the enterprise's tariff for PV energy used on site (0.15 = 8.5折)."),
     k("pv.capex_yuan_per_w", Float { min: 0.0, max: 20.0 }, "yuan/W", Optional, "Installed cost per W DC."),
     k("pv.om_yuan_per_w_year", Float { min: 0.0, max: 1.0 }, "yuan/W/yr", Optional, "Operation and maintenance cost per W DC and year."),
     k("pv.life_years", Int { min: 1, max: 50 }, "yr", Optional, "Project life."),
     // ---------------------------------------------------------------- [storage]
     k("storage", Table, "", Optional, "User-side battery storage (用户侧储能) under the `storage` measure."),
-    k("storage.dispatch", Choice(&["rule", "optimal"]), "", Optional, "`rule`: charge in valley, discharge in peak (两充两放); `optimal`: perfect-foresight minimum cost including demand charges."),
-    k("storage.sizing", Choice(&["optimize", "fixed"]), "", Optional, "`optimize`: choose each enterprise's size for the best NPV; `fixed`: `duration_hours` and `power_fraction_of_peak`."),
+    k("storage.dispatch", Choice(DispatchMode::NAMES), "", Optional, "`rule`: charge in valley, discharge in peak (两充两放); `optimal`: perfect-foresight minimum cost including demand charges."),
+    k("storage.sizing", Choice(SizingMode::NAMES), "", Optional, "`optimize`: choose each enterprise's size for the best NPV; `fixed`: `duration_hours` and `power_fraction_of_peak`."),
     k("storage.duration_hours", Float { min: 0.25, max: 12.0 }, "h", Optional, "Usable energy over rated power, for fixed sizing."),
     k("storage.power_fraction_of_peak", Float { min: 0.0, max: 2.0 }, "fraction", Optional, "Rated power as a fraction of the enterprise's peak load, for fixed sizing."),
     k("storage.charge_efficiency_fraction", Float { min: 0.5, max: 1.0 }, "fraction", Optional, "One-way charge efficiency. Default: `data/storage/defaults.toml`."),
     k("storage.discharge_efficiency_fraction", Float { min: 0.5, max: 1.0 }, "fraction", Optional, "One-way discharge efficiency. Default: `data/storage/defaults.toml`."),
-    k("storage.soc_min_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Lowest state of charge, as a fraction of nameplate energy. Default: `data/storage/defaults.toml`."),
-    k("storage.soc_max_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Highest state of charge; must exceed `soc_min_fraction`. Default: `data/storage/defaults.toml`."),
-    k("storage.max_cycles_per_day", Float { min: 0.0, max: 10.0 }, "cycles/day", Optional, "Warranty cap on full equivalent cycles per day. Default: `data/storage/defaults.toml`."),
+    k("storage.round_trip_efficiency_fraction", Float { min: 0.25, max: 1.0 }, "fraction", Optional, "AC-to-AC round-trip efficiency as a datasheet gives it, split evenly into charge and discharge (each its square root). Excludes `charge_efficiency_fraction` and `discharge_efficiency_fraction`. Default: `data/storage/defaults.toml`."),
+    k("storage.soc_min_fraction", Float { min: 0.0, max: 0.99 }, "fraction", Optional, "Lowest state of charge, as a fraction of nameplate energy. Default: `data/storage/defaults.toml`."),
+    k("storage.soc_max_fraction", Float { min: 0.01, max: 1.0 }, "fraction", Optional, "Highest state of charge; must exceed `soc_min_fraction`. Default: `data/storage/defaults.toml`."),
+    k("storage.initial_soc_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "State of charge at the start of the year, to which the dispatch returns at the end of every billing period (month), so that no month borrows energy from the next; within `soc_min_fraction..=soc_max_fraction`. Default: `soc_min_fraction`."),
+    k("storage.max_cycles_per_day", FloatOrWord { min: 0.01, max: 10.0, word: "none" }, "cycles/day", Optional, "Warranty cap on full equivalent cycles per day (discharged energy over usable energy), or `\"none\"` for no cap. Default: `data/storage/defaults.toml`."),
     k("storage.auxiliary_kw_per_kwh", Float { min: 0.0, max: 0.1 }, "kW/kWh", Optional, "Auxiliary consumption (cooling, BMS) per kWh of nameplate energy."),
     k("storage.degradation_cost_yuan_per_kwh", Float { min: 0.0, max: 2.0 }, "yuan/kWh", Optional, "Wear cost per kWh discharged, charged to the dispatch. Default: `data/storage/defaults.toml`."),
     k("storage.allow_export", Bool, "", Optional, "Whether the battery may export to the grid (otherwise anti-backflow, 防逆流)."),
@@ -215,7 +237,7 @@ pub static KEYS: &[KeySpec] = &[
     k("storage.cycle_life", Float { min: 100.0, max: 100_000.0 }, "cycles", Optional, "Full equivalent cycles to end of life (`replacement_soh_fraction`). Default: `data/storage/defaults.toml`."),
     k("storage.calendar_fade_fraction_per_year", Float { min: 0.0, max: 0.2 }, "fraction/yr", Optional, "Capacity lost per year from calendar ageing. Default: `data/storage/defaults.toml`."),
     k("storage.replacement_soh_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "State of health at which the battery is replaced. Default: `data/storage/defaults.toml`."),
-    k("storage.ownership", Choice(&["self", "shared_savings"]), "", Optional, "Owned by the enterprise, or by an investor sharing the savings (收益分成)."),
+    k("storage.ownership", Choice(StorageOwnership::NAMES), "", Optional, "Owned by the enterprise, or by an investor sharing the savings (收益分成)."),
     k("storage.enterprise_share_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Under shared savings, the enterprise's share of the saving."),
     // ---------------------------------------------------------------- [finance]
     k("finance", Table, "", Optional, "Lifetime economics."),
@@ -249,9 +271,20 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise[].tilt_deg", Float { min: 0.0, max: 90.0 }, "deg", Optional, "Module tilt of this roof; default `pv.tilt_deg`."),
     k("enterprise[].azimuth_deg", Float { min: 0.0, max: 360.0 }, "deg", Optional, "Module azimuth of this roof; default `pv.azimuth_deg`."),
     k("enterprise[].meter_file", Path, "", Optional, "Measured load (meter data) instead of an archetype."),
-    k("enterprise[].meter_layout", Choice(&["interval", "daily_96", "daily_24"]), "", Optional, "Layout of `meter_file`: timestamp + value rows, or one row per day with 96 or 24 points (96点负荷曲线)."),
-    k("enterprise[].meter_unit", Choice(&["kw", "kwh"]), "", Optional, "Unit of the meter values: mean kW over the interval, or kWh per interval. Never guessed."),
+    k("enterprise[].meter_layout", Choice(MeterLayout::NAMES), "", Optional, "Layout of `meter_file`: timestamp + value rows, or one row per day with 96 or 24 points (96点负荷曲线)."),
+    k("enterprise[].meter_unit", Choice(MeterUnit::NAMES), "", Optional, "Unit of the meter values: mean kW over the interval, or kWh per interval. Never guessed."),
     k("enterprise[].meter_step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Interval of `meter_file`: 15 or 60."),
+    k("enterprise[].meter_timestamp_column", Column, "", Optional, "Timestamp column of an `interval` meter file, by header text (`\"时间\"`) or position (`1`)."),
+    k("enterprise[].meter_value_column", Column, "", Optional, "Active power or energy column of an `interval` meter file, by header text (`\"有功功率(kW)\"`) or position."),
+    k("enterprise[].meter_date_column", Column, "", Optional, "Date column of a `daily_96` or `daily_24` meter file; the 96 or 24 point columns follow it."),
+    k("enterprise[].meter_stamp", Choice(MeterStamp::NAMES), "", Optional, "Whether a timestamp names the `start` or the `end` of its interval (many utility exports stamp the end: `00:15` is the first quarter hour, `24:00` or next-day `00:00` the last)."),
+    k("enterprise[].meter_delimiter", Str, "", Optional, "Field delimiter of a CSV meter file: one character, e.g. `\",\"`, `\";\"`, `\"\\t\"`, `\"|\"`."),
+    k("enterprise[].meter_encoding", Choice(MeterEncoding::NAMES), "", Optional, "Text encoding of a CSV meter file: `utf-8`, or `gbk`/`gb18030` as Chinese Excel and utility portals export."),
+    k("enterprise[].meter_sheet", Str, "", Optional, "Sheet of a workbook `meter_file` (`.xlsx`, `.xls`, `.ods`); default the first sheet."),
+    k("enterprise[].meter_reactive_column", Column, "", Optional, "Reactive column (lagging, 正向无功) of an `interval` meter file; its kvarh give the monthly power factor kWh/sqrt(kWh² + kvarh²) of the adjustment (力调电费) instead of `power_factor`. Needs `meter_reactive_unit`."),
+    k("enterprise[].meter_leading_reactive_column", Column, "", Optional, "Leading reactive column (容性, 反向无功), where the meter records it apart; added to the lagging reactive energy, as the adjustment counts both."),
+    k("enterprise[].meter_reactive_unit", Choice(ReactiveUnit::NAMES), "", Optional, "Unit of the reactive columns: mean kvar over the interval, or kvarh per interval. Never guessed."),
+    k("enterprise[].meter_max_missing_fraction", Float { min: 0.0, max: 0.5 }, "fraction", Optional, "Largest share of the year's intervals that may be missing from `meter_file`; gaps are filled (interpolated up to 4 h, longer ones from the same weekday) and reported. Above it the scenario is refused, naming the gaps."),
     k("enterprise[].pv_file", Path, "", Optional, "Measured or externally modelled PV output of an existing array, instead of the PV model."),
     k("enterprise[].pv_kw", Float { min: 0.0, max: 1e7 }, "kW", Optional, "PV DC size, instead of the size from the roof area."),
     k("enterprise[].storage_kwh", Float { min: 0.0, max: 1e7 }, "kWh", Optional, "Battery energy, instead of the sizing rule."),
@@ -280,14 +313,14 @@ pub static KEYS: &[KeySpec] = &[
     k("claims.cost_reduction_strategy", Str, "", Optional, "Strategy whose saving is compared with `cost_reduction_fraction`."),
     k("claims.pv_saving_yuan_per_year", Float { min: 0.0, max: 1e12 }, "yuan/yr", Optional, "Claimed yearly saving of the enterprises from the whole-zone PV project (over 6 million yuan)."),
     k("claims.pv_saving_strategy", Str, "", Optional, "Strategy whose saving is compared with `pv_saving_yuan_per_year`."),
-    k("claims.cost_reduction_kind", Choice(&["about", "at_least", "at_most"]), "", Optional, "How the cost claim is stated: `about` (holds within `cost_reduction_tolerance_fraction` of the claimed value; the report's \"about 15%\"), `at_least` or `at_most`."),
+    k("claims.cost_reduction_kind", Choice(ClaimKind::NAMES), "", Optional, "How the cost claim is stated: `about` (holds within `cost_reduction_tolerance_fraction` of the claimed value; the report's \"about 15%\"), `at_least` or `at_most`."),
     k("claims.cost_reduction_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the cost claim, in fraction points (0.01: ±1 percentage point)."),
-    k("claims.pv_saving_kind", Choice(&["about", "at_least", "at_most"]), "", Optional, "How the PV claim is stated: `at_least` (the report's \"over 6 million\"), `about` (within `pv_saving_tolerance_fraction`) or `at_most`."),
+    k("claims.pv_saving_kind", Choice(ClaimKind::NAMES), "", Optional, "How the PV claim is stated: `at_least` (the report's \"over 6 million\"), `about` (within `pv_saving_tolerance_fraction`) or `at_most`."),
     k("claims.pv_saving_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the PV claim, relative to the claimed amount (0.10: ±10%)."),
     k("claims.tariff_versions", ChoiceList(&[]), "", Optional, "Built-in tariff versions (e.g. `[\"hunan-2023\", \"hunan-2025\"]`) under which the claims are also judged: a full park run per version on the same loads, PV and sizes; reported beside the main run's. A claim dates from its report: judge it under the tariff of its year too. Empty: only the scenario's tariff."),
     // ---------------------------------------------------------------- [sweep]
     k("sweep", Table, "", Optional, "A parameter sweep or Monte Carlo study run by `parkenergy sweep`."),
-    k("sweep.method", Choice(&["grid", "monte_carlo", "latin_hypercube", "one_at_a_time"]), "", Optional, "How samples are drawn."),
+    k("sweep.method", Choice(SweepMethod::NAMES), "", Optional, "How samples are drawn."),
     k("sweep.samples", Int { min: 1, max: 1_000_000 }, "", Optional, "Number of samples of a Monte Carlo or Latin hypercube sweep."),
     k("sweep.max_samples", Int { min: 1, max: 10_000_000 }, "", Optional, "Refuse sweeps with more samples than this."),
     k("sweep.parameter", TableArray, "", Optional, "One swept parameter."),
@@ -296,7 +329,7 @@ pub static KEYS: &[KeySpec] = &[
     k("sweep.parameter[].min", Float { min: -F, max: F }, "", Optional, "Lower end of a grid range or of a `uniform`/`triangular` distribution."),
     k("sweep.parameter[].max", Float { min: -F, max: F }, "", Optional, "Upper end of a grid range or of a `uniform`/`triangular` distribution."),
     k("sweep.parameter[].steps", Int { min: 1, max: 100_000 }, "", Optional, "Number of grid points from `min` to `max`."),
-    k("sweep.parameter[].distribution", Choice(&["uniform", "normal", "triangular", "lognormal", "discrete"]), "", Optional, "Distribution of a Monte Carlo or Latin hypercube parameter."),
+    k("sweep.parameter[].distribution", Choice(Distribution::NAMES), "", Optional, "Distribution of a Monte Carlo or Latin hypercube parameter."),
     k("sweep.parameter[].mean", Float { min: -F, max: F }, "", Optional, "Mean of a `normal` distribution."),
     k("sweep.parameter[].sd", Float { min: 0.0, max: F }, "", Optional, "Standard deviation of a `normal` distribution."),
     k("sweep.parameter[].mode", Float { min: -F, max: F }, "", Optional, "Mode of a `triangular` distribution."),
@@ -370,6 +403,13 @@ impl Kind {
             Int { min, max } => format!("an integer in {min}..={max}{u}"),
             Float { min, max } => format!("a finite number{}{u}", range_text(*min, *max)),
             Choice(c) => format!("one of {}", quote_list(c)),
+            Column => "a column: its header text (string) or its position from 1 (integer)".into(),
+            FloatOrWord { min, max, word } => {
+                format!(
+                    "a finite number{}{u}, or \"{word}\"",
+                    range_text(*min, *max)
+                )
+            }
             IntOneOf(c) => format!(
                 "one of {}{u}",
                 c.iter()

@@ -61,6 +61,39 @@ impl MeasuredPv {
     }
 }
 
+/// A measured AC series of an enterprise's array (`pv_file`: columns `timestamp` and `value`
+/// in kW, interval start) on a calendar of `n_steps` steps; hourly data on a 15-min calendar
+/// repeat each hour's value.
+///
+/// # Errors
+/// The reader's [`SolarError`], or a message when the series does not fit the calendar.
+pub fn read_on_calendar(path: &Path, n_steps: usize) -> Result<Vec<f64>, String> {
+    let spec = MeasuredSpec {
+        timestamp_column: "timestamp".into(),
+        value_column: "value".into(),
+        unit: MeasuredUnit::Kw,
+        time_label: crate::weather::csv::TimeLabel::IntervalStart,
+    };
+    let m = read_measured_pv(path, &spec).map_err(|e| e.to_string())?;
+    let per_step = n_steps / m.ac_kw.len().max(1);
+    let ac_kw: Vec<f64> = if per_step > 1 {
+        m.ac_kw
+            .iter()
+            .flat_map(|&x| std::iter::repeat_n(x, per_step))
+            .collect()
+    } else {
+        m.ac_kw.clone()
+    };
+    if ac_kw.len() != n_steps {
+        return Err(format!(
+            "{}: {} PV values, the calendar has {n_steps} steps",
+            path.display(),
+            m.ac_kw.len(),
+        ));
+    }
+    Ok(ac_kw)
+}
+
 /// Read a measured PV CSV.
 ///
 /// # Errors

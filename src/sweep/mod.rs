@@ -437,6 +437,12 @@ pub(crate) fn write_meta(path: &Path, v: &serde_json::Value) -> Result<(), Sweep
     write_atomic(path, format!("{text}\n").as_bytes()).map_err(io(path))
 }
 
+/// The method recorded in a sweep's `sweep.json` (`None` when absent or not a method).
+pub fn sweep_method_of(meta: &serde_json::Value) -> Option<crate::scenario::choice::SweepMethod> {
+    meta.get("method")
+        .and_then(|m| serde_json::from_value(m.clone()).ok())
+}
+
 /// Write the summary (`sweep-summary.json`) and the chart data (`charts/*.csv`) of a finished
 /// sweep from its `sweep.csv` text and metadata.
 ///
@@ -466,10 +472,7 @@ pub fn write_summary(
                 .collect()
         })
         .unwrap_or_default();
-    let method = meta
-        .get("method")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("");
+    let method = sweep_method_of(meta);
     for (name, text) in summary::chart_files(&t, method, &keys, &claimed) {
         let p = dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;

@@ -12,20 +12,12 @@ use crate::scenario::{Plan, ScenarioError, ScenarioErrorKind, SourceText};
 use crate::seed;
 use rand::{Rng, SeedableRng};
 
-/// How samples are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// Every combination of every parameter's values (the last parameter varies fastest).
-    Grid,
-    /// Independent random draws.
-    MonteCarlo,
-    /// Latin hypercube: each parameter's range cut into `n` equal-probability strata, one draw
-    /// in each, strata paired at random across parameters [McKay, Beckman, Conover 1979].
-    LatinHypercube,
-    /// The scenario as written (sample 0), then each parameter alone at its low and its high
-    /// value (samples `2j + 1`, `2j + 2`).
-    OneAtATime,
-}
+use crate::scenario::choice::Distribution as DistName;
+/// How samples are drawn (`sweep.method`): grid (the last parameter varies fastest), Monte
+/// Carlo, Latin hypercube (each range cut into `n` equal-probability strata, one draw in each,
+/// strata paired at random across parameters [McKay, Beckman, Conover 1979]) or one at a time
+/// (the scenario as written, then each parameter alone at its low and high value).
+pub use crate::scenario::choice::SweepMethod as Method;
 
 /// A distribution of a random parameter.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,12 +133,7 @@ impl Space {
             )
         };
         let sw = &plan.sweep;
-        let method = match sw.method.as_str() {
-            "grid" => Method::Grid,
-            "monte_carlo" => Method::MonteCarlo,
-            "latin_hypercube" => Method::LatinHypercube,
-            _ => Method::OneAtATime,
-        };
+        let method = sw.method;
         if sw.parameters.is_empty() {
             return Err(rule(
                 "sweep",
@@ -377,12 +364,12 @@ fn axis(
     let allowed: &[&str] = match method {
         Method::Grid => &["values", "min", "max", "steps"],
         Method::OneAtATime => &["low", "high"],
-        Method::MonteCarlo | Method::LatinHypercube => match p.distribution.as_deref() {
-            Some("uniform") => &["distribution", "min", "max"],
-            Some("normal") => &["distribution", "mean", "sd"],
-            Some("triangular") => &["distribution", "min", "mode", "max"],
-            Some("lognormal") => &["distribution", "median", "sigma"],
-            Some(_) => &["distribution", "values"],
+        Method::MonteCarlo | Method::LatinHypercube => match p.distribution {
+            Some(DistName::Uniform) => &["distribution", "min", "max"],
+            Some(DistName::Normal) => &["distribution", "mean", "sd"],
+            Some(DistName::Triangular) => &["distribution", "min", "mode", "max"],
+            Some(DistName::Lognormal) => &["distribution", "median", "sigma"],
+            Some(DistName::Discrete) => &["distribution", "values"],
             None => &["distribution"],
         },
     };
@@ -395,15 +382,10 @@ fn axis(
             ),
         ));
     }
-    let method_name = match method {
-        Method::Grid => "grid",
-        Method::MonteCarlo => "monte_carlo",
-        Method::LatinHypercube => "latin_hypercube",
-        Method::OneAtATime => "one_at_a_time",
-    };
+    let method_name = method.name();
     for (k, present) in &given {
         if *present && !allowed.contains(k) {
-            let ctx = match (method, p.distribution.as_deref()) {
+            let ctx = match (method, p.distribution) {
                 (Method::MonteCarlo | Method::LatinHypercube, Some(d)) => {
                     format!("a `{d}` distribution")
                 }
@@ -499,7 +481,7 @@ fn axis(
             ))
         }
         Method::MonteCarlo | Method::LatinHypercube => {
-            let d = p.distribution.as_deref().ok_or_else(|| {
+            let d = p.distribution.ok_or_else(|| {
                 (
                     at("key"),
                     format!(
@@ -508,11 +490,11 @@ fn axis(
                     ),
                 )
             })?;
-            if d != "discrete" {
+            if d != DistName::Discrete {
                 only_numeric("distribution")?;
             }
             let dist = match d {
-                "uniform" => {
+                DistName::Uniform => {
                     let (min, max) = (need("min", p.min)?, need("max", p.max)?);
                     if max <= min {
                         return Err((
@@ -522,14 +504,14 @@ fn axis(
                     }
                     Distribution::Uniform { min, max }
                 }
-                "normal" => {
+                DistName::Normal => {
                     let (mean, sd) = (need("mean", p.mean)?, need("sd", p.sd)?);
                     if sd <= 0.0 {
                         return Err((at("sd"), format!("`sd` = {sd} must be above 0")));
                     }
                     Distribution::Normal { mean, sd }
                 }
-                "triangular" => {
+                DistName::Triangular => {
                     let (min, mode, max) = (
                         need("min", p.min)?,
                         need("mode", p.mode)?,
@@ -549,7 +531,7 @@ fn axis(
                     }
                     Distribution::Triangular { min, mode, max }
                 }
-                "lognormal" => {
+                DistName::Lognormal => {
                     let (median, sigma) = (need("median", p.median)?, need("sigma", p.sigma)?);
                     if median <= 0.0 {
                         return Err((at("median"), format!("`median` = {median} must be above 0")));
@@ -559,7 +541,7 @@ fn axis(
                     }
                     Distribution::Lognormal { median, sigma }
                 }
-                _ => Distribution::Discrete(values()?),
+                DistName::Discrete => Distribution::Discrete(values()?),
             };
             Ok(Axis::Random(dist))
         }

@@ -107,7 +107,7 @@ pub fn claim_stats(t: &Table, claimed: &BTreeMap<String, f64>) -> Vec<ClaimStats
 /// sweep's; `claimed` the claimed values by claim key.
 pub fn chart_files(
     t: &Table,
-    method: &str,
+    method: Option<crate::scenario::choice::SweepMethod>,
     keys: &[String],
     claimed: &BTreeMap<String, f64>,
 ) -> Vec<(String, String)> {
@@ -144,10 +144,11 @@ pub fn chart_files(
         }
     }
     out.push(("charts/pv_savings.csv".into(), pvs));
-    if method == "one_at_a_time" && !t.rows.is_empty() {
+    use crate::scenario::choice::SweepMethod;
+    if method == Some(SweepMethod::OneAtATime) && !t.rows.is_empty() {
         out.push(("charts/tornado.csv".into(), tornado(t, keys, &cost, &pv)));
     }
-    if method == "grid" && keys.len() == 2 {
+    if method == Some(SweepMethod::Grid) && keys.len() == 2 {
         let x = t.column(&keys[0]);
         let y = t.column(&keys[1]);
         let mut h = format!(
@@ -281,7 +282,12 @@ mod tests {
         approx::assert_relative_eq!(s.mean, 0.1275);
         // Nearest rank: p50 of 4 values is the 2nd smallest.
         approx::assert_relative_eq!(s.p05_p50_p95[1], 0.1);
-        let files = chart_files(&t, "monte_carlo", &[], &claimed);
+        let files = chart_files(
+            &t,
+            Some(crate::scenario::choice::SweepMethod::MonteCarlo),
+            &[],
+            &claimed,
+        );
         let dist = &files
             .iter()
             .find(|f| f.0.ends_with("saving_distribution.csv"))

@@ -76,6 +76,10 @@ impl SweepValue {
             (SweepValue::Int(x), Kind::Int { min, max }) => (min..=max).contains(x),
             (SweepValue::Int(x), Kind::IntOneOf(set)) => set.contains(x),
             (SweepValue::Str(s), Kind::Choice(set)) => set.contains(&s.as_str()),
+            (SweepValue::Float(x), Kind::FloatOrWord { min, max, .. }) => {
+                x.is_finite() && (min..=max).contains(x)
+            }
+            (SweepValue::Str(s), Kind::FloatOrWord { word, .. }) => s == word,
             (SweepValue::Bool(_), Kind::Bool) => true,
             _ => false,
         };

@@ -19,10 +19,192 @@ use crate::calendar::{Date, is_leap_year};
 /// [`WeatherYear::with_year`]: a non-leap year.
 pub const TYPICAL_YEAR: i32 = 2025;
 
+/// The format of a weather file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// EnergyPlus weather file (`.epw`): first line `LOCATION,…`.
+    Epw,
+    /// NREL TMY3 CSV (`NNNNNNTYA.CSV`): `USAF,name,state,TZ,lat,lon,elev`, then
+    /// `Date (MM/DD/YYYY),Time (HH:MM),…`.
+    Tmy3,
+    /// PVGIS typical year, CSV output: `Latitude (decimal degrees): …` lines, then
+    /// `time(UTC),…`.
+    PvgisCsv,
+    /// PVGIS typical year, JSON output (`{"inputs": …, "outputs": …}`).
+    PvgisJson,
+    /// Plain CSV with declared columns: a header naming them, rows starting with a timestamp.
+    Csv,
+}
+
+impl Format {
+    /// Every format, in the order [`Format::detect`] tries them.
+    pub const ALL: [Format; 5] = [
+        Format::PvgisJson,
+        Format::Epw,
+        Format::PvgisCsv,
+        Format::Tmy3,
+        Format::Csv,
+    ];
+
+    /// The format's name, as written in a scenario (`weather.source`) or after `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Epw => "epw",
+            Format::Tmy3 => "tmy3",
+            Format::PvgisCsv => "pvgis_csv",
+            Format::PvgisJson => "pvgis_json",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// How a file of this format begins, for messages.
+    pub fn signature(self) -> &'static str {
+        match self {
+            Format::Epw => {
+                "EPW: first line `LOCATION,city,state,country,source,WMO,lat,lon,tz,elev`"
+            }
+            Format::Tmy3 => {
+                "TMY3: first line `USAF,name,state,TZ,lat,lon,elev`, second `Date (MM/DD/YYYY),Time (HH:MM),…`"
+            }
+            Format::PvgisCsv => {
+                "PVGIS CSV: `Latitude (decimal degrees): …` header lines, then `time(UTC),…`"
+            }
+            Format::PvgisJson => "PVGIS JSON: a JSON object `{\"inputs\": …, \"outputs\": …}`",
+            Format::Csv => {
+                "plain CSV: a header naming the columns, then rows starting with `YYYY-MM-DD HH:MM`"
+            }
+        }
+    }
+
+    /// Recognise the format from a file's first lines; `None` when none fits.
+    ///
+    /// # Arguments
+    /// * `text` - the file's text (only its first lines are looked at)
+    pub fn detect(text: &str) -> Option<Format> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_start().starts_with('{') {
+            return Some(Format::PvgisJson);
+        }
+        let head: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take(40)
+            .collect();
+        let first = *head.first()?;
+        let field0 = first.split(',').next().unwrap_or("").trim();
+        if field0.eq_ignore_ascii_case("LOCATION") {
+            return Some(Format::Epw);
+        }
+        if first.starts_with("Latitude") || head.iter().any(|l| l.starts_with("time(UTC)")) {
+            return Some(Format::PvgisCsv);
+        }
+        let usaf = !field0.is_empty() && field0.chars().all(|c| c.is_ascii_digit());
+        let tmy3_columns = head
+            .get(1)
+            .is_some_and(|l| l.starts_with("Date (MM/DD/YYYY)"));
+        if tmy3_columns || (usaf && first.split(',').count() >= 7) {
+            return Some(Format::Tmy3);
+        }
+        let named = first.split(',').count() >= 2
+            && first
+                .split(',')
+                .all(|h| h.trim().trim_matches('"').parse::<f64>().is_err());
+        let stamped = head
+            .get(1)
+            .is_some_and(|l| csv::parse_timestamp(l.split(',').next().unwrap_or("")).is_some());
+        (named && stamped).then_some(Format::Csv)
+    }
+}
+
+/// Read a weather file, its format recognised from its first lines unless declared.
+///
+/// # Arguments
+/// * `path` - the file
+/// * `declared` - the format the user gave, or `None` to recognise it
+/// * `csv_spec` - columns, units and site of a plain CSV (unused for other formats)
+/// * `utc_offset_hours` - local standard time offset, for PVGIS files (in UTC) [h]
+///
+/// # Returns
+/// The year and the format it was read as.
+///
+/// # Errors
+/// [`WeatherError::FormatMismatch`] when the declared format is not what the file looks like
+/// (naming the likely one), [`WeatherError::UnknownFormat`] when nothing fits, or the reader's
+/// error naming the file and line.
+pub fn read_file(
+    path: &std::path::Path,
+    declared: Option<Format>,
+    csv_spec: &csv::CsvSpec,
+    utc_offset_hours: f64,
+) -> Result<(WeatherYear, Format), WeatherError> {
+    let text = read_to_string(path)?;
+    let shown = path.display().to_string();
+    let detected = Format::detect(&text);
+    let format = match (declared, detected) {
+        (Some(d), Some(f)) if d != f => {
+            return Err(WeatherError::FormatMismatch {
+                path: shown,
+                declared: d.name(),
+                found: f.name(),
+                signature: f.signature(),
+            });
+        }
+        (Some(d), _) => d,
+        (None, Some(f)) => f,
+        (None, None) => {
+            return Err(WeatherError::UnknownFormat {
+                path: shown,
+                first_line: text.lines().next().unwrap_or("").chars().take(80).collect(),
+                expected: Format::ALL
+                    .iter()
+                    .map(|f| f.signature())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        }
+    };
+    let year = match format {
+        Format::Epw => epw::parse_epw(&text, &shown),
+        Format::Tmy3 => tmy3::parse_tmy3(&text, &shown),
+        Format::PvgisCsv => pvgis::parse_pvgis_tmy_csv(&text, &shown, utc_offset_hours),
+        Format::PvgisJson => pvgis::parse_pvgis_tmy_json(&text, &shown, utc_offset_hours),
+        Format::Csv => csv::parse_csv(&text, &shown, csv_spec),
+    }?;
+    Ok((year, format))
+}
+
 /// Errors of the weather readers and generators.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WeatherError {
+    /// The file is not in the declared format.
+    #[error(
+        "{path}: read as `{declared}`, but its first lines are those of `{found}` ({signature}); give `{found}` or leave the format out to have it recognised"
+    )]
+    FormatMismatch {
+        /// File path.
+        path: String,
+        /// The format given.
+        declared: &'static str,
+        /// The format its first lines show.
+        found: &'static str,
+        /// How that format begins.
+        signature: &'static str,
+    },
+    /// No format fits the file's first lines.
+    #[error(
+        "{path}: the format is not recognised from the first lines (line 1: `{first_line}`); expected one of: {expected}"
+    )]
+    UnknownFormat {
+        /// File path.
+        path: String,
+        /// The first line, cut to 80 characters.
+        first_line: String,
+        /// The formats and how each begins.
+        expected: String,
+    },
     /// The file could not be read.
     #[error("{path}: cannot read the file: {source}")]
     Io {
@@ -360,6 +542,82 @@ pub(crate) fn distinct_years(mut years: Vec<i32>) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_are_recognised_from_their_first_lines() {
+        let cases = [
+            (
+                "LOCATION,Changsha,HN,CHN,CSWD,576870,28.22,112.92,8.0,68.0\nDESIGN CONDITIONS,0\n",
+                Some(Format::Epw),
+            ),
+            (
+                "723170,\"GREENSBORO\",NC,-5.0,36.100,-79.950,273\nDate (MM/DD/YYYY),Time (HH:MM),ETR (W/m^2)\n01/01/1988,01:00,0\n",
+                Some(Format::Tmy3),
+            ),
+            (
+                "Latitude (decimal degrees):\t26.420\nLongitude (decimal degrees):\t111.610\n",
+                Some(Format::PvgisCsv),
+            ),
+            (
+                "month,year\n1,2012\ntime(UTC),T2m,RH,G(h)\n20120101:0000,10.0,80,0\n",
+                Some(Format::PvgisCsv),
+            ),
+            ("\u{feff}  {\"inputs\": {}}", Some(Format::PvgisJson)),
+            (
+                "timestamp,ghi,temp_air,wind_speed\n2025-01-01 00:00,0,10.0,2.0\n",
+                Some(Format::Csv),
+            ),
+            ("# notes\nnothing tabular here\n", None),
+            ("a,b\n1,2\n", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Format::detect(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn declared_format_must_match_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("723170TYA.CSV");
+        std::fs::write(
+            &p,
+            "723170,\"GREENSBORO\",NC,-5.0,36.100,-79.950,273\nDate (MM/DD/YYYY),Time (HH:MM)\n",
+        )
+        .unwrap();
+        let spec = csv::CsvSpec {
+            site: Site {
+                name: "x".into(),
+                latitude_deg: 26.0,
+                longitude_deg: 111.0,
+                elevation_m: 100.0,
+                utc_offset_hours: 8.0,
+            },
+            columns: csv::CsvColumns::default(),
+            irradiance_unit: Default::default(),
+            temperature_unit: Default::default(),
+            wind_unit: Default::default(),
+            time_label: Default::default(),
+            step_minutes: 60,
+        };
+        let e = read_file(&p, Some(Format::Epw), &spec, 8.0).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                WeatherError::FormatMismatch {
+                    declared: "epw",
+                    found: "tmy3",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("give `tmy3`"), "{e}");
+        std::fs::write(&p, "just text\n").unwrap();
+        let e = read_file(&p, None, &spec, 8.0).unwrap_err();
+        assert!(matches!(e, WeatherError::UnknownFormat { .. }), "{e}");
+        assert!(e.to_string().contains("line 1: `just text`"), "{e}");
+    }
 
     fn flat_year(year: i32) -> WeatherYear {
         let n = steps_in_year(year, 60);

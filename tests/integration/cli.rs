@@ -13,6 +13,8 @@ fn bin() -> Command {
 
 /// Each file of `tests/data/bad_scenarios/` states in its header the line and key its error must
 /// name (`# expect-line: N`, `# expect-key: K` or `none`, optionally `# expect-text: T`).
+/// `check` and `run` go through one validation path: both refuse each file with the same
+/// message, and `run` writes nothing.
 #[test]
 fn every_broken_scenario_exits_2_naming_line_and_key() {
     let dir = root().join("tests/data/bad_scenarios");
@@ -35,6 +37,21 @@ fn every_broken_scenario_exits_2_naming_line_and_key() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = f.file_name().unwrap().to_string_lossy();
         assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        let dir = tempfile::tempdir().unwrap();
+        let run = bin()
+            .arg("run")
+            .arg(f)
+            .args(["--quiet", "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{name}: run did not refuse");
+        assert_eq!(
+            String::from_utf8_lossy(&run.stderr),
+            stderr,
+            "{name}: run and check differ"
+        );
+        assert!(!dir.path().join("out").exists(), "{name}: run wrote output");
         assert!(
             stderr.contains(&format!("{name}:{line}:")),
             "{name}: expected line {line} in: {stderr}"
@@ -176,8 +193,12 @@ fn relative_paths_resolve_against_the_scenario_folder() {
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("study");
     std::fs::create_dir_all(sub.join("data")).unwrap();
-    std::fs::write(sub.join("data/w.epw"), "x").unwrap();
-    let scen = "[scenario]\nname = \"rel\"\n[weather]\nsource = \"epw\"\nfile = \"data/w.epw\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
+    std::fs::copy(
+        root().join("tests/data/pv/greensboro_tmy3.csv"),
+        sub.join("data/w.csv"),
+    )
+    .unwrap();
+    let scen = "[scenario]\nname = \"rel\"\n[weather]\nsource = \"auto\"\nfile = \"data/w.csv\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
     std::fs::write(sub.join("s.toml"), scen).unwrap();
     // Run from another folder: the weather path must still be found.
     bin()

@@ -1,8 +1,11 @@
 //! Integration tests: one binary [ripgrep tests/tests.rs; nextest integration/main.rs].
 
 mod cli;
+mod datasheet;
 mod docs;
 mod golden;
+mod meter;
 mod park;
 mod sweep;
 mod tariff_switch;
+mod weather;
