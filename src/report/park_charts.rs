@@ -99,6 +99,16 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
             steps,
             all_measures_bill_yuan: present[present.len() - 1].1.bill_yuan,
             claim_reduction_fraction: plan.claims.cost_reduction_fraction,
+            other_tariffs: r
+                .claims_by_tariff
+                .iter()
+                .filter(|t| t.version != plan.tariff.version)
+                .filter_map(|t| {
+                    let name = &present[present.len() - 1].1.strategy;
+                    let f = t.saving_fraction.iter().find(|(s, _)| s == name)?.1;
+                    Some((t.version.clone(), f))
+                })
+                .collect(),
         }
     });
     let last = present.last().map(|(_, t)| *t);

@@ -499,6 +499,23 @@ fn claims_are_judged_as_stated_and_under_each_tariff_version() {
         .map(|k| shares[k].as_f64().unwrap())
         .sum();
     assert!((total - 1.0).abs() < 1e-3);
+    // The waterfall and PV charts carry the other version beside the main run.
+    let charts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("charts/chart-data.json")).unwrap())
+            .unwrap();
+    let other = &charts["waterfall"]["other_tariffs"][0];
+    assert_eq!(other[0], "hunan-2023");
+    // summary.json rounds to 6 decimals.
+    let want = by[0]["saving_fraction"]["tariff+market+pv+storage"]
+        .as_f64()
+        .unwrap();
+    assert!((other[1].as_f64().unwrap() - want).abs() < 6e-7);
+    let cases = charts["pv_savings"]["cases"].as_array().unwrap();
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["label"]["Plain"] == "pv (hunan-2023)")
+    );
     for want in [
         "about 15.00% (± 1.00 pp)",
         "margin",

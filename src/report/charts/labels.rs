@@ -80,6 +80,8 @@ labels! {
     // Claims (宣称).
     /// The claimed reduction of the park bill, `{0}` the reduction (e.g. 15%), `{1}` the level.
     ClaimReduction => "Claim: −{0} → {1}", "宣称降低{0}：{1}";
+    /// The all-measures saving under another tariff version, `{0}` the version, `{1}` the share.
+    UnderTariff => "Under {0}: all measures save {1}", "按{0}电价：全部措施节省{1}";
     /// The claimed yearly PV saving, `{0}` the amount.
     ClaimPvSaving => "Claim: {0}", "宣称：{0}";
     /// The claimed value on a distribution, `{0}` the value.

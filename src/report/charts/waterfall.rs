@@ -31,6 +31,10 @@ pub struct WaterfallChart {
     pub all_measures_bill_yuan: f64,
     /// The claimed reduction of the bill, e.g. 0.15 [fraction].
     pub claim_reduction_fraction: f64,
+    /// The same stack under other tariff versions (`claims.tariff_versions`): (version, saving
+    /// of all measures against that version's baseline [fraction]), noted in the legend.
+    #[serde(default)]
+    pub other_tariffs: Vec<(String, f64)>,
 }
 
 /// Draw the savings waterfall to `path` in `format` with text in `lang`.
@@ -52,6 +56,9 @@ pub fn draw(
     )?;
     for (i, s) in data.steps.iter().enumerate() {
         check_finite(format!("steps[{i}].saving_yuan"), s.saving_yuan, "yuan/yr")?;
+    }
+    for (i, (_, x)) in data.other_tariffs.iter().enumerate() {
+        check_finite(format!("other_tariffs[{i}]"), *x, "fraction")?;
     }
     let c = data.claim_reduction_fraction;
     if !(0.0..1.0).contains(&c) {
@@ -135,6 +142,13 @@ impl Plot for (&WaterfallChart, Lang) {
             ),
             (claim_text, Mark::Dashed(colour::CLAIM)),
         ];
+        let mut entries = entries;
+        for (version, fraction) in &data.other_tariffs {
+            entries.push((
+                Label::UnderTariff.fill(lang, &[version, &super::percent(*fraction, 2)]),
+                Mark::Note,
+            ));
+        }
         let area = frame(root, Label::WaterfallTitle.text(lang), &entries)?;
         let top = bars.iter().map(|b| b.from.max(b.to)).fold(0.0, f64::max) * 1.1;
         let bottom = bars.iter().map(|b| b.from.min(b.to)).fold(0.0, f64::min);
@@ -232,6 +246,7 @@ pub(crate) fn sample() -> WaterfallChart {
         ],
         all_measures_bill_yuan: 47.9e6,
         claim_reduction_fraction: 0.15,
+        other_tariffs: vec![("hunan-2023".into(), 0.1574)],
     }
 }
 
