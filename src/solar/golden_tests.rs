@@ -9,15 +9,21 @@ use std::path::PathBuf;
 
 /// Sun position tolerance vs pvlib `spa_python` [deg]: the brief's 0.01°; we expect ~1e-6.
 const SPA_TOL_DEG: f64 = 0.01;
-/// Annual AC vs the pvlib chain [fraction].
-const ANNUAL_VS_PVLIB: f64 = 0.02;
-/// Annual AC vs PVWatts v8 [fraction]: PVWatts treats sunrise/sunset hours differently and skips
-/// its thermal model at night.
-const ANNUAL_VS_PVWATTS: f64 = 0.03;
-/// Monthly AC vs either tool [fraction].
-const MONTHLY_TOL: f64 = 0.05;
-/// Hourly AC RMSE vs either tool [kW per kWp DC] = 1.5 % of DC nameplate.
-const HOURLY_RMSE_KW_PER_KWP: f64 = 0.015;
+/// Annual AC vs the pvlib chain (the same models) [fraction]: achieved < 1e-4 on both climates
+/// (e.g. Changsha 15°/180°: 1098.2 vs 1098.2 kWh/kWp).
+const ANNUAL_VS_PVLIB: f64 = 3e-4;
+/// Annual AC vs PVWatts v8 [fraction]: a model difference, not a rounding one (PVWatts v8's own
+/// module and cell-temperature models; ours is 0.9-1.8% lower on these files). Achieved: at
+/// most 1.8% (Greensboro 10°/90°).
+const ANNUAL_VS_PVWATTS: f64 = 0.025;
+/// Monthly AC vs the pvlib chain [fraction]: achieved < 1e-3.
+const MONTHLY_VS_PVLIB: f64 = 3e-3;
+/// Monthly AC vs PVWatts v8 [fraction]: achieved at most ~3% (winter months, low sun).
+const MONTHLY_VS_PVWATTS: f64 = 0.05;
+/// Hourly AC RMSE vs the pvlib chain [kW per kWp DC]: achieved 0.0002.
+const HOURLY_RMSE_VS_PVLIB: f64 = 0.0006;
+/// Hourly AC RMSE vs PVWatts v8 [kW per kWp DC]: achieved 0.0040-0.0062.
+const HOURLY_RMSE_VS_PVWATTS: f64 = 0.012;
 /// PVWatts v8 default losses as PySAM holds them (14.0757 %, shown as 14.08 %).
 const LOSSES: f64 = 0.140757;
 
@@ -89,14 +95,17 @@ fn greensboro() -> WeatherYear {
     read_csv(data("greensboro_tmy3.csv"), &spec).expect("compact TMY3 golden weather reads")
 }
 
-fn changsha() -> Option<WeatherYear> {
+/// The Changsha EPW of the team's reference data (not redistributed with the project): the test
+/// that reads it is ignored by default and run by `.ci/run`, where the folder exists.
+fn changsha() -> WeatherYear {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/reference/weather/CHN_HN_Changsha.576870_TMYx.2007-2021.epw");
-    if !p.exists() {
-        eprintln!("skipped Changsha goldens: {} not found", p.display());
-        return None;
-    }
-    Some(read_epw(&p).expect("Changsha EPW reads"))
+    assert!(
+        p.exists(),
+        "{} not found: this test needs the reference data beside the checkout",
+        p.display()
+    );
+    read_epw(&p).expect("Changsha EPW reads")
 }
 
 fn check_climate(name: &str, w: &WeatherYear) {
@@ -137,15 +146,18 @@ fn check_climate(name: &str, w: &WeatherYear) {
             .filter(|r| r[0] == name && same(&r[1], tilt) && same(&r[2], az))
         {
             let m: usize = r[3].parse().expect("month");
-            for reference in [f(&r[4]), f(&r[5])] {
+            for (reference, tol) in [(f(&r[4]), MONTHLY_VS_PVLIB), (f(&r[5]), MONTHLY_VS_PVWATTS)] {
                 assert!(
-                    (om[m - 1] / reference - 1.0).abs() < MONTHLY_TOL,
+                    (om[m - 1] / reference - 1.0).abs() < tol,
                     "{name} {tilt}/{az} month {m}: ours {} ref {reference}",
                     om[m - 1]
                 );
             }
         }
-        for col in [1 + 2 * k, 2 + 2 * k] {
+        for (col, tol) in [
+            (1 + 2 * k, HOURLY_RMSE_VS_PVLIB),
+            (2 + 2 * k, HOURLY_RMSE_VS_PVWATTS),
+        ] {
             let se: f64 = hourly
                 .iter()
                 .zip(&s.ac_kw_per_kwp)
@@ -153,10 +165,7 @@ fn check_climate(name: &str, w: &WeatherYear) {
                 .sum();
             let rmse = (se / hourly.len() as f64).sqrt();
             eprintln!("  hourly RMSE vs column {col}: {rmse:.4} kW/kWp");
-            assert!(
-                rmse < HOURLY_RMSE_KW_PER_KWP,
-                "{name} {tilt}/{az} col {col}: {rmse}"
-            );
+            assert!(rmse < tol, "{name} {tilt}/{az} col {col}: {rmse}");
         }
         checked += 1;
     }
@@ -186,10 +195,9 @@ fn chain_matches_pvlib_and_pvwatts_greensboro_tmy3() {
 }
 
 #[test]
+#[ignore = "reads ../shared/reference (not redistributed); .ci/run runs it with --ignored"]
 fn chain_matches_pvlib_and_pvwatts_changsha_epw() {
-    if let Some(w) = changsha() {
-        check_climate("changsha", &w);
-    }
+    check_climate("changsha", &changsha());
 }
 
 #[test]
