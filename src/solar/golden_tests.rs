@@ -9,16 +9,19 @@ use std::path::PathBuf;
 
 /// Sun position tolerance vs pvlib `spa_python` [deg]: the brief's 0.01°; we expect ~1e-6.
 const SPA_TOL_DEG: f64 = 0.01;
-/// Annual AC vs the pvlib chain (the same models) [fraction]: achieved < 1e-4 on both climates
+/// Annual AC vs the pvlib chain (the same models) [fraction]: achieved < 1e-5 on both climates
 /// (e.g. Changsha 15°/180°: 1098.2 vs 1098.2 kWh/kWp).
-const ANNUAL_VS_PVLIB: f64 = 3e-4;
+const ANNUAL_VS_PVLIB: f64 = 3e-5;
+/// Annual AC of the GHI-only path (DIRINT decomposition) vs pvlib's `dirint` chain [fraction]:
+/// achieved 2.6e-5 (Changsha) and 7.8e-5 (Greensboro).
+const ANNUAL_DIRINT_VS_PVLIB: f64 = 3e-4;
 /// Annual AC vs PVWatts v8 [fraction]: a model difference, not a rounding one (PVWatts v8's own
 /// module and cell-temperature models; ours is 0.9-1.8% lower on these files). Achieved: at
 /// most 1.8% (Greensboro 10°/90°).
 const ANNUAL_VS_PVWATTS: f64 = 0.025;
-/// Monthly AC vs the pvlib chain [fraction]: achieved < 1e-3.
-const MONTHLY_VS_PVLIB: f64 = 3e-3;
-/// Monthly AC vs PVWatts v8 [fraction]: achieved at most ~3% (winter months, low sun).
+/// Monthly AC vs the pvlib chain [fraction]: achieved at most 8.6e-6.
+const MONTHLY_VS_PVLIB: f64 = 3e-5;
+/// Monthly AC vs PVWatts v8 [fraction]: a model difference; achieved at most 3.2%.
 const MONTHLY_VS_PVWATTS: f64 = 0.05;
 /// Hourly AC RMSE vs the pvlib chain [kW per kWp DC]: achieved 0.0002.
 const HOURLY_RMSE_VS_PVLIB: f64 = 0.0006;
@@ -141,12 +144,18 @@ fn check_climate(name: &str, w: &WeatherYear) {
             "vs PVWatts {ours} {pw}"
         );
         let om = s.monthly_ac_kwh_per_kwp(&months);
+        let mut worst = [0.0f64; 2];
         for r in monthly
             .iter()
             .filter(|r| r[0] == name && same(&r[1], tilt) && same(&r[2], az))
         {
             let m: usize = r[3].parse().expect("month");
-            for (reference, tol) in [(f(&r[4]), MONTHLY_VS_PVLIB), (f(&r[5]), MONTHLY_VS_PVWATTS)] {
+            for (j, (reference, tol)) in
+                [(f(&r[4]), MONTHLY_VS_PVLIB), (f(&r[5]), MONTHLY_VS_PVWATTS)]
+                    .into_iter()
+                    .enumerate()
+            {
+                worst[j] = worst[j].max((om[m - 1] / reference - 1.0).abs());
                 assert!(
                     (om[m - 1] / reference - 1.0).abs() < tol,
                     "{name} {tilt}/{az} month {m}: ours {} ref {reference}",
@@ -154,6 +163,10 @@ fn check_climate(name: &str, w: &WeatherYear) {
                 );
             }
         }
+        eprintln!(
+            "  worst month: {:.2e} vs pvlib, {:.2e} vs PVWatts v8",
+            worst[0], worst[1]
+        );
         for (col, tol) in [
             (1 + 2 * k, HOURLY_RMSE_VS_PVLIB),
             (2 + 2 * k, HOURLY_RMSE_VS_PVWATTS),
@@ -186,7 +199,7 @@ fn check_climate(name: &str, w: &WeatherYear) {
         .find(|r| r[0] == name && r[1] == "dirint")
         .expect("dirint golden row");
     eprintln!("{name} DIRINT 15/180: ours {ours:.1}, pvlib {}", a[4]);
-    assert!((ours / f(&a[4]) - 1.0).abs() < ANNUAL_VS_PVLIB);
+    assert!((ours / f(&a[4]) - 1.0).abs() < ANNUAL_DIRINT_VS_PVLIB);
 }
 
 #[test]
