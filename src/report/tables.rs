@@ -442,7 +442,17 @@ pub fn summary_json(r: &ParkResult) -> String {
         // Money of the summed flows (null where none exists, with the reason).
         if let Some(map) = v.as_object_mut() {
             let money = !t.enterprise_flows_yuan.is_empty() || !t.investor_flows_yuan.is_empty();
-            if money {
+            if !money {
+                for k in ["irr", "payback_years", "investor_irr"] {
+                    map.insert(k.into(), serde_json::Value::Null);
+                }
+                for k in ["irr_note", "investor_irr_note"] {
+                    map.insert(
+                        k.into(),
+                        serde_json::json!("no investment in this strategy"),
+                    );
+                }
+            } else {
                 map.insert("irr".into(), serde_json::json!(t.irr.map(|x| round(x, 6))));
                 map.insert(
                     "irr_note".into(),

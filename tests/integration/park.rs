@@ -315,6 +315,25 @@ fn irr_exists_wherever_the_investment_pays_back() {
         }
     }
     assert!(checked > 0);
+    // summary.json: IRR, payback and the investor's IRR for every strategy (null with a note
+    // where there is no investment).
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for (name, t) in summary["strategies"].as_object().unwrap() {
+        for k in [
+            "irr",
+            "payback_years",
+            "investor_irr",
+            "irr_note",
+            "investor_irr_note",
+        ] {
+            assert!(t.get(k).is_some(), "{name}: no {k}");
+        }
+        if t["irr"].is_null() {
+            assert!(!t["irr_note"].as_str().unwrap().is_empty(), "{name}");
+        }
+    }
+    assert!(summary["strategies"]["storage"]["irr"].as_f64().is_some());
 }
 
 /// `cashflows.csv` reproduces the money of `enterprises.csv` for every enterprise and strategy
