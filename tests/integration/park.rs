@@ -333,7 +333,13 @@ fn irr_exists_wherever_the_investment_pays_back() {
             assert!(!t["irr_note"].as_str().unwrap().is_empty(), "{name}");
         }
     }
-    assert!(summary["strategies"]["storage"]["irr"].as_f64().is_some());
+    // Self-owned PV: the enterprises' IRR; storage under shared savings: the investor's.
+    assert!(summary["strategies"]["pv"]["irr"].as_f64().is_some());
+    assert!(
+        summary["strategies"]["storage"]["investor_irr"]
+            .as_f64()
+            .is_some()
+    );
 }
 
 /// `cashflows.csv` reproduces the money of `enterprises.csv` for every enterprise and strategy
