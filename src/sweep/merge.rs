@@ -67,6 +67,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
     for (si, dir) in shards.iter().enumerate() {
         let meta = read_meta(dir)?;
         let csv_path = dir.join("sweep.csv");
+        for p in [&csv_path, &dir.join("sweep.json")] {
+            rows::refuse_symlink(p).map_err(SweepError::Outputs)?;
+        }
         let text = std::fs::read_to_string(&csv_path)
             .map_err(|e| SweepError::Outputs(format!("{}: {e}", csv_path.display())))?;
         let header = text.lines().next().unwrap_or("").to_string();
@@ -97,7 +100,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
                 meta.get("shard").map_or("?".into(), ToString::to_string)
             )));
         }
-        let existing = rows::read(&text, &header)
+        let n_samples = meta
+            .get("samples")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        let existing = rows::read(&text, &header, n_samples)
             .map_err(|m| SweepError::Outputs(format!("{}: {m}", csv_path.display())))?;
         if existing.valid_len != text.len() {
             return Err(SweepError::Outputs(format!(

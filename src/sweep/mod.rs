@@ -315,11 +315,14 @@ impl Sweep {
         let csv = dir.join("sweep.csv");
         let meta = dir.join("sweep.json");
         std::fs::create_dir_all(dir).map_err(io(dir))?;
+        for p in [&csv, &meta] {
+            rows::refuse_symlink(p).map_err(SweepError::Outputs)?;
+        }
         let mut done = rows::Existing::default();
         if resume && csv.exists() {
             self.check_meta(&meta, shard)?;
             let text = std::fs::read_to_string(&csv).map_err(io(&csv))?;
-            done = rows::read(&text, &self.header).map_err(|m| {
+            done = rows::read(&text, &self.header, self.space.n_samples).map_err(|m| {
                 SweepError::Outputs(format!(
                     "{}: {m}; it was not written by this sweep: run without --resume to start over",
                     csv.display()
@@ -407,7 +410,8 @@ impl Sweep {
     /// there.
     fn finish(&self, csv: &Path, shard: Shard) -> Result<String, SweepError> {
         let text = std::fs::read_to_string(csv).map_err(io(csv))?;
-        let done = rows::read(&text, &self.header).map_err(SweepError::Internal)?;
+        let done =
+            rows::read(&text, &self.header, self.space.n_samples).map_err(SweepError::Internal)?;
         let missing: Vec<u64> = shard
             .samples(self.space.n_samples)
             .filter(|i| !done.rows.contains_key(i))

@@ -101,12 +101,31 @@ pub struct Existing {
     pub valid_len: usize,
 }
 
-/// Read the rows of a `sweep.csv` text written with `header`.
+/// Whether a column of the header holds a result (a strategy metric or a claim).
+fn is_result_column(name: &str) -> bool {
+    name.starts_with("claim.")
+        || STRATEGY_METRICS
+            .iter()
+            .any(|m| name.strip_suffix(m).is_some_and(|p| p.ends_with('.')))
+}
+
+/// Read the rows of a `sweep.csv` text written with `header` by a sweep of `n_samples` samples.
 ///
 /// # Errors
-/// A message when the first line is not `header` (another sweep wrote the file).
-pub fn read(text: &str, header: &str) -> Result<Existing, String> {
-    let n_cols = split(header).len();
+/// A message when the first line is not `header` (another sweep wrote the file), or a complete
+/// line is not a row of this sweep: a wrong number of cells, a sample id that is not a number or
+/// is outside `0..n_samples`, a result cell that is neither empty nor a finite number (a claim's
+/// `holds` cell: 0 or 1). The message names the line and the column.
+pub fn read(text: &str, header: &str, n_samples: u64) -> Result<Existing, String> {
+    let names = split(header);
+    let n_cols = names.len();
+    // Results are the trailing columns; parameters (numbers or choices) come before them.
+    let first_result = n_cols
+        - names
+            .iter()
+            .rev()
+            .take_while(|c| is_result_column(c))
+            .count();
     let Some(first_end) = text.find('\n') else {
         // Empty or a torn header: nothing finished.
         return Ok(Existing::default());
@@ -119,20 +138,71 @@ pub fn read(text: &str, header: &str) -> Result<Existing, String> {
         valid_len: first_end + 1,
     };
     let mut pos = first_end + 1;
+    let mut line_no = 1;
     while let Some(len) = text[pos..].find('\n') {
+        line_no += 1;
         let line = &text[pos..pos + len];
+        let shown: String = line.chars().take(120).collect();
         let fields = split(line);
-        let id = fields.first().and_then(|f| f.parse::<u64>().ok());
-        match id {
-            Some(id) if fields.len() == n_cols => {
-                out.rows.entry(id).or_insert_with(|| line.to_string());
-            }
-            _ => return Err(format!("line `{line}` is not a row of this sweep")),
+        if fields.len() != n_cols {
+            return Err(format!(
+                "line {line_no} `{shown}` has {} cells, not the {n_cols} of this sweep's rows",
+                fields.len()
+            ));
         }
+        let id = fields[0].parse::<u64>().map_err(|_| {
+            format!(
+                "line {line_no}: sample id `{}` is not a whole number",
+                fields[0].chars().take(40).collect::<String>()
+            )
+        })?;
+        if id >= n_samples {
+            return Err(format!(
+                "line {line_no}: sample {id} is outside this sweep's samples 0..{n_samples}"
+            ));
+        }
+        for (k, cell) in fields.iter().enumerate().skip(first_result) {
+            if cell.is_empty() {
+                continue;
+            }
+            let ok = if names[k].ends_with(".holds") {
+                cell == "0" || cell == "1"
+            } else {
+                cell.parse::<f64>().is_ok_and(f64::is_finite)
+            };
+            if !ok {
+                return Err(format!(
+                    "line {line_no}, column `{}`: `{}` is not {}",
+                    names[k],
+                    cell.chars().take(40).collect::<String>(),
+                    if names[k].ends_with(".holds") {
+                        "0 or 1"
+                    } else {
+                        "a finite number"
+                    }
+                ));
+            }
+        }
+        out.rows.entry(id).or_insert_with(|| line.to_string());
         pos += len + 1;
         out.valid_len = pos;
     }
     Ok(out)
+}
+
+/// Refuse to read or write through a symbolic link at `path` (a planted link would make a
+/// sweep append to, or a merge read, a file elsewhere).
+///
+/// # Errors
+/// A message naming the path when it is a symbolic link.
+pub fn refuse_symlink(path: &std::path::Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; parkenergy reads and writes its sweep files only as regular files: replace it with the file itself",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -143,15 +213,62 @@ mod tests {
     fn torn_last_line_is_ignored_and_duplicates_kept_once() {
         let h = "sample,a";
         let text = "sample,a\n1,0.5\n0,0.25\n1,0.5\n2,0.";
-        let e = read(text, h).unwrap();
+        let e = read(text, h, 10).unwrap();
         assert_eq!(e.rows.keys().copied().collect::<Vec<_>>(), vec![0, 1]);
         assert_eq!(e.valid_len, text.len() - 4);
     }
 
     #[test]
     fn another_header_is_refused() {
-        assert!(read("sample,b\n", "sample,a").is_err());
-        assert_eq!(read("samp", "sample,a").unwrap(), Existing::default());
+        assert!(read("sample,b\n", "sample,a", 10).is_err());
+        assert_eq!(read("samp", "sample,a", 10).unwrap(), Existing::default());
+    }
+
+    #[test]
+    fn rows_outside_the_sweep_or_with_bad_cells_are_refused() {
+        let h = "sample,pv.capex_yuan_per_w,market.mode,pv.bill_yuan,pv.saving_fraction,claim.x.holds,claim.x.simulated";
+        let good = format!("{h}\n0,2.8,retail,100.5,0.1,1,0.12\n1,2.9,agency,,,,\n");
+        assert_eq!(read(&good, h, 2).unwrap().rows.len(), 2);
+        for (row, want) in [
+            (
+                "999,2.8,retail,1,0.1,1,0.1",
+                "sample 999 is outside this sweep's samples 0..2",
+            ),
+            (
+                "x1,2.8,retail,1,0.1,1,0.1",
+                "sample id `x1` is not a whole number",
+            ),
+            (
+                "0,2.8,retail,abc,0.1,1,0.1",
+                "column `pv.bill_yuan`: `abc` is not a finite number",
+            ),
+            (
+                "0,2.8,retail,1,NaN,1,0.1",
+                "column `pv.saving_fraction`: `NaN`",
+            ),
+            (
+                "0,2.8,retail,1,0.1,yes,0.1",
+                "column `claim.x.holds`: `yes` is not 0 or 1",
+            ),
+            ("0,2.8,retail,1,0.1,1", "has 6 cells, not the 7"),
+        ] {
+            let e = read(&format!("{h}\n{row}\n"), h, 2).unwrap_err();
+            assert!(e.contains(want) && e.contains("line 2"), "{row}: {e}");
+        }
+        // Parameter cells may be words (choice parameters).
+        assert!(read(&format!("{h}\n0,2.8,none,1,0.1,0,0.1\n"), h, 2).is_ok());
+    }
+
+    #[test]
+    fn symbolic_links_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.csv");
+        std::fs::write(&target, "x").unwrap();
+        let link = dir.path().join("sweep.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(refuse_symlink(&link).unwrap_err().contains("symbolic link"));
+        assert!(refuse_symlink(&target).is_ok());
+        assert!(refuse_symlink(&dir.path().join("absent")).is_ok());
     }
 
     #[test]

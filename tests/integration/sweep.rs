@@ -428,3 +428,63 @@ fn bin_merge(shards: &Path, out: &Path) {
         .assert()
         .success();
 }
+
+/// Resume and merge read only rows of their sweep: a stray sample id outside the sweep, a claim
+/// cell that is not a number, or a symlinked `sweep.csv` is refused with exit 2 and a message
+/// naming the file, line and column.
+#[test]
+fn resume_and_merge_refuse_foreign_rows_and_symlinks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    sweep(&out, &["--threads", "1", "--shard", "0/3"]);
+    let shard = out.join("shard-0-of-3");
+    let csv = shard.join("sweep.csv");
+    let good = std::fs::read_to_string(&csv).unwrap();
+    let header = good.lines().next().unwrap().to_string();
+    let first = good.lines().nth(1).unwrap().to_string();
+    let n = header.split(',').count();
+    let resume = |expect: &str| {
+        bin()
+            .arg("sweep")
+            .arg(scenario())
+            .args([
+                "--threads",
+                "1",
+                "--shard",
+                "0/3",
+                "--resume",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(expect));
+    };
+    // A stray row for sample 999.
+    let stray = first.replacen(first.split(',').next().unwrap(), "999", 1);
+    std::fs::write(&csv, format!("{good}{stray}\n")).unwrap();
+    resume("sample 999 is outside this sweep's samples");
+    // `abc` in a claim cell (the last column).
+    let mut cells: Vec<&str> = first.split(',').collect();
+    cells[n - 1] = "abc";
+    let bad = good.replacen(&first, &cells.join(","), 1);
+    std::fs::write(&csv, &bad).unwrap();
+    resume("is not a finite number");
+    // The merge refuses the same file.
+    bin()
+        .arg("merge")
+        .arg(&shard)
+        .arg("--out")
+        .arg(dir.path().join("m"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("abc"));
+    // A symlinked sweep.csv is neither appended to nor read.
+    let target = dir.path().join("elsewhere.csv");
+    std::fs::write(&target, &good).unwrap();
+    std::fs::remove_file(&csv).unwrap();
+    std::os::unix::fs::symlink(&target, &csv).unwrap();
+    resume("symbolic link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), good);
+}
