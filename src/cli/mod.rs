@@ -326,6 +326,15 @@ fn run_scenario(
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
+    // The output folder is checked before the simulation, and removed again when this run
+    // created it and fails: a failed run leaves nothing behind.
+    let created = crate::report::prepare_output_dir(&out_dir).map_err(Failure::BadInput)?;
+    let cleanup = |f: Failure| {
+        if created {
+            let _ = std::fs::remove_dir(&out_dir);
+        }
+        f
+    };
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let opts = crate::park::RunOptions {
         keep_series: hourly,
@@ -338,15 +347,25 @@ fn run_scenario(
     if let Some(b) = bar {
         b.finish();
     }
-    let output = output.map_err(|e| match e {
-        crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
-        other => Failure::BadInput(format!("{}: {other}", path.display())),
-    })?;
+    let output = output
+        .map_err(|e| match e {
+            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+            other => Failure::BadInput(format!("{}: {other}", path.display())),
+        })
+        .map_err(cleanup)?;
     let r = &output.result;
     let write = |name: &str, text: String| -> Result<(), Failure> {
-        crate::report::write_atomic(&out_dir.join(name), text.as_bytes())
-            .with_context(|| format!("writing {name}"))?;
-        Ok(())
+        let target = out_dir.join(name);
+        crate::report::write_atomic(&target, text.as_bytes()).map_err(|e| {
+            if crate::report::is_user_fixable(e.kind()) {
+                Failure::BadInput(format!(
+                    "cannot write {}: {e}; choose another --out folder, or check its permissions and the free disk space",
+                    target.display()
+                ))
+            } else {
+                Failure::Internal(anyhow::anyhow!("writing {}: {e}", target.display()))
+            }
+        })
     };
     write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
     write("bills.csv", crate::report::tables::bills_csv(r))?;

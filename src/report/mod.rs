@@ -10,6 +10,64 @@ pub mod tables;
 use std::io::Write;
 use std::path::Path;
 
+/// Whether an I/O error is one the user can fix (permissions, a file where a folder is
+/// expected, a full or read-only disk) rather than a bug.
+pub fn is_user_fixable(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        kind,
+        K::PermissionDenied
+            | K::NotADirectory
+            | K::IsADirectory
+            | K::AlreadyExists
+            | K::StorageFull
+            | K::ReadOnlyFilesystem
+            | K::QuotaExceeded
+            | K::FileTooLarge
+            | K::NotFound
+            | K::DirectoryNotEmpty
+            | K::InvalidFilename
+    )
+}
+
+/// Check that `dir` can take a run's outputs before any work is done: it is a folder (or can
+/// be created as one) and a file can be written in it.
+///
+/// # Returns
+/// Whether the folder was created by this call (so that a failed run can remove it again).
+///
+/// # Errors
+/// A message naming the folder and what to do, for a user to read.
+pub fn prepare_output_dir(dir: &Path) -> Result<bool, String> {
+    let hint = "choose another --out folder, or check its permissions and the free disk space";
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "output folder {} is a file, not a folder: {hint}",
+            dir.display()
+        ));
+    }
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create output folder {}: {e}; {hint}", dir.display()))?;
+    let probe = dir.join(format!(".parkenergy-probe-{}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|mut f| f.write_all(b"p"));
+    let _ = std::fs::remove_file(&probe);
+    if let Err(e) = written {
+        if created {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(format!(
+            "cannot write in output folder {}: {e}; {hint}",
+            dir.display()
+        ));
+    }
+    Ok(created)
+}
+
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, flushed and synced,
 /// then renamed over the target.
 ///

@@ -87,9 +87,18 @@ impl SweepError {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |e| SweepError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
+    move |e| {
+        if crate::report::is_user_fixable(e.kind()) {
+            SweepError::Outputs(format!(
+                "{}: {e}; choose another --out folder, or check its permissions and the free disk space",
+                path.display()
+            ))
+        } else {
+            SweepError::Io {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
+        }
     }
 }
 

@@ -207,3 +207,40 @@ fn relative_paths_resolve_against_the_scenario_folder() {
         .assert()
         .success();
 }
+
+/// An output path that is a file, or lies under one, is the user's to fix: exit 2 with the
+/// path, before any simulation (run and sweep alike).
+#[test]
+fn output_path_problems_are_bad_input_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let scenario = root().join("tests/data/small_park/scenario.toml");
+    for (cmd, target, expect) in [
+        ("run", file.clone(), "is a file, not a folder"),
+        ("run", file.join("sub"), "cannot create output folder"),
+        ("sweep", file.clone(), "is a file, not a folder"),
+    ] {
+        let s = if cmd == "sweep" {
+            root().join("tests/data/sweep/small.toml")
+        } else {
+            scenario.clone()
+        };
+        let out = bin()
+            .arg(cmd)
+            .arg(&s)
+            .arg("--quiet")
+            .arg("--out")
+            .arg(&target)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd} {target:?}: {stderr}");
+        assert!(
+            stderr.contains(expect) && stderr.contains(&target.display().to_string()),
+            "{cmd}: {stderr}"
+        );
+        assert!(!stderr.contains("internal error"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
