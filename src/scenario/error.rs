@@ -112,12 +112,13 @@ impl fmt::Display for ScenarioError {
                 write!(f, ":{col}")?;
             }
         }
-        write!(f, ": {}", self.kind)?;
+        write!(f, ": {}", clip_message(&self.kind.to_string()))?;
         if let (Some(line), Some(text)) = (loc.line, &loc.source_line) {
             let gutter = line.to_string();
-            write!(f, "\n {gutter} | {}", text.trim_end())?;
-            if let Some(col) = loc.column {
-                let pad: String = text
+            let (window, col) = source_window(text.trim_end(), loc.column);
+            write!(f, "\n {gutter} | {window}")?;
+            if let Some(col) = col {
+                let pad: String = window
                     .chars()
                     .take(col.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
@@ -127,6 +128,39 @@ impl fmt::Display for ScenarioError {
         }
         Ok(())
     }
+}
+
+/// Most characters of the input a message echoes.
+const ECHO_CHARS: usize = 200;
+
+/// A message shortened to its first and last characters when it echoes a long input (a key
+/// path thousands of tables deep, a huge value).
+fn clip_message(m: &str) -> String {
+    let n = m.chars().count();
+    if n <= ECHO_CHARS + 100 {
+        return m.to_string();
+    }
+    let head: String = m.chars().take(ECHO_CHARS).collect();
+    let tail: String = m.chars().skip(n - 60).collect();
+    format!("{head}… ({} characters cut) …{tail}", n - ECHO_CHARS - 60)
+}
+
+/// At most [`ECHO_CHARS`] characters of a source line around `column` (1-based), and the
+/// column within that window.
+fn source_window(text: &str, column: Option<usize>) -> (String, Option<usize>) {
+    let n = text.chars().count();
+    if n <= ECHO_CHARS {
+        return (text.to_string(), column);
+    }
+    let col = column.unwrap_or(1).max(1);
+    let start = col.saturating_sub(ECHO_CHARS / 2 + 1).min(n - ECHO_CHARS);
+    let window: String = text.chars().skip(start).take(ECHO_CHARS).collect();
+    let lead = if start > 0 { "…" } else { "" };
+    let trail = if start + ECHO_CHARS < n { "…" } else { "" };
+    (
+        format!("{lead}{window}{trail}"),
+        column.map(|c| c - start + lead.chars().count()),
+    )
 }
 
 impl std::error::Error for ScenarioError {}
@@ -259,5 +293,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(" 3 | tilt = 2"), "{text}");
+    }
+
+    #[test]
+    fn messages_echo_at_most_200_characters_of_input() {
+        // A header 20,000 tables deep: the message stays short and still names the line.
+        let deep = format!("[{}]\n", vec!["a"; 20_000].join("."));
+        let text = format!("{deep}[scenario]\nname = \"t\"\n");
+        let e = crate::scenario::load_str(&text, std::path::Path::new("deep.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.len() < 1200,
+            "{} bytes: {}",
+            e.len(),
+            &e[..300.min(e.len())]
+        );
+        assert!(e.starts_with("deep.toml:1"), "{e}");
+        // A long line: the caret still points at the column inside the window.
+        let (w, c) = source_window(
+            &format!("{}X{}", "a".repeat(500), "b".repeat(500)),
+            Some(501),
+        );
+        assert!(w.chars().count() <= ECHO_CHARS + 2);
+        assert_eq!(w.chars().nth(c.unwrap() - 1), Some('X'));
+        assert_eq!(
+            source_window("short", Some(3)),
+            ("short".to_string(), Some(3))
+        );
+        assert!(clip_message(&"k".repeat(10_000)).chars().count() < 300);
     }
 }
