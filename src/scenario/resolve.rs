@@ -169,7 +169,7 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        let weather = self.weather(&raw.weather, &raw.site, s.utc_offset_hours)?;
+        let weather = self.weather(&raw.weather, &raw.site, s.utc_offset_hours, step)?;
         let versions = crate::tariff::builtin_names();
         let tariff_file = match &raw.tariff.file {
             Some(f) => Some(self.path("tariff.file", f, true)?),
@@ -537,6 +537,7 @@ impl Resolver<'_> {
         w: &raw::WeatherSection,
         site: &raw::SiteSection,
         utc_offset_hours: f64,
+        step: StepLength,
     ) -> Result<WeatherPlan, ScenarioError> {
         use crate::weather::Format;
         let declared = match w.source {
@@ -621,6 +622,20 @@ impl Resolver<'_> {
                     self.rule(key, e.to_string())
                 },
             )?;
+        // Hourly weather serves a 15-min run (each hour repeated); finer weather than the run's
+        // step does not fit.
+        if year.step_minutes < step.minutes() {
+            return Err(self.rule(
+                "weather.file",
+                format!(
+                    "{}: {}-minute weather steps, but the scenario runs at {} min; set `scenario.step_minutes = {}` or give hourly weather",
+                    path.display(),
+                    year.step_minutes,
+                    step.minutes(),
+                    year.step_minutes
+                ),
+            ));
+        }
         Ok(WeatherPlan::File {
             format,
             path,

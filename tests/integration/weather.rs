@@ -277,3 +277,52 @@ fn scenario_weather_is_recognised_and_checked_by_check_and_run() {
             .stderr(predicates::str::contains("those of `tmy3`"));
     }
 }
+
+#[test]
+fn weather_finer_than_the_run_is_refused_by_check_and_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = String::from("timestamp,ghi,temp_air,wind_speed\n");
+    for (m, d) in days() {
+        for q in 0..96 {
+            let (g, _, _) = sky(q / 4);
+            let _ = writeln!(
+                s,
+                "2025-{m:02}-{d:02} {:02}:{:02},{g},20.0,2.0",
+                q / 4,
+                (q % 4) * 15
+            );
+        }
+    }
+    let w = dir.path().join("quarter.csv");
+    std::fs::write(&w, s).unwrap();
+    let text = |step: u32| {
+        format!(
+            "[scenario]\nname = \"q\"\nstep_minutes = {step}\n[weather]\nsource = \"auto\"\nfile = '{}'\ncsv_step_minutes = 15\n\
+             [strategies]\nlist = [\"baseline\", \"pv\"]\n\
+             [claims]\ncost_reduction_strategy = \"pv\"\npv_saving_strategy = \"pv\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 2000000.0\ntransformer_kva = 1250.0\nroof_area_m2 = 5000.0\n",
+            w.display()
+        )
+    };
+    let p = dir.path().join("s.toml");
+    std::fs::write(&p, text(60)).unwrap();
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "15-minute weather steps, but the scenario runs at 60 min",
+        ));
+    bin()
+        .arg("run")
+        .arg(&p)
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("15-minute weather steps"));
+    std::fs::write(&p, text(15)).unwrap();
+    bin().arg("check").arg(&p).assert().success();
+}
