@@ -55,6 +55,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
         toml::from_str(text).map_err(|e| syntax_error(&src, e.span(), e.message()))?;
     let defaults: toml::Table =
         toml::from_str(DEFAULTS_TOML).expect("defaults.toml is checked by a unit test");
+    resolve::merge_meter_defaults(&mut user);
     resolve::merge_defaults(&mut user, &defaults);
     let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(user))
         .map_err(|e| {

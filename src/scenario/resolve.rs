@@ -45,6 +45,24 @@ pub fn merge_defaults(user: &mut toml::Table, defaults: &toml::Table) {
     }
 }
 
+/// Give every `[[enterprise]]` the `[meter]` keys it does not set itself, as `meter_<key>`
+/// (before the defaults of `defaults.toml`, so that an enterprise's key beats `[meter]`, which
+/// beats the built-in default).
+pub fn merge_meter_defaults(user: &mut toml::Table) {
+    let Some(toml::Value::Table(meter)) = user.get("meter").cloned() else {
+        return;
+    };
+    if let Some(toml::Value::Array(es)) = user.get_mut("enterprise") {
+        for e in es.iter_mut() {
+            if let toml::Value::Table(t) = e {
+                for (k, v) in &meter {
+                    t.entry(format!("meter_{k}")).or_insert_with(|| v.clone());
+                }
+            }
+        }
+    }
+}
+
 /// Byte span of a concrete key path (`enterprise[3].name`) in the user's document, or of the
 /// nearest enclosing table that is there.
 pub fn span_of(root: &toml_edit::Table, path: &str) -> Option<usize> {

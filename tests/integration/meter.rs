@@ -275,3 +275,41 @@ fn excel_workbook_is_read_from_a_named_sheet() {
             .stderr(predicates::str::contains(expect));
     }
 }
+
+#[test]
+fn meter_section_gives_the_enterprises_their_export_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[scenario]\nname = \"shared\"\nstep_minutes = 60\n\
+         [strategies]\nlist = [\"baseline\"]\n\
+         [claims]\ncost_reduction_strategy = \"baseline\"\npv_saving_strategy = \"baseline\"\n\
+         [meter]\nunit = \"kw\"\ntimestamp_column = \"时间\"\nvalue_column = \"有功功率(kW)\"\n\
+         reactive_column = 3\nreactive_unit = \"kvar\"\n\
+         [[enterprise]]\nname = \"a\"\ntransformer_kva = 1250.0\nmeter_file = '{}'\n\
+         [[enterprise]]\nname = \"b\"\ntransformer_kva = 1250.0\nmeter_file = '{}'\nmeter_encoding = \"gbk\"\n",
+        meter("interval_kw_zh.csv"),
+        meter("interval_kw_zh_gbk.csv")
+    );
+    let (stdout, out) = check_and_run(dir.path(), "shared", &text);
+    assert_eq!(stdout.matches("8760 rows").count(), 2, "{stdout}");
+    let hand = hand_power_factors(&meter("interval_kw_zh.csv"));
+    for e in ["a", "b"] {
+        let pf = column(&out.join("bills.csv"), "enterprise", e, "power_factor");
+        assert_eq!(pf.len(), 12);
+        assert!(
+            (pf[6].parse::<f64>().unwrap() - hand[6]).abs() <= 5e-5,
+            "{e}"
+        );
+    }
+    // The enterprise's own key wins over [meter]: b without its encoding is refused.
+    let bad = text.replace("meter_encoding = \"gbk\"\n", "");
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, bad).unwrap();
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`enterprise[1].meter_file`"))
+        .stderr(predicates::str::contains("meter_encoding = \"gbk\""));
+}
