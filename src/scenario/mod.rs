@@ -11,6 +11,7 @@ pub mod check;
 pub mod choice;
 pub mod docs;
 pub mod error;
+pub mod inputs;
 pub mod plan;
 pub mod raw;
 pub mod resolve;

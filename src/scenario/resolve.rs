@@ -6,8 +6,7 @@ use super::choice::{
 };
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
 use super::plan::{
-    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherData,
-    WeatherPlan,
+    EnterprisePlan, LoadSource, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
 };
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
@@ -628,18 +627,15 @@ impl Resolver<'_> {
             },
             step_minutes: w.csv_step_minutes,
         };
-        let bytes = std::fs::read(&path)
-            .map_err(|e| self.rule("weather.file", format!("{}: {e}", path.display())))?;
-        let (year, format) =
-            crate::weather::read_file(&path, declared, &csv_spec, utc_offset_hours).map_err(
-                |e| {
-                    let key = match e {
-                        crate::weather::WeatherError::FormatMismatch { .. } => "weather.source",
-                        _ => "weather.file",
-                    };
-                    self.rule(key, e.to_string())
-                },
-            )?;
+        let (data, format) = super::inputs::weather(&path, declared, &csv_spec, utc_offset_hours)
+            .map_err(|e| {
+            let key = match e {
+                crate::weather::WeatherError::FormatMismatch { .. } => "weather.source",
+                _ => "weather.file",
+            };
+            self.rule(key, e.to_string())
+        })?;
+        let year = &data.year;
         // Hourly weather serves a 15-min run (each hour repeated); finer weather than the run's
         // step does not fit.
         if year.step_minutes < step.minutes() {
@@ -654,14 +650,7 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        Ok(WeatherPlan::File {
-            format,
-            path,
-            data: WeatherData {
-                year: std::sync::Arc::new(year),
-                hash: super::fnv1a(&bytes),
-            },
-        })
+        Ok(WeatherPlan::File { format, path, data })
     }
 
     fn enterprises(
@@ -900,13 +889,9 @@ impl Resolver<'_> {
                 })
             }
         };
-        let series = crate::load::read_meter(&path, &spec, cal)
+        let data = super::inputs::meter(&path, &spec, cal)
             .map_err(|err| self.rule(&key("meter_file"), err.to_string()))?;
-        Ok(LoadSource::Meter {
-            path,
-            spec,
-            data: MeterData::new(series),
-        })
+        Ok(LoadSource::Meter { path, spec, data })
     }
 
     fn groups(&self, raw: &RawScenario) -> Result<(), ScenarioError> {
