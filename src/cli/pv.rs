@@ -101,10 +101,12 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             a.dc_kw
         )));
     }
-    let mut w = match &a.weather {
+    let (mut w, format) = match &a.weather {
         None => {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
-            weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
+            let w =
+                weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?;
+            (w, "synthetic")
         }
         Some(p) => {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
@@ -123,9 +125,9 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                 time_label: Default::default(),
                 step_minutes: 60,
             };
-            weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
-                .map_err(|e| bad(&e))?
-                .0
+            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
+                .map_err(|e| bad(&e))?;
+            (w, f.name())
         }
     };
     if let Some(lat) = a.lat {
@@ -189,6 +191,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
         let v = serde_json::json!({
             "site": {"name": w.site.name, "latitude_deg": w.site.latitude_deg, "longitude_deg": w.site.longitude_deg},
             "weather": a.weather.as_ref().map_or("synthetic Yongzhou typical year".to_string(), |p| p.display().to_string()),
+            "weather_format": format,
             "dc_kw": a.dc_kw,
             "tilt_deg": a.tilt_deg,
             "azimuth_deg": a.azimuth_deg,
@@ -204,6 +207,9 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
         "PV estimate: {:.1} kW DC at tilt {}°, azimuth {}° ({}, {:.2}°N {:.2}°E)",
         a.dc_kw, a.tilt_deg, a.azimuth_deg, w.site.name, w.site.latitude_deg, w.site.longitude_deg
     );
+    if let Some(p) = &a.weather {
+        println!("  weather            {} ({format})", p.display());
+    }
     println!("  annual AC energy   {annual:.0} kWh");
     println!("  specific yield     {specific:.0} kWh/kWp");
     println!("  capacity factor    {:.1}%", capacity_factor * 100.0);

@@ -143,6 +143,12 @@ fn write_all(dir: &Path) -> Vec<(&'static str, PathBuf)> {
 }
 
 fn specific_yield(args: &[&str]) -> f64 {
+    pv_json(args)["specific_yield_kwh_per_kwp"]
+        .as_f64()
+        .unwrap()
+}
+
+fn pv_json(args: &[&str]) -> serde_json::Value {
     let out = bin()
         .arg("pv")
         .args(args)
@@ -154,8 +160,7 @@ fn specific_yield(args: &[&str]) -> f64 {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["specific_yield_kwh_per_kwp"].as_f64().unwrap()
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
@@ -165,7 +170,9 @@ fn pv_reads_every_format_without_being_told() {
     let mut yields = Vec::new();
     for (format, p) in &files {
         let p = p.display().to_string();
-        let y = specific_yield(&["--weather", &p]);
+        let v = pv_json(&["--weather", &p]);
+        assert_eq!(v["weather_format"], *format, "{p}");
+        let y = v["specific_yield_kwh_per_kwp"].as_f64().unwrap();
         // Told the right format, the same answer.
         assert!((specific_yield(&["--weather", &p, "--format", format]) - y).abs() < 1e-9);
         yields.push((*format, y));
