@@ -222,6 +222,7 @@ pub struct EnterpriseEntry {
     pub meter_sheet: Option<String>,
     pub meter_reactive_column: Option<ColumnRef>,
     pub meter_leading_reactive_column: Option<ColumnRef>,
+    pub meter_reactive_file: Option<String>,
     pub meter_reactive_unit: Option<ReactiveUnit>,
     pub meter_max_missing_fraction: f64,
     pub pv_file: Option<String>,

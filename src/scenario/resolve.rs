@@ -6,7 +6,7 @@ use super::choice::{
 };
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
 use super::plan::{
-    EnterprisePlan, LoadSource, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherPlan,
 };
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
@@ -889,9 +889,51 @@ impl Resolver<'_> {
                 })
             }
         };
-        let data = super::inputs::meter(&path, &spec, cal)
+        let mut data = super::inputs::meter(&path, &spec, cal)
             .map_err(|err| self.rule(&key("meter_file"), err.to_string()))?;
+        if let Some(f) = &e.meter_reactive_file {
+            data = self.reactive_file(e, i, f, &spec, data, cal)?;
+        }
         Ok(LoadSource::Meter { path, spec, data })
+    }
+
+    /// `meter_reactive_file`: a second export of the same layout and columns holding the
+    /// reactive values (as 96-point portals export 有功 and 无功 curves apart); its series
+    /// becomes the enterprise's reactive series.
+    fn reactive_file(
+        &self,
+        e: &raw::EnterpriseEntry,
+        i: usize,
+        file: &str,
+        spec: &crate::load::MeterSpec,
+        active: MeterData,
+        cal: &Calendar,
+    ) -> Result<MeterData, ScenarioError> {
+        let key = |k: &str| format!("enterprise[{i}].{k}");
+        if spec.reactive.is_some() {
+            return Err(self.rule(
+                &key("meter_reactive_file"),
+                "give either reactive columns of `meter_file` or `meter_reactive_file`, not both",
+            ));
+        }
+        let unit = e.meter_reactive_unit.ok_or_else(|| {
+            self.rule(
+                &key("meter_reactive_file"),
+                "needs `meter_reactive_unit` (\"kvar\" or \"kvarh\"): the unit of meter data is never guessed",
+            )
+        })?;
+        let path = self.path(&key("meter_reactive_file"), file, true)?;
+        let mut q_spec = spec.clone();
+        q_spec.unit = match unit {
+            ReactiveUnit::Kvar => crate::load::MeterUnit::Kw,
+            ReactiveUnit::Kvarh => crate::load::MeterUnit::KwhPerInterval,
+        };
+        let q = super::inputs::meter(&path, &q_spec, cal)
+            .map_err(|err| self.rule(&key("meter_reactive_file"), err.to_string()))?;
+        let mut series = (*active.series).clone();
+        series.report.reactive_missing_intervals = Some(q.series.report.missing_intervals);
+        series.q_kvar = Some(q.series.p_kw.clone());
+        Ok(MeterData::new(series))
     }
 
     fn groups(&self, raw: &RawScenario) -> Result<(), ScenarioError> {
