@@ -719,6 +719,9 @@ impl Resolver<'_> {
                             "a synthetic load needs `annual_kwh`, `peak_kw` or both to set its size",
                         ));
                     }
+                    if let (Some(kwh), Some(peak)) = (e.annual_kwh, e.peak_kw) {
+                        self.load_factor_reachable(raw, i, a, kwh, peak, cal)?;
+                    }
                     LoadSource::Archetype {
                         name: a.clone(),
                         annual_kwh: e.annual_kwh,
@@ -770,6 +773,38 @@ impl Resolver<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// Whether the archetype reaches the load factor of `annual_kwh` and `peak_kw` together:
+    /// the load model's own check, on the seed and the grown targets the run uses, so that
+    /// `check` refuses what the run would.
+    fn load_factor_reachable(
+        &self,
+        raw: &RawScenario,
+        i: usize,
+        archetype: &str,
+        kwh: f64,
+        peak: f64,
+        cal: &Calendar,
+    ) -> Result<(), ScenarioError> {
+        let key = format!("enterprise[{i}].peak_kw");
+        let lib = crate::load::ArchetypeLibrary::embedded();
+        let arch = lib
+            .get(archetype)
+            .map_err(|err| self.rule(&format!("enterprise[{i}].archetype"), err.to_string()))?;
+        let g = raw.scenario.load_growth_fraction;
+        let grow = |x: f64| if g.abs() > 0.0 { x * (1.0 + g) } else { x };
+        let target = crate::load::LoadTarget {
+            annual_kwh: Some(grow(kwh)),
+            peak_kw: Some(grow(peak)),
+        };
+        let seed = crate::seed::derive(
+            raw.scenario.seed,
+            &[crate::seed::streams::LOAD, 0, i as u64],
+        );
+        crate::load::synthesize(cal, arch, &target, seed)
+            .map(|_| ())
+            .map_err(|err| self.rule(&key, err.to_string()))
     }
 
     /// The meter source of `enterprise[i]`: its format keys turned into a reading spec, and the
