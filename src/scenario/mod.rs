@@ -16,6 +16,7 @@ pub mod plan;
 pub mod raw;
 pub mod resolve;
 pub mod schema;
+mod sources;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
 pub use plan::{
