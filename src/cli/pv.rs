@@ -48,6 +48,10 @@ pub struct PvArgs {
     /// Format of `--weather`, when given: checked against the file's first lines.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// Columns of a plain CSV `--weather`, in this order: timestamp, GHI, air temperature, wind
+    /// speed, and optionally DNI and DHI (default: timestamp,ghi,temp_air,wind_speed,dni,dhi).
+    #[arg(long, value_delimiter = ',')]
+    pub csv_columns: Option<Vec<String>>,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -89,6 +93,28 @@ pub struct PvArgs {
     pub json: bool,
 }
 
+/// The plain-CSV columns of `--csv-columns`.
+fn csv_columns(given: Option<&[String]>) -> Result<weather::csv::CsvColumns, Failure> {
+    let Some(c) = given else {
+        return Ok(weather::csv::CsvColumns::default());
+    };
+    if !(c.len() == 4 || c.len() == 6) || c.iter().any(|x| x.trim().is_empty()) {
+        return Err(Failure::BadInput(format!(
+            "--csv-columns `{}`: expected 4 or 6 column names: timestamp,ghi,temp_air,wind_speed[,dni,dhi]",
+            c.join(",")
+        )));
+    }
+    let name = |i: usize| c[i].trim().to_string();
+    Ok(weather::csv::CsvColumns {
+        timestamp: name(0),
+        ghi: name(1),
+        temp_air: name(2),
+        wind_speed: name(3),
+        dni: (c.len() == 6).then(|| name(4)),
+        dhi: (c.len() == 6).then(|| name(5)),
+    })
+}
+
 /// Run the estimate.
 ///
 /// # Errors
@@ -118,7 +144,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                     elevation_m: n.site.elevation_m,
                     utc_offset_hours: 8.0,
                 },
-                columns: weather::csv::CsvColumns::default(),
+                columns: csv_columns(a.csv_columns.as_deref())?,
                 irradiance_unit: Default::default(),
                 temperature_unit: Default::default(),
                 wind_unit: Default::default(),

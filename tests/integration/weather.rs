@@ -192,6 +192,33 @@ fn pv_reads_every_format_without_being_told() {
 }
 
 #[test]
+fn pv_reads_a_plain_csv_with_declared_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_all(dir.path());
+    let renamed = plain_csv().replacen(
+        "timestamp,ghi,dni,dhi,temp_air,wind_speed",
+        "时间,总辐射,直射,散射,气温,风速",
+        1,
+    );
+    let p = dir.path().join("站点.csv");
+    std::fs::write(&p, renamed).unwrap();
+    let p = p.display().to_string();
+    let base = specific_yield(&["--weather", &files[4].1.display().to_string()]);
+    let y = specific_yield(&[
+        "--weather",
+        &p,
+        "--csv-columns",
+        "时间,总辐射,气温,风速,直射,散射",
+    ]);
+    assert!((y - base).abs() < 1e-9 * base, "{y} vs {base}");
+    bin()
+        .args(["pv", "--weather", &p, "--csv-columns", "时间,总辐射"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected 4 or 6 column names"));
+}
+
+#[test]
 fn a_declared_format_that_does_not_match_is_refused_naming_the_likely_one() {
     let dir = tempfile::tempdir().unwrap();
     let files = write_all(dir.path());
