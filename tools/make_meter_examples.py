@@ -6,6 +6,8 @@ a GBK copy and two defective files. Not any real company's data. Deterministic (
     python3 tools/make_meter_examples.py
 
 Prints the monthly kWh, kvarh and power factor of interval_kw_zh.csv, which the tests check.
+Writes interval_kw_zh.csv, interval_kw_zh_gbk.csv, end_of_interval_kwh.csv, daily_96_kw.csv,
+daily_96_kvar.csv and bad/{gaps_2pct,bad_cell}.csv.
 """
 import datetime as dt
 import math
@@ -73,6 +75,12 @@ for d in range(0, len(quarter), 96):
     day = quarter[d][0].strftime("%Y/%m/%d")
     rows.append("4300012345," + day + "," + ",".join(str(p) for _, p, _ in quarter[d:d + 96]))
 (OUT / "daily_96_kw.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+# ... and its reactive curves (无功), exported apart in the same layout, kvar.
+rows = ["户号,日期," + ",".join(str(k) for k in range(1, 97))]
+for d in range(0, len(quarter), 96):
+    day = quarter[d][0].strftime("%Y/%m/%d")
+    rows.append("4300012345," + day + "," + ",".join(str(q) for _, _, q in quarter[d:d + 96]))
+(OUT / "daily_96_kvar.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 # Defects: 2% of the hours missing (refused at the 1% default), and a cell reading `abc`.
 bad = OUT / "bad"

@@ -48,6 +48,10 @@ pub struct PvArgs {
     /// Format of `--weather`, when given: checked against the file's first lines.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// Columns of a plain CSV `--weather`, in this order: timestamp, GHI, air temperature, wind
+    /// speed, and optionally DNI and DHI (default: timestamp,ghi,temp_air,wind_speed,dni,dhi).
+    #[arg(long, value_delimiter = ',')]
+    pub csv_columns: Option<Vec<String>>,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -89,6 +93,28 @@ pub struct PvArgs {
     pub json: bool,
 }
 
+/// The plain-CSV columns of `--csv-columns`.
+fn csv_columns(given: Option<&[String]>) -> Result<weather::csv::CsvColumns, Failure> {
+    let Some(c) = given else {
+        return Ok(weather::csv::CsvColumns::default());
+    };
+    if !(c.len() == 4 || c.len() == 6) || c.iter().any(|x| x.trim().is_empty()) {
+        return Err(Failure::BadInput(format!(
+            "--csv-columns `{}`: expected 4 or 6 column names: timestamp,ghi,temp_air,wind_speed[,dni,dhi]",
+            c.join(",")
+        )));
+    }
+    let name = |i: usize| c[i].trim().to_string();
+    Ok(weather::csv::CsvColumns {
+        timestamp: name(0),
+        ghi: name(1),
+        temp_air: name(2),
+        wind_speed: name(3),
+        dni: (c.len() == 6).then(|| name(4)),
+        dhi: (c.len() == 6).then(|| name(5)),
+    })
+}
+
 /// Run the estimate.
 ///
 /// # Errors
@@ -101,10 +127,12 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             a.dc_kw
         )));
     }
-    let mut w = match &a.weather {
+    let (mut w, format) = match &a.weather {
         None => {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
-            weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?
+            let w =
+                weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?;
+            (w, "synthetic")
         }
         Some(p) => {
             let n = weather::synthetic::MonthlyNormals::yongzhou();
@@ -116,16 +144,16 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                     elevation_m: n.site.elevation_m,
                     utc_offset_hours: 8.0,
                 },
-                columns: weather::csv::CsvColumns::default(),
+                columns: csv_columns(a.csv_columns.as_deref())?,
                 irradiance_unit: Default::default(),
                 temperature_unit: Default::default(),
                 wind_unit: Default::default(),
                 time_label: Default::default(),
                 step_minutes: 60,
             };
-            weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
-                .map_err(|e| bad(&e))?
-                .0
+            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
+                .map_err(|e| bad(&e))?;
+            (w, f.name())
         }
     };
     if let Some(lat) = a.lat {
@@ -189,6 +217,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
         let v = serde_json::json!({
             "site": {"name": w.site.name, "latitude_deg": w.site.latitude_deg, "longitude_deg": w.site.longitude_deg},
             "weather": a.weather.as_ref().map_or("synthetic Yongzhou typical year".to_string(), |p| p.display().to_string()),
+            "weather_format": format,
             "dc_kw": a.dc_kw,
             "tilt_deg": a.tilt_deg,
             "azimuth_deg": a.azimuth_deg,
@@ -204,6 +233,9 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
         "PV estimate: {:.1} kW DC at tilt {}°, azimuth {}° ({}, {:.2}°N {:.2}°E)",
         a.dc_kw, a.tilt_deg, a.azimuth_deg, w.site.name, w.site.latitude_deg, w.site.longitude_deg
     );
+    if let Some(p) = &a.weather {
+        println!("  weather            {} ({format})", p.display());
+    }
     println!("  annual AC energy   {annual:.0} kWh");
     println!("  specific yield     {specific:.0} kWh/kWp");
     println!("  capacity factor    {:.1}%", capacity_factor * 100.0);

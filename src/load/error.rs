@@ -96,6 +96,12 @@ pub enum LoadError {
         /// The encoding declared.
         encoding: &'static str,
     },
+    /// A file declared GBK/GB18030 is UTF-8 text.
+    #[error("{}: declared GBK/GB18030 but the file is UTF-8 text; set `meter_encoding = \"utf-8\"`", path.display())]
+    DeclaredGbkIsUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
     /// A spreadsheet cannot be opened or lacks the sheet asked for.
     #[error("{}: {message}", path.display())]
     Spreadsheet {

@@ -198,11 +198,20 @@ pub struct GapReport {
     pub interpolated_intervals: usize,
     /// Intervals filled from the same-weekday profile.
     pub profile_filled_intervals: usize,
+    /// Intervals of the reactive series missing and filled (absent rows included); `None`
+    /// without reactive columns.
+    pub reactive_missing_intervals: Option<usize>,
 }
 
 impl GapReport {
     /// One line for a planner: rows, gaps, filled intervals and the longest gap.
     pub fn summary(&self) -> String {
+        let reactive = match self.reactive_missing_intervals {
+            Some(n) if n > self.missing_intervals => {
+                format!("; reactive columns: {n} intervals missing, filled likewise")
+            }
+            _ => String::new(),
+        };
         let longest = match &self.longest_gap_start {
             Some(s) => format!(
                 ", longest {} × {} min from {s}",
@@ -212,12 +221,12 @@ impl GapReport {
         };
         if self.missing_intervals == 0 {
             return format!(
-                "{} rows, {} intervals of {} min, no gap",
+                "{} rows, {} intervals of {} min, no gap{reactive}",
                 self.rows, self.total_intervals, self.interval_minutes
             );
         }
         format!(
-            "{} rows, {} of {} intervals of {} min missing ({:.2} % of the year) in {} gaps, filled ({} interpolated, {} from the same weekday){longest}",
+            "{} rows, {} of {} intervals of {} min missing ({:.2} % of the year) in {} gaps, filled ({} interpolated, {} from the same weekday){longest}{reactive}",
             self.rows,
             self.missing_intervals,
             self.total_intervals,
@@ -675,10 +684,10 @@ fn finish(
     }
     let max_interp = (spec.max_interpolation_hours / meter_step.hours()).floor() as usize;
     let counts = fill::fill_gaps(&mut values, spd, max_interp);
-    if !q_values.is_empty() {
+    let reactive_missing_intervals = (!q_values.is_empty()).then(|| {
         // Reactive cells missing where the active ones are present are filled by the same rule.
-        fill::fill_gaps(&mut q_values, spd, max_interp);
-    }
+        fill::fill_gaps(&mut q_values, spd, max_interp).missing
+    });
     let longest_gap_start = (counts.longest > 0).then(|| stamp_of(counts.longest_start));
     let report = GapReport {
         rows,
@@ -691,6 +700,7 @@ fn finish(
         longest_gap_start,
         interpolated_intervals: counts.interpolated,
         profile_filled_intervals: counts.profile_filled,
+        reactive_missing_intervals,
     };
     let resample = |v: Vec<f64>| match (meter_step, cal.step()) {
         (StepLength::QuarterHourly, StepLength::Hourly) => fill::quarter_hourly_to_hourly(&v),
@@ -1157,6 +1167,103 @@ mod tests {
                 assert_eq!(after_line, 49);
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reactive_columns_are_summed_scaled_and_their_gaps_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cal(StepLength::Hourly);
+        let jan1 = Date::new(2025, 1, 1).unwrap().days_since_epoch() * 1440;
+        let mut text = String::from("end,kwh,kvarh_lag,kvarh_lead\n");
+        for i in 0..8760i64 {
+            let t = jan1 + (i + 1) * 60;
+            let d = Date::from_days_since_epoch(t.div_euclid(1440));
+            let m = t.rem_euclid(1440);
+            // Three lagging cells left empty; leading kvarh only at night.
+            let lag = if (100..103).contains(&i) {
+                String::new()
+            } else {
+                "30".into()
+            };
+            let lead = if i % 24 < 6 { "2" } else { "0" };
+            text.push_str(&format!(
+                "{d} {:02}:{:02},100,{lag},{lead}\n",
+                m / 60,
+                m % 60
+            ));
+        }
+        let path = dir.path().join("q.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut spec = MeterSpec::new(
+            MeterLayout::Interval {
+                timestamp_column: "end".into(),
+                value_column: "kwh".into(),
+                interval: StepLength::Hourly,
+                stamp: Stamp::IntervalEnd,
+            },
+            MeterUnit::KwhPerInterval,
+        );
+        spec.reactive = Some(ReactiveSpec {
+            columns: vec!["kvarh_lag".into(), "kvarh_lead".into()],
+            unit: MeterUnit::KwhPerInterval,
+        });
+        let m = read_meter(&path, &spec, &c).unwrap();
+        let q = m.q_kvar.unwrap();
+        assert_relative_eq!(q[0], 32.0);
+        assert_relative_eq!(q[10], 30.0);
+        // Interpolated between 32 (hour 99, night: 30 + 2 leading) and 30 (hour 103).
+        assert_relative_eq!(q[101], 31.0);
+        assert_eq!(m.report.missing_intervals, 0);
+        assert_eq!(m.report.reactive_missing_intervals, Some(3));
+        assert!(
+            m.report
+                .summary()
+                .ends_with("no gap; reactive columns: 3 intervals missing, filled likewise"),
+            "{}",
+            m.report.summary()
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Any bytes, read with any declared encoding and with reactive columns, give a series
+        /// or an error; they never panic.
+        #[test]
+        fn never_panics_on_arbitrary_files(
+            lines in proptest::collection::vec("[0-9:\\-/ ,;\"a-z时间.\u{0}-\u{7f}]{0,40}", 0..30),
+            raw in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            gbk in proptest::bool::ANY,
+            daily in proptest::bool::ANY,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let c = cal(StepLength::Hourly);
+            let mut text = String::from("时间,value,q\n2025-01-01 00:00,1,2\n").into_bytes();
+            text.extend(lines.join("\n").into_bytes());
+            text.extend(raw);
+            let path = dir.path().join("m.csv");
+            std::fs::write(&path, &text).unwrap();
+            let layout = if daily {
+                MeterLayout::DailyPoints { date_column: Column::Position(1), points: 24 }
+            } else {
+                MeterLayout::Interval {
+                    timestamp_column: "时间".into(),
+                    value_column: Column::Position(2),
+                    interval: StepLength::Hourly,
+                    stamp: Stamp::IntervalEnd,
+                }
+            };
+            let mut spec = MeterSpec::new(layout, MeterUnit::KwhPerInterval);
+            spec.encoding = if gbk { Encoding::Gb18030 } else { Encoding::Utf8 };
+            spec.max_missing_fraction = 1.0;
+            if !daily {
+                spec.reactive = Some(ReactiveSpec {
+                    columns: vec![Column::Position(3), Column::Position(3)],
+                    unit: MeterUnit::Kw,
+                });
+            }
+            let _ = read_meter(&path, &spec, &c);
         }
     }
 }

@@ -138,6 +138,13 @@ fn decode(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<String, LoadE
             }),
         },
         Encoding::Gb18030 => {
+            // Chinese text in UTF-8 is almost never valid GBK read as a whole and vice versa: a
+            // file that is valid UTF-8 with non-ASCII bytes was declared wrongly.
+            if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+                return Err(LoadError::DeclaredGbkIsUtf8 {
+                    path: path.to_path_buf(),
+                });
+            }
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
                 // Find the first line that does not decode, for the message.
@@ -298,6 +305,12 @@ mod tests {
         // The same bytes are not UTF-8: line 1 is named.
         let e = read_table(&p, b',', Encoding::Utf8, None).unwrap_err();
         assert!(matches!(e, LoadError::NotUtf8 { line: 1, .. }), "{e}");
+        // UTF-8 Chinese declared as GBK is named for what it is.
+        let u = dir.path().join("utf8.csv");
+        std::fs::write(&u, "时间,有功功率(kW)\n2025-01-01 00:00,1.5\n").unwrap();
+        let e = read_table(&u, b',', Encoding::Gb18030, None).unwrap_err();
+        assert!(matches!(e, LoadError::DeclaredGbkIsUtf8 { .. }), "{e}");
+        assert!(e.to_string().contains("meter_encoding = \"utf-8\""), "{e}");
         // A lone lead byte on line 3 is not GBK either.
         bytes.extend_from_slice(&[b'x', 0x81, b'\n']);
         std::fs::write(&p, &bytes).unwrap();

@@ -742,7 +742,14 @@ pub fn text_summary(out: &RunOutput) -> String {
             t.saving_fraction * 100.0
         );
     }
-    let plan_market = r.totals.iter().find(|t| t.strategy == "market");
+    let market_alone = crate::strategy::Strategy {
+        market: true,
+        ..crate::strategy::Strategy::BASELINE
+    };
+    let plan_market = r
+        .totals
+        .iter()
+        .find(|t| crate::strategy::Strategy::parse(&t.strategy) == Ok(market_alone));
     if let Some(t) = plan_market {
         let _ = writeln!(
             s,

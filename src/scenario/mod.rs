@@ -11,10 +11,12 @@ pub mod check;
 pub mod choice;
 pub mod docs;
 pub mod error;
+pub mod inputs;
 pub mod plan;
 pub mod raw;
 pub mod resolve;
 pub mod schema;
+mod sources;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
 pub use plan::{
@@ -56,6 +58,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
     let defaults: toml::Table =
         toml::from_str(DEFAULTS_TOML).expect("defaults.toml is checked by a unit test");
     let claims_judged = user.contains_key("claims");
+    resolve::merge_meter_defaults(&mut user);
     resolve::merge_defaults(&mut user, &defaults);
     let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(user))
         .map_err(|e| {

@@ -25,6 +25,8 @@ pub struct RawScenario {
     pub enterprise: Vec<EnterpriseEntry>,
     #[serde(default)]
     pub enterprise_group: Vec<GroupEntry>,
+    #[serde(default)]
+    pub meter: MeterDefaults,
     pub strategies: StrategiesSection,
     pub claims: ClaimsSection,
     pub sweep: SweepSection,
@@ -220,12 +222,34 @@ pub struct EnterpriseEntry {
     pub meter_sheet: Option<String>,
     pub meter_reactive_column: Option<ColumnRef>,
     pub meter_leading_reactive_column: Option<ColumnRef>,
+    pub meter_reactive_file: Option<String>,
     pub meter_reactive_unit: Option<ReactiveUnit>,
     pub meter_max_missing_fraction: f64,
     pub pv_file: Option<String>,
     pub pv_kw: Option<f64>,
     pub storage_kwh: Option<f64>,
     pub storage_kw: Option<f64>,
+}
+
+/// `[meter]`: defaults of the enterprises' `meter_*` keys, merged into each `[[enterprise]]`
+/// by [`super::resolve::merge_meter_defaults`] before serde reads them (checked by the key table).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterDefaults {
+    pub layout: Option<toml::Value>,
+    pub unit: Option<toml::Value>,
+    pub step_minutes: Option<toml::Value>,
+    pub timestamp_column: Option<toml::Value>,
+    pub value_column: Option<toml::Value>,
+    pub date_column: Option<toml::Value>,
+    pub stamp: Option<toml::Value>,
+    pub delimiter: Option<toml::Value>,
+    pub encoding: Option<toml::Value>,
+    pub sheet: Option<toml::Value>,
+    pub reactive_column: Option<toml::Value>,
+    pub leading_reactive_column: Option<toml::Value>,
+    pub reactive_unit: Option<toml::Value>,
+    pub max_missing_fraction: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -366,6 +390,7 @@ mod tests {
             ("finance", fields_of::<FinanceSection>()),
             ("enterprise[]", fields_of::<EnterpriseEntry>()),
             ("enterprise_group[]", fields_of::<GroupEntry>()),
+            ("meter", fields_of::<MeterDefaults>()),
             ("strategies", fields_of::<StrategiesSection>()),
             ("claims", fields_of::<ClaimsSection>()),
             ("sweep", fields_of::<SweepSection>()),

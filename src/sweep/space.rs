@@ -345,7 +345,11 @@ fn axis(
 ) -> Result<Axis, AxisError> {
     let numeric = matches!(
         kind,
-        Kind::Float { .. } | Kind::Int { .. } | Kind::IntOneOf(_) | Kind::FloatOneOf(_)
+        Kind::Float { .. }
+            | Kind::FloatOrWord { .. }
+            | Kind::Int { .. }
+            | Kind::IntOneOf(_)
+            | Kind::FloatOneOf(_)
     );
     let given: Vec<(&str, bool)> = vec![
         ("values", p.values.is_some()),

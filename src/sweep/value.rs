@@ -48,11 +48,16 @@ impl SweepValue {
             {
                 SweepValue::Int(*x as i64)
             }
-            (toml::Value::Integer(i), Kind::Float { .. } | Kind::FloatOneOf(_)) => {
-                SweepValue::Float(*i as f64)
-            }
-            (toml::Value::Float(x), Kind::Float { .. } | Kind::FloatOneOf(_)) => {
-                SweepValue::Float(*x)
+            (
+                toml::Value::Integer(i),
+                Kind::Float { .. } | Kind::FloatOneOf(_) | Kind::FloatOrWord { .. },
+            ) => SweepValue::Float(*i as f64),
+            (
+                toml::Value::Float(x),
+                Kind::Float { .. } | Kind::FloatOneOf(_) | Kind::FloatOrWord { .. },
+            ) => SweepValue::Float(*x),
+            (toml::Value::String(s), Kind::FloatOrWord { word, .. }) if s == word => {
+                SweepValue::Str(s.clone())
             }
             (toml::Value::String(s), Kind::Choice(_)) => SweepValue::Str(s.clone()),
             (toml::Value::Boolean(b), Kind::Bool) => SweepValue::Bool(*b),
@@ -130,5 +135,23 @@ mod tests {
             Ok(SweepValue::Str("a".into()))
         );
         assert!(SweepValue::from_toml(&toml::Value::Integer(1), k).is_err());
+    }
+
+    #[test]
+    fn a_cap_or_none_sweeps_numbers_and_the_word() {
+        let k = Kind::FloatOrWord {
+            min: 0.01,
+            max: 10.0,
+            word: "none",
+        };
+        assert_eq!(
+            SweepValue::from_toml(&toml::Value::Integer(2), k),
+            Ok(SweepValue::Float(2.0))
+        );
+        let none = SweepValue::from_toml(&toml::Value::String("none".into()), k).unwrap();
+        assert!(none.check(k).is_ok());
+        assert!(SweepValue::from_toml(&toml::Value::String("nope".into()), k).is_err());
+        assert!(SweepValue::Float(0.0).check(k).is_err());
+        assert!(SweepValue::Float(1.5).check(k).is_ok());
     }
 }

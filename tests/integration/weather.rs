@@ -143,6 +143,12 @@ fn write_all(dir: &Path) -> Vec<(&'static str, PathBuf)> {
 }
 
 fn specific_yield(args: &[&str]) -> f64 {
+    pv_json(args)["specific_yield_kwh_per_kwp"]
+        .as_f64()
+        .unwrap()
+}
+
+fn pv_json(args: &[&str]) -> serde_json::Value {
     let out = bin()
         .arg("pv")
         .args(args)
@@ -154,8 +160,7 @@ fn specific_yield(args: &[&str]) -> f64 {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["specific_yield_kwh_per_kwp"].as_f64().unwrap()
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
@@ -165,7 +170,9 @@ fn pv_reads_every_format_without_being_told() {
     let mut yields = Vec::new();
     for (format, p) in &files {
         let p = p.display().to_string();
-        let y = specific_yield(&["--weather", &p]);
+        let v = pv_json(&["--weather", &p]);
+        assert_eq!(v["weather_format"], *format, "{p}");
+        let y = v["specific_yield_kwh_per_kwp"].as_f64().unwrap();
         // Told the right format, the same answer.
         assert!((specific_yield(&["--weather", &p, "--format", format]) - y).abs() < 1e-9);
         yields.push((*format, y));
@@ -182,6 +189,33 @@ fn pv_reads_every_format_without_being_told() {
             "{f}: {y} vs {base} ({yields:?})"
         );
     }
+}
+
+#[test]
+fn pv_reads_a_plain_csv_with_declared_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_all(dir.path());
+    let renamed = plain_csv().replacen(
+        "timestamp,ghi,dni,dhi,temp_air,wind_speed",
+        "时间,总辐射,直射,散射,气温,风速",
+        1,
+    );
+    let p = dir.path().join("站点.csv");
+    std::fs::write(&p, renamed).unwrap();
+    let p = p.display().to_string();
+    let base = specific_yield(&["--weather", &files[4].1.display().to_string()]);
+    let y = specific_yield(&[
+        "--weather",
+        &p,
+        "--csv-columns",
+        "时间,总辐射,气温,风速,直射,散射",
+    ]);
+    assert!((y - base).abs() < 1e-9 * base, "{y} vs {base}");
+    bin()
+        .args(["pv", "--weather", &p, "--csv-columns", "时间,总辐射"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected 4 or 6 column names"));
 }
 
 #[test]
@@ -276,4 +310,53 @@ fn scenario_weather_is_recognised_and_checked_by_check_and_run() {
             .stderr(predicates::str::contains("`weather.source`"))
             .stderr(predicates::str::contains("those of `tmy3`"));
     }
+}
+
+#[test]
+fn weather_finer_than_the_run_is_refused_by_check_and_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = String::from("timestamp,ghi,temp_air,wind_speed\n");
+    for (m, d) in days() {
+        for q in 0..96 {
+            let (g, _, _) = sky(q / 4);
+            let _ = writeln!(
+                s,
+                "2025-{m:02}-{d:02} {:02}:{:02},{g},20.0,2.0",
+                q / 4,
+                (q % 4) * 15
+            );
+        }
+    }
+    let w = dir.path().join("quarter.csv");
+    std::fs::write(&w, s).unwrap();
+    let text = |step: u32| {
+        format!(
+            "[scenario]\nname = \"q\"\nstep_minutes = {step}\n[weather]\nsource = \"auto\"\nfile = '{}'\ncsv_step_minutes = 15\n\
+             [strategies]\nlist = [\"baseline\", \"pv\"]\n\
+             [claims]\ncost_reduction_strategy = \"pv\"\npv_saving_strategy = \"pv\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 2000000.0\ntransformer_kva = 1250.0\nroof_area_m2 = 5000.0\n",
+            w.display()
+        )
+    };
+    let p = dir.path().join("s.toml");
+    std::fs::write(&p, text(60)).unwrap();
+    bin()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "15-minute weather steps, but the scenario runs at 60 min",
+        ));
+    bin()
+        .arg("run")
+        .arg(&p)
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("15-minute weather steps"));
+    std::fs::write(&p, text(15)).unwrap();
+    bin().arg("check").arg(&p).assert().success();
 }
