@@ -111,10 +111,7 @@ fn claims_by_tariff(
     let summary = |version: &str, t: &crate::tariff::Tariff, r: &ParkResult| result::TariffClaims {
         version: version.to_string(),
         title: t.title().to_string(),
-        confidence: serde_json::to_value(t.confidence())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        confidence: t.confidence(),
         claims: r.claims.clone(),
         saving_fraction: r
             .totals

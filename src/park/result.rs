@@ -369,8 +369,8 @@ pub struct TariffClaims {
     pub version: String,
     /// Its title.
     pub title: String,
-    /// Its overall confidence, as its data file states it (`HIGH` … `EST`).
-    pub confidence: String,
+    /// Its overall confidence, as its data file states it.
+    pub confidence: crate::tariff::Confidence,
     /// The claims under it.
     pub claims: Vec<ClaimCheck>,
     /// Saving fraction of each strategy under it, in plan order.

@@ -486,7 +486,7 @@ pub fn summary_json(r: &ParkResult) -> String {
             serde_json::json!({
                 "tariff_version": t.version,
                 "title": t.title,
-                "confidence": t.confidence,
+                "confidence": confidence_word(t.confidence),
                 "claims": claims_json(&t.claims),
                 "saving_fraction": t.saving_fraction.iter().map(|(k, v)| (k.clone(), serde_json::json!(round(*v, 6)))).collect::<serde_json::Map<_, _>>(),
                 "pv_kwh_share_by_period": {
@@ -632,17 +632,23 @@ fn claims_text(s: &mut String, r: &ParkResult) {
             "  - {} ({}; confidence {}): {}; PV output in critical+peak {:.0}%, flat {:.0}%, valley {:.0}%",
             t.version,
             t.title,
-            t.confidence,
+            confidence_word(t.confidence),
             parts.join(", "),
             (p[0] + p[1]) * 100.0,
             p[2] * 100.0,
             p[3] * 100.0
         );
-        if t.confidence.starts_with("LOW") || t.confidence == "EST" {
+        if matches!(
+            t.confidence,
+            crate::tariff::Confidence::Low
+                | crate::tariff::Confidence::LowMed
+                | crate::tariff::Confidence::Est
+        ) {
             let _ = writeln!(
                 s,
                 "      ({} rests on {} data: a sensitivity, not a verdict)",
-                t.version, t.confidence
+                t.version,
+                confidence_word(t.confidence)
             );
         }
     }
@@ -666,6 +672,14 @@ fn claims_text(s: &mut String, r: &ParkResult) {
             }
         );
     }
+}
+
+/// The data files' word for a confidence (`HIGH` … `EST`).
+fn confidence_word(c: crate::tariff::Confidence) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// A levelized cost for the text summary.
