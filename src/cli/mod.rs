@@ -328,10 +328,10 @@ fn run_scenario(
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
     // The output folder is checked before the simulation, and removed again when this run
     // created it and fails: a failed run leaves nothing behind.
-    let created = crate::report::prepare_output_dir(&out_dir).map_err(Failure::BadInput)?;
+    let out_lock = crate::report::prepare_output_dir(&out_dir).map_err(Failure::BadInput)?;
     let cleanup = |f: Failure| {
-        if created {
-            let _ = std::fs::remove_dir(&out_dir);
+        if out_lock.created {
+            let _ = std::fs::remove_dir_all(&out_dir);
         }
         f
     };
@@ -374,7 +374,28 @@ fn run_scenario(
         "cashflows.csv",
         crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),
     )?;
+    // An hourly/ folder of an earlier run does not belong to this one (another scenario, or a
+    // run without --hourly): it goes before anything is written.
+    let hourly_dir = out_dir.join("hourly");
+    if hourly_dir.is_dir() {
+        std::fs::remove_dir_all(&hourly_dir).map_err(|e| {
+            Failure::BadInput(format!(
+                "cannot remove the earlier run's {}: {e}; remove it or choose another --out folder",
+                hourly_dir.display()
+            ))
+        })?;
+    }
     if hourly {
+        let files: usize = output.series.iter().flatten().flatten().count();
+        // About 100 bytes per step and file (12 columns).
+        let bytes = files as f64 * output.calendar.n_steps() as f64 * 100.0;
+        if !quiet {
+            eprintln!(
+                "writing {files} hourly files to {} (about {:.0} MB)",
+                hourly_dir.display(),
+                bytes / 1e6
+            );
+        }
         for (i, e) in r.enterprises.iter().enumerate() {
             for (k, o) in e.outcomes.iter().enumerate() {
                 if let Some(s) = &output.series[i][k] {

@@ -143,7 +143,7 @@ pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
     } else {
         base
     };
-    crate::report::prepare_output_dir(&dir).map_err(Failure::BadInput)?;
+    let _lock = crate::report::prepare_output_dir(&dir).map_err(Failure::BadInput)?;
     let progress = Progress::new(!a.quiet && std::io::stderr().is_terminal());
     let first = Mutex::new(None::<u64>);
     let cache = crate::park::Cache::default();

@@ -30,15 +30,30 @@ pub fn is_user_fixable(kind: std::io::ErrorKind) -> bool {
     )
 }
 
-/// Check that `dir` can take a run's outputs before any work is done: it is a folder (or can
-/// be created as one) and a file can be written in it.
-///
-/// # Returns
-/// Whether the folder was created by this call (so that a failed run can remove it again).
+/// Prefix of the temporary files of [`write_atomic`].
+const TMP_PREFIX: &str = ".parkenergy-tmp-";
+
+/// Name of the lock file a run or sweep holds in its output folder.
+pub const LOCK_FILE: &str = ".parkenergy.lock";
+
+/// An output folder checked and locked for one run: while it lives, no other parkenergy run
+/// or sweep writes into the folder (an advisory `flock` on [`LOCK_FILE`], released by the
+/// operating system when the process ends, killed or not).
+#[derive(Debug)]
+pub struct OutputDir {
+    _lock: std::fs::File,
+    /// Whether the folder was created by [`prepare_output_dir`] (so that a failed run can
+    /// remove it again).
+    pub created: bool,
+}
+
+/// Check that `dir` can take a run's outputs before any work is done, lock it, and remove the
+/// temporary files an earlier run that was killed left behind.
 ///
 /// # Errors
-/// A message naming the folder and what to do, for a user to read.
-pub fn prepare_output_dir(dir: &Path) -> Result<bool, String> {
+/// A message naming the folder and what to do, for a user to read: the path is a file, cannot
+/// be created or written, or another run holds the folder.
+pub fn prepare_output_dir(dir: &Path) -> Result<OutputDir, String> {
     let hint = "choose another --out folder, or check its permissions and the free disk space";
     if dir.exists() && !dir.is_dir() {
         return Err(format!(
@@ -49,23 +64,67 @@ pub fn prepare_output_dir(dir: &Path) -> Result<bool, String> {
     let created = !dir.exists();
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create output folder {}: {e}; {hint}", dir.display()))?;
-    let probe = dir.join(format!(".parkenergy-probe-{}", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .and_then(|mut f| f.write_all(b"p"));
-    let _ = std::fs::remove_file(&probe);
-    if let Err(e) = written {
+    let fail = |m: String| {
         if created {
-            let _ = std::fs::remove_dir(dir);
+            let _ = std::fs::remove_dir_all(dir);
         }
-        return Err(format!(
-            "cannot write in output folder {}: {e}; {hint}",
-            dir.display()
-        ));
+        m
+    };
+    let lock_path = dir.join(LOCK_FILE);
+    if std::fs::symlink_metadata(&lock_path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(fail(format!(
+            "{} is a symbolic link; remove it",
+            lock_path.display()
+        )));
     }
-    Ok(created)
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            fail(format!(
+                "cannot write in output folder {}: {e}; {hint}",
+                dir.display()
+            ))
+        })?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(format!(
+                "another parkenergy run or sweep is writing into {} (it holds {LOCK_FILE}); wait for it to finish, or choose another --out folder",
+                dir.display()
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(fail(format!(
+                "cannot lock output folder {}: {e}; {hint}",
+                dir.display()
+            )));
+        }
+    }
+    remove_stale_temporaries(dir);
+    Ok(OutputDir {
+        _lock: lock,
+        created,
+    })
+}
+
+/// Remove the temporary files of [`write_atomic`] that a killed run left in `dir` and its
+/// sub-folders (called with the folder's lock held, so no live run owns them).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(t) = e.file_type() else { continue };
+        let name = e.file_name();
+        if t.is_dir() {
+            remove_stale_temporaries(&e.path());
+        } else if t.is_file() && name.to_string_lossy().starts_with(TMP_PREFIX) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, flushed and synced,
@@ -78,22 +137,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::create_dir_all(dir)?;
+        // Created exclusively under an unpredictable name (a planted link cannot be followed),
+        // removed when dropped on any error path.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TMP_PREFIX)
+            .tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    result.map_err(|e: std::io::Error| {
+        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    })
 }
 
 #[cfg(test)]
@@ -109,5 +167,41 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"second");
         let entries: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
         assert_eq!(entries.len(), 1);
+    }
+
+    #[test]
+    fn a_second_run_into_a_locked_folder_is_refused_and_stale_temporaries_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let first = prepare_output_dir(&out).unwrap();
+        assert!(first.created);
+        let e = prepare_output_dir(&out).unwrap_err();
+        assert!(
+            e.contains("another parkenergy run") && e.contains(LOCK_FILE),
+            "{e}"
+        );
+        drop(first);
+        // A killed run's temporaries (any depth) are removed by the next run.
+        std::fs::create_dir_all(out.join("charts")).unwrap();
+        let stale = out.join("charts").join(format!("{TMP_PREFIX}abc123"));
+        std::fs::write(&stale, "half").unwrap();
+        std::fs::write(out.join("keep.csv"), "x").unwrap();
+        let again = prepare_output_dir(&out).unwrap();
+        assert!(!again.created);
+        assert!(!stale.exists());
+        assert!(out.join("keep.csv").exists());
+    }
+
+    #[test]
+    fn atomic_write_does_not_follow_a_planted_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        // Old temporary names were predictable: a link there would have been written through.
+        let planted = dir.path().join(format!(".a.csv.tmp{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_atomic(&dir.path().join("a.csv"), b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"new");
     }
 }

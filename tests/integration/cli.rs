@@ -244,3 +244,51 @@ fn output_path_problems_are_bad_input_naming_the_path() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+/// One output folder, one run at a time: a run into a folder another run holds exits 2 with a
+/// clear message; a later run without `--hourly` removes the earlier run's `hourly/`.
+#[test]
+fn output_folder_is_locked_and_stale_hourly_files_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = root().join("tests/data/small_park/scenario.toml");
+    std::fs::create_dir_all(&out).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".parkenergy.lock"))
+        .unwrap();
+    held.try_lock().unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("another parkenergy run"), "{stderr}");
+    assert!(!out.join("summary.json").exists());
+    drop(held);
+    bin()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--hourly", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("hourly").is_dir());
+    bin()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(
+        !out.join("hourly").exists(),
+        "the earlier run's hourly/ stayed"
+    );
+}
