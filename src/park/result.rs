@@ -506,22 +506,27 @@ pub const PAYMENT_COMPONENTS: [&str; 9] = [
 /// compensation, market deviation, shared-savings payments. They sum to `cost_yuan`.
 pub fn payment_components(o: &Outcome) -> [f64; 9] {
     let b = &o.bill;
-    let kept = if o.pv.as_ref().is_some_and(|p| p.emc_owned) {
-        0.0
-    } else {
-        b.export_credit_yuan
-    };
-    [
+    let mut out = [
         b.energy_yuan,
         b.basic_yuan,
         b.pf_adjust_yuan,
         b.funds_yuan,
-        -kept,
-        o.pv.as_ref().map_or(0.0, |p| p.emc_payment_yuan),
-        o.tariff.compensation_annual_yuan,
-        o.deviation_yuan,
-        o.shared_savings_payment_yuan,
-    ]
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ];
+    // The parts beyond the grid charges, as the monthly account has them.
+    for m in 0..b.months.len() {
+        let a = o.month_account(m);
+        out[4] -= a.export_credit_yuan - a.export_credit_to_investor_yuan;
+        out[5] += a.emc_payment_yuan;
+        out[6] += a.compensation_yuan;
+        out[7] += a.deviation_yuan;
+        out[8] += a.shared_savings_yuan;
+    }
+    out
 }
 
 /// A measure's saving on one pair of strategies, summed over the park.
