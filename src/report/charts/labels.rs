@@ -87,7 +87,7 @@ labels! {
     /// The claimed value on a distribution, `{0}` the value.
     ClaimValue => "Claim {0}", "宣称值 {0}";
     /// Share of the samples meeting the claim, `{0}` the share.
-    ShareMeetingClaim => "{0} of samples meet the claim", "{0}的样本达到宣称值";
+    ShareMeetingClaim => "{0} of samples reach the claimed value", "{0}的样本达到宣称值";
     /// Where the claim holds.
     ClaimHolds => "Claim holds", "满足宣称";
     // Waterfall (节省瀑布图).
@@ -120,7 +120,7 @@ labels! {
     /// Cumulative share axis.
     CumulativeShare => "Cumulative share of samples [%]", "累计样本占比 [%]";
     /// Share of the enterprises meeting the claim, `{0}` the share.
-    ShareEnterprisesMeetingClaim => "{0} of enterprises meet the claim", "{0}的企业达到宣称值";
+    ShareEnterprisesMeetingClaim => "{0} of enterprises reach the claimed value", "{0}的企业达到宣称值";
     /// Median, `{0}` the value.
     Median => "Median {0}", "中位数 {0}";
     /// Empirical distribution function.
