@@ -218,6 +218,11 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         series.push(s);
     }
     let totals = result::totals(&strategies, &enterprises);
+    if let Some(what) = result::first_non_finite(&enterprises) {
+        return Err(SimError::BadInput(format!(
+            "the simulation gave a number that is not finite ({what}): an input lies far outside any plausible range (a price, a tariff override, a size); check the values the scenario gives"
+        )));
+    }
     let claims = claims::check(plan, &totals);
     let result = ParkResult {
         scenario: plan.name.clone(),

@@ -625,3 +625,88 @@ pub fn savings_account(
     }
     out
 }
+
+/// The first number of a run's results that is not finite, described (enterprise, strategy,
+/// field and value), or `None` when every number is finite. A NaN or an infinity comes from
+/// an input far outside any plausible range (a price of 1e308, say); it must stop the run
+/// rather than reach a file.
+pub fn first_non_finite(enterprises: &[EnterpriseResult]) -> Option<String> {
+    let bad = |x: f64| !x.is_finite();
+    for e in enterprises {
+        for o in &e.outcomes {
+            let b = &o.bill;
+            let mut fields: Vec<(&str, f64)> = vec![
+                ("cost_yuan", o.cost_yuan),
+                ("energy_yuan", b.energy_yuan),
+                ("basic_yuan", b.basic_yuan),
+                ("pf_adjust_yuan", b.pf_adjust_yuan),
+                ("funds_yuan", b.funds_yuan),
+                ("export_credit_yuan", b.export_credit_yuan),
+                ("kwh_import", b.kwh_import),
+                ("deviation_yuan", o.deviation_yuan),
+                ("load_kwh", o.load_kwh),
+            ];
+            if let Some(p) = &o.pv {
+                fields.extend([
+                    ("pv_kwh", p.kwh),
+                    ("emc_payment_yuan", p.emc_payment_yuan),
+                    ("export_revenue_yuan", p.export_revenue_yuan),
+                ]);
+            }
+            if let Some(s) = &o.storage {
+                fields.extend([
+                    ("storage_discharged_kwh", s.discharged_kwh),
+                    ("storage_charging_cost_yuan", s.charging_cost_yuan),
+                ]);
+            }
+            if let Some(m) = &o.money {
+                fields.push(("npv_yuan", m.npv_yuan));
+                fields.extend(
+                    m.enterprise_flows_yuan
+                        .iter()
+                        .map(|x| ("cash_flow_yuan", *x)),
+                );
+                fields.extend(
+                    m.investor_flows_yuan
+                        .iter()
+                        .map(|x| ("investor_cash_flow_yuan", *x)),
+                );
+            }
+            if let Some((name, x)) = fields.into_iter().find(|(_, x)| bad(*x)) {
+                return Some(format!(
+                    "enterprise `{}`, strategy `{}`: {name} = {x}",
+                    e.name, o.strategy
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_non_finite_number_anywhere_is_found_and_named() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n[claims]\ncost_reduction_strategy = \"pv\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\nroof_area_m2 = 2000\n";
+        let plan = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
+        let out = crate::park::run(&plan, &crate::park::RunOptions::default()).unwrap();
+        let mut e = out.result.enterprises;
+        assert_eq!(first_non_finite(&e), None);
+        e[0].outcomes[1].pv.as_mut().unwrap().emc_payment_yuan = f64::NAN;
+        let what = first_non_finite(&e).unwrap();
+        assert!(
+            what.contains("`a`")
+                && what.contains("`pv`")
+                && what.contains("emc_payment_yuan = NaN"),
+            "{what}"
+        );
+        e[0].outcomes[0].bill.energy_yuan = f64::INFINITY;
+        assert!(
+            first_non_finite(&e)
+                .unwrap()
+                .contains("`baseline`: energy_yuan = inf")
+        );
+    }
+}

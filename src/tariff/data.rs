@@ -437,7 +437,8 @@ pub fn merge_override(base: &mut toml::Value, over: &toml::Value) {
 ///
 /// # Errors
 /// [`TariffError::Schema`] for missing, unknown or mistyped keys (with the key path);
-/// [`TariffError::OutOfRange`] for a price that is negative or not finite, a multiplier <= 0, or
+/// [`TariffError::OutOfRange`] for a price that is negative, above 1,000 yuan or not finite, a
+/// multiplier <= 0 or above 10, or
 /// a rule outside its range; [`TariffError::WrongLength`] for a monthly array without 12 values;
 /// [`TariffError::BadTouHours`] for an hour pattern that is not 24 letters of C/P/F/V.
 pub fn from_toml_value(v: toml::Value) -> Result<Tariff, TariffError> {
@@ -448,15 +449,24 @@ pub fn from_toml_value(v: toml::Value) -> Result<Tariff, TariffError> {
     validate(raw)
 }
 
+/// Highest price a tariff file may state per unit (kWh, kVA-month or kW-month) [yuan]: Chinese
+/// prices are below 2 yuan/kWh and 50 yuan/kVA-month; a larger value is a typo or a unit error,
+/// and values near the floating-point limit make the bills overflow.
+const MAX_PRICE_YUAN: f64 = 1000.0;
+
+/// Highest TOU multiplier (ratio to the flat price) a tariff file may state: Chinese schedules
+/// stay below 5 (critical peak about 2 x flat, peak/valley spreads up to 4:1).
+const MAX_MULTIPLIER: f64 = 10.0;
+
 fn price(key: String, v: f64) -> Result<f64, TariffError> {
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_PRICE_YUAN).contains(&v) {
         Ok(v)
     } else {
         Err(TariffError::OutOfRange {
             key,
             value: v,
             unit: "yuan",
-            range: "finite and >= 0",
+            range: "finite, >= 0 and <= 1000 (per kWh, kVA-month or kW-month)",
         })
     }
 }
@@ -538,12 +548,12 @@ fn validate_multipliers(mp: &RawMultipliers) -> Result<[f64; 4], TariffError> {
     .into_iter()
     .enumerate()
     {
-        if !(v.is_finite() && v > 0.0) {
+        if !(v.is_finite() && v > 0.0 && v <= MAX_MULTIPLIER) {
             return Err(TariffError::OutOfRange {
                 key: format!("tou.multipliers.{k}"),
                 value: v,
                 unit: "(ratio to flat)",
-                range: "finite and > 0",
+                range: "finite, > 0 and <= 10",
             });
         }
         multipliers[i] = v;
