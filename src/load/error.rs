@@ -266,4 +266,13 @@ pub enum LoadError {
         /// intervals.
         gaps: Vec<(String, usize)>,
     },
+    /// Every active-power value of the file is zero.
+    #[error(
+        "{}: every active-power value is 0: the enterprise would consume nothing and every saving would be meaningless; check the value column (`meter_value_column`) and the unit",
+        path.display()
+    )]
+    AllZero {
+        /// The file.
+        path: PathBuf,
+    },
 }

@@ -709,6 +709,11 @@ fn finish(
         }
         _ => v,
     };
+    if values.iter().all(|v| *v == 0.0) {
+        return Err(LoadError::AllZero {
+            path: path.to_path_buf(),
+        });
+    }
     let q_kvar = (!q_values.is_empty()).then(|| resample(q_values));
     Ok(MeterSeries {
         p_kw: resample(values),
