@@ -568,6 +568,16 @@ impl Resolver<'_> {
                     ),
                 ));
             }
+            // A battery of zero power is paid for and never used; one of zero energy is
+            // silently dropped. Neither is what a planner means.
+            for (k, v) in [("storage_kw", e.storage_kw), ("storage_kwh", e.storage_kwh)] {
+                if v.is_some_and(|x| x <= 0.0) {
+                    return Err(self.rule(
+                        &key(k),
+                        "is 0: a battery needs power and energy above 0 (a 0 kW battery would be paid for and never used); leave both keys out to let `storage.sizing` decide, which may give no battery",
+                    ));
+                }
+            }
             let pv_file = match &e.pv_file {
                 Some(f) => {
                     let p = self.path(&key("pv_file"), f, true)?;

@@ -288,8 +288,8 @@ pub static KEYS: &[KeySpec] = &[
     k("enterprise[].meter_max_missing_fraction", Float { min: 0.0, max: 0.5 }, "fraction", Optional, "Largest share of the year's intervals that may be missing from `meter_file`; gaps are filled (interpolated up to 4 h, longer ones from the same weekday) and reported. Above it the scenario is refused, naming the gaps."),
     k("enterprise[].pv_file", Path, "", Optional, "Measured or externally modelled PV output of an existing array, instead of the PV model."),
     k("enterprise[].pv_kw", Float { min: 0.0, max: 1e7 }, "kW", Optional, "PV DC size, instead of the size from the roof area."),
-    k("enterprise[].storage_kwh", Float { min: 0.0, max: 1e7 }, "kWh", Optional, "Battery energy, instead of the sizing rule."),
-    k("enterprise[].storage_kw", Float { min: 0.0, max: 1e7 }, "kW", Optional, "Battery power, instead of the sizing rule."),
+    k("enterprise[].storage_kwh", Float { min: 0.0, max: 1e7 }, "kWh", Optional, "Battery energy, instead of the sizing rule; above 0 (0 is refused: leave the key out to let the sizing decide)."),
+    k("enterprise[].storage_kw", Float { min: 0.0, max: 1e7 }, "kW", Optional, "Battery power, instead of the sizing rule; above 0 (0 is refused: a battery without power is paid for and never used)."),
     // ---------------------------------------------------------------- [meter]
     k("meter", Table, "", Optional, "Meter-file format shared by the enterprises: each key is the default of the `[[enterprise]]` key `meter_<key>` (an enterprise's own key wins), so that one utility portal's export format is written once."),
     k("meter.layout", Choice(MeterLayout::NAMES), "", Optional, "Default of `enterprise[].meter_layout`."),
