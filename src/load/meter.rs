@@ -316,7 +316,8 @@ fn parse_timestamp(s: &str, cal_offset_min: i64) -> Result<i64, &'static str> {
         let (t, off) = time.split_at(i);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let digits: String = off[1..].chars().filter(|c| *c != ':').collect();
-        if digits.len() != 4 {
+        // Four ASCII digits (a multi-byte character must not reach the byte slicing below).
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err("has an offset that is not ±HH:MM");
         }
         let hh: i64 = digits[..2]
@@ -1270,5 +1271,21 @@ mod tests {
             }
             let _ = read_meter(&path, &spec, &c);
         }
+    }
+
+    #[test]
+    fn a_non_ascii_offset_is_an_error_not_a_panic() {
+        for bad in [
+            "2025-01-01 07:00+1é1",
+            "2025-01-01 07:00+é",
+            "2025-01-01 07:00-0١:00",
+        ] {
+            assert_eq!(
+                parse_timestamp(bad, 480),
+                Err("has an offset that is not ±HH:MM"),
+                "{bad}"
+            );
+        }
+        assert!(parse_timestamp("2025-01-01 07:00+08:00", 480).is_ok());
     }
 }
