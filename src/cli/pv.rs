@@ -121,9 +121,10 @@ fn csv_columns(given: Option<&[String]>) -> Result<weather::csv::CsvColumns, Fai
 /// [`Failure::BadInput`] for unusable arguments or weather files.
 pub fn run(a: &PvArgs) -> Result<(), Failure> {
     let bad = |e: &dyn std::fmt::Display| Failure::BadInput(e.to_string());
-    if !(a.dc_kw.is_finite() && a.dc_kw > 0.0) {
+    // The same range as a scenario's `enterprise[].pv_kw` (up to 10 GW DC).
+    if !(a.dc_kw.is_finite() && a.dc_kw > 0.0 && a.dc_kw <= 1e7) {
         return Err(Failure::BadInput(format!(
-            "--dc-kw = {}: expected a positive number of kW",
+            "--dc-kw = {:e}: expected a number of kW in (0, 1e7]",
             a.dc_kw
         )));
     }

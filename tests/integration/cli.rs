@@ -171,6 +171,12 @@ fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
     assert_eq!(text.lines().count(), 8761);
     // Bad input: exit 2.
     bin().args(["pv", "--dc-kw", "-5"]).assert().code(2);
+    // A size that would print "inf kWh" is refused.
+    bin()
+        .args(["pv", "--dc-kw", "1e308"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("(0, 1e7]"));
     bin()
         .args(["pv", "--weather", "no-such.epw"])
         .assert()
