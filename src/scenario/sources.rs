@@ -12,6 +12,11 @@ use super::raw::{self, RawScenario};
 use super::resolve::{Resolver, span_of};
 use crate::calendar::{Calendar, StepLength};
 
+/// Highest measured peak as a multiple of transformer kVA × power factor: a transformer carries
+/// up to about 130% of its rating for short periods (emergency loading of oil-immersed
+/// transformers, GB/T 1094.7 / IEC 60076-7); beyond it meter data is refused as implausible.
+const PEAK_OVER_TRANSFORMER: f64 = 1.3;
+
 impl Resolver<'_> {
     /// The battery template (size left at zero) of `[storage]`, keys not given from
     /// `data/storage/defaults.toml`, checked by the storage model itself so that `check` refuses
@@ -369,6 +374,22 @@ impl Resolver<'_> {
             .map_err(|err| self.rule(&key("meter_file"), err.to_string()))?;
         if let Some(f) = &e.meter_reactive_file {
             data = self.reactive_file(e, i, f, &spec, data, cal)?;
+        }
+        // A transformer carries up to about 130% of its rating for short periods: a measured
+        // peak beyond that is a unit error (W as kW, kWh per quarter hour read as kW) or
+        // another site's file, not a load to simulate.
+        let peak = data.series.p_kw.iter().copied().fold(0.0, f64::max);
+        let limit = PEAK_OVER_TRANSFORMER * e.transformer_kva * e.power_factor;
+        if peak > limit {
+            return Err(self.rule(
+                &key("meter_file"),
+                format!(
+                    "{}: the measured peak {peak:.0} kW is above {PEAK_OVER_TRANSFORMER} x the transformer's {} kVA x power factor {} = {limit:.0} kW; check `meter_unit` (W or kWh read as kW?), the value column, or `transformer_kva`",
+                    path.display(),
+                    e.transformer_kva,
+                    e.power_factor
+                ),
+            ));
         }
         Ok(LoadSource::Meter { path, spec, data })
     }
