@@ -129,6 +129,8 @@ impl Resolver<'_> {
                     path: full.display().to_string(),
                     message: if full.is_dir() {
                         "is a folder, expected a file".into()
+                    } else if full.exists() {
+                        "is not a regular file (a device, a pipe or a socket); give a file".into()
                     } else {
                         "file not found (relative paths start from the scenario file's folder)"
                             .into()
