@@ -295,8 +295,16 @@ fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
 fn check(path: &Path) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
     println!("{}: ok", path.display());
+    print_warnings(&plan.warnings);
     print!("{}", describe(&plan));
     Ok(())
+}
+
+/// Plausibility warnings, one per line on stderr (also in `summary.json` `warnings`).
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// A few lines saying what a plan resolves to.
@@ -359,6 +367,10 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Parks larger than this keep only yearly figures per enterprise in memory
+/// ([`crate::park::RunOptions::compact`]); their monthly bills and cash flows are in the files.
+const COMPACT_ABOVE: usize = 5_000;
+
 fn run_scenario(
     path: &Path,
     out: Option<&Path>,
@@ -367,6 +379,9 @@ fn run_scenario(
     lang: crate::report::charts::Lang,
 ) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
+    if !quiet {
+        print_warnings(&plan.warnings);
+    }
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
@@ -379,19 +394,47 @@ fn run_scenario(
         &std::fs::read(path).map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?,
     );
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = plan.enterprise_count();
     let opts = crate::park::RunOptions {
         keep_series: hourly,
         chart_enterprise: Some(0),
         progress: Some(counter.clone()),
+        // Past this size the monthly and yearly detail of each enterprise lives in the files
+        // only; below it the results keep it for the report.
+        compact: count > COMPACT_ABOVE,
+        stream_series: true,
     };
-    let bar =
-        (!quiet).then(|| progress::Bar::start(counter, plan.enterprise_count(), "enterprises"));
-    let output = crate::park::run(&plan, &opts);
+    if hourly && !quiet {
+        let files = count * plan.strategies.len();
+        let steps = crate::calendar::Calendar::without_holidays(
+            plan.year,
+            plan.step,
+            plan.utc_offset_hours,
+        )
+        .n_steps();
+        // About 100 bytes per step and file (12 columns).
+        let bytes = files as f64 * steps as f64 * 100.0;
+        eprintln!(
+            "writing {files} hourly files to {} (about {:.0} MB)",
+            out_dir.join("hourly").display(),
+            bytes / 1e6
+        );
+    }
+    let mut rows = crate::report::stream::RowWriters::create(
+        &dir,
+        plan.finance.discount_rate_fraction,
+        hourly.then(|| plan.tariff_model.clone()),
+    )
+    .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
+    let output = crate::park::run_streaming(&plan, &opts, &mut |c| rows.write(&c))
+        .and_then(|o| rows.finish().map(|()| o));
     if let Some(b) = bar {
         b.finish();
     }
     let output = output.map_err(|e| match e {
         crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+        crate::park::SimError::Output(m) => Failure::BadInput(m),
         other => Failure::BadInput(format!("{}: {other}", path.display())),
     })?;
     let r = &output.result;
@@ -409,39 +452,7 @@ fn run_scenario(
         let target = dir.join(name);
         crate::report::write_atomic(&target, text.as_bytes()).map_err(|e| write_failure(&target, e))
     };
-    write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
-    write("bills.csv", crate::report::tables::bills_csv(r))?;
     write("measures.csv", crate::report::tables::measures_csv(r))?;
-    write(
-        "cashflows.csv",
-        crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),
-    )?;
-    let hourly_dir = out_dir.join("hourly");
-    if hourly {
-        let files: usize = output.series.iter().flatten().flatten().count();
-        // About 100 bytes per step and file (12 columns).
-        let bytes = files as f64 * output.calendar.n_steps() as f64 * 100.0;
-        if !quiet {
-            eprintln!(
-                "writing {files} hourly files to {} (about {:.0} MB)",
-                hourly_dir.display(),
-                bytes / 1e6
-            );
-        }
-        for (i, e) in r.enterprises.iter().enumerate() {
-            for (k, o) in e.outcomes.iter().enumerate() {
-                if let Some(s) = &output.series[i][k] {
-                    let text = crate::report::tables::hourly_csv(
-                        &output.calendar,
-                        &output.loads[i].p_kw,
-                        s,
-                        &plan.tariff_model,
-                    );
-                    write(&format!("hourly/{}__{}.csv", e.name, o.strategy), text)?;
-                }
-            }
-        }
-    }
     let set = crate::report::park_charts::chart_set(&plan, &output);
     let data = serde_json::to_string(&set).context("encoding chart data")?;
     write("charts/chart-data.json", data + "\n")?;

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod folder;
 pub mod park_charts;
+pub mod stream;
 pub mod sweep_charts;
 pub mod tables;
 

@@ -209,7 +209,7 @@ fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::Typica
             .rev()
             .find_map(|(k, s)| s.as_ref().map(|s| (i, k, s)))
     })?;
-    let load = &out.loads[i].p_kw;
+    let load = &out.loads[i].as_ref()?.p_kw;
     let spd = cal.steps_per_day();
     let day = |month: u8| -> typical_day::DayProfile {
         let mut acc = vec![[0.0f64; 4]; spd];
@@ -347,8 +347,8 @@ fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::Paybac
 
 fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
     let mut by: Vec<(String, [Vec<f64>; 3], f64)> = Vec::new();
-    for (e, l) in out.result.enterprises.iter().zip(&out.loads) {
-        let Ok(td) = crate::load::typical_days(&out.calendar, &l.p_kw) else {
+    for (e, td) in out.result.enterprises.iter().zip(&out.typical_days) {
+        let Some(td) = td else {
             continue;
         };
         let peak = e.peak_kw.max(1e-9);
