@@ -124,6 +124,16 @@ impl Resolver<'_> {
         use crate::weather::Format;
         let declared = match w.source {
             WeatherSource::Synthetic => {
+                let max = crate::weather::synthetic::MAX_ABS_LATITUDE_DEG;
+                if site.latitude_deg.abs() > max {
+                    return Err(self.rule(
+                        "site.latitude_deg",
+                        format!(
+                            "{}° is beyond the ±{max}° the synthetic weather serves (polar days and nights); give a weather file for the site",
+                            site.latitude_deg
+                        ),
+                    ));
+                }
                 if w.file.is_some() {
                     return Err(self.rule(
                         "weather.file",
