@@ -477,13 +477,14 @@ fn check_replaceable(target: &Path, parent: &Path, shown: &Path) -> Result<(), S
         .iter()
         .filter(|rel| {
             let r = rel.as_str();
+            // Charts and hourly files are always a run's (a `plot` killed before it rewrote
+            // the manifest leaves charts the manifest does not list yet).
             !(r == MANIFEST
                 || is_temporary(r)
                 || listed.contains(r)
-                || (manifest.is_none()
-                    && (LEGACY_NAMES.contains(&r)
-                        || r.starts_with("charts/")
-                        || r.starts_with("hourly/"))))
+                || r.starts_with("charts/")
+                || r.starts_with("hourly/")
+                || (manifest.is_none() && LEGACY_NAMES.contains(&r)))
         })
         .collect();
     if let Some(first) = foreign.first() {
