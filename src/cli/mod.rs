@@ -354,9 +354,9 @@ fn run_scenario(
         })
         .map_err(cleanup)?;
     let r = &output.result;
-    let write = |name: &str, text: String| -> Result<(), Failure> {
+    let write_bytes = |name: &str, bytes: &[u8]| -> Result<(), Failure> {
         let target = out_dir.join(name);
-        crate::report::write_atomic(&target, text.as_bytes()).map_err(|e| {
+        crate::report::write_atomic(&target, bytes).map_err(|e| {
             if crate::report::is_user_fixable(e.kind()) {
                 Failure::BadInput(format!(
                     "cannot write {}: {e}; choose another --out folder, or check its permissions and the free disk space",
@@ -367,13 +367,28 @@ fn run_scenario(
             }
         })
     };
-    write("enterprises.csv", crate::report::tables::enterprises_csv(r))?;
-    write("bills.csv", crate::report::tables::bills_csv(r))?;
-    write("measures.csv", crate::report::tables::measures_csv(r))?;
-    write(
-        "cashflows.csv",
+    let write = |name: &str, text: String| write_bytes(name, text.as_bytes());
+    let tables = [
+        crate::report::tables::enterprises_csv(r),
+        crate::report::tables::bills_csv(r),
         crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),
-    )?;
+        crate::report::tables::measures_csv(r),
+    ];
+    for (name, text) in [
+        "enterprises.csv",
+        "bills.csv",
+        "cashflows.csv",
+        "measures.csv",
+    ]
+    .iter()
+    .zip(&tables)
+    {
+        write_bytes(name, text.as_bytes())?;
+    }
+    let xlsx =
+        crate::report::xlsx::workbook_bytes(r, [&tables[0], &tables[1], &tables[2], &tables[3]])
+            .context("making report.xlsx")?;
+    write_bytes(crate::report::xlsx::FILE_NAME, &xlsx)?;
     // An hourly/ folder of an earlier run does not belong to this one (another scenario, or a
     // run without --hourly): it goes before anything is written.
     let hourly_dir = out_dir.join("hourly");

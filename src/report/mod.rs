@@ -6,6 +6,7 @@ pub mod charts;
 pub mod park_charts;
 pub mod sweep_charts;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
