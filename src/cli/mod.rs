@@ -430,6 +430,9 @@ fn run_scenario(
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &out_dir.join("charts"), lang)
         .context("drawing the charts")?;
+    let page = crate::report::html::page(r, &set, lang).context("making report.html")?;
+    let html = crate::report::html::render(&page).context("making report.html")?;
+    write(crate::report::html::FILE_NAME, html)?;
     // The summary last: its presence marks a finished run.
     write("summary.json", crate::report::tables::summary_json(r))?;
     if !quiet {

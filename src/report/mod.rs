@@ -3,6 +3,7 @@
 //! finished files intact.
 
 pub mod charts;
+pub mod html;
 pub mod park_charts;
 pub mod sweep_charts;
 pub mod tables;
