@@ -132,6 +132,13 @@ enum Command {
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
     },
+    /// Check that a run's output folder is whole: every file its run.json lists, with the same
+    /// size and SHA-256, and no other file.
+    #[command(after_help = "Example:\n  parkenergy verify output/yongzhou-etdz")]
+    Verify {
+        /// The output folder of a run.
+        output_dir: PathBuf,
+    },
     /// Join the outputs of sweep shards into one sweep and write its summary and chart data.
     #[command(
         after_help = "Example:\n  parkenergy merge out/shard-0-of-3 out/shard-1-of-3 out/shard-2-of-3 --out out/merged\n  parkenergy merge out --out out/merged    (every out/shard-* folder)"
@@ -198,6 +205,7 @@ pub fn run() -> Result<(), Failure> {
             })
         }
         Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
+        Command::Verify { output_dir } => verify(&output_dir),
         Command::Merge {
             shard_dirs,
             out,
@@ -216,6 +224,7 @@ fn parse_lang(s: &str) -> crate::report::charts::Lang {
 }
 
 fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
+    let _lock = crate::report::folder::lock(dir).map_err(Failure::BadInput)?;
     let data_path = dir.join("charts/chart-data.json");
     let text = std::fs::read_to_string(&data_path).map_err(|e| {
         Failure::BadInput(format!(
@@ -227,10 +236,45 @@ fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
         .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
     let written = crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
+    // The manifest of the run lists the redrawn charts as they are now.
+    if let Ok(m) = crate::report::folder::read_manifest(dir) {
+        crate::report::folder::write_manifest(
+            dir,
+            &m.command,
+            Path::new(&m.scenario),
+            &m.scenario_sha256,
+            m.options,
+        )
+        .map_err(|e| {
+            Failure::BadInput(format!(
+                "cannot update {}: {e}",
+                dir.join(crate::report::folder::MANIFEST).display()
+            ))
+        })?;
+    }
     println!(
         "redrew {} chart files in {}",
         written.len(),
         dir.join("charts").display()
+    );
+    Ok(())
+}
+
+fn verify(dir: &Path) -> Result<(), Failure> {
+    let m = crate::report::folder::verify(dir).map_err(|e| {
+        Failure::BadInput(format!(
+            "{} does not match its {}:\n{e}",
+            dir.display(),
+            crate::report::folder::MANIFEST
+        ))
+    })?;
+    println!(
+        "{}: ok, {} files as written by `{} {}` ({})",
+        dir.display(),
+        m.files.len(),
+        m.command,
+        m.scenario,
+        m.program
     );
     Ok(())
 }
@@ -326,15 +370,14 @@ fn run_scenario(
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
-    // The output folder is checked before the simulation, and removed again when this run
-    // created it and fails: a failed run leaves nothing behind.
-    let out_lock = crate::report::prepare_output_dir(&out_dir).map_err(Failure::BadInput)?;
-    let cleanup = |f: Failure| {
-        if out_lock.created {
-            let _ = std::fs::remove_dir_all(&out_dir);
-        }
-        f
-    };
+    // The output folder is checked and locked before the simulation; the run writes into a
+    // staging folder beside it that takes its place, whole, once every file is written. A run
+    // that fails or is killed leaves the earlier folder as it was.
+    let staging = crate::report::folder::Staging::begin(&out_dir).map_err(Failure::BadInput)?;
+    let dir = staging.path().to_path_buf();
+    let scenario_sha256 = crate::report::folder::sha256_hex(
+        &std::fs::read(path).map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?,
+    );
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let opts = crate::park::RunOptions {
         keep_series: hourly,
@@ -347,25 +390,24 @@ fn run_scenario(
     if let Some(b) = bar {
         b.finish();
     }
-    let output = output
-        .map_err(|e| match e {
-            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
-            other => Failure::BadInput(format!("{}: {other}", path.display())),
-        })
-        .map_err(cleanup)?;
+    let output = output.map_err(|e| match e {
+        crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+        other => Failure::BadInput(format!("{}: {other}", path.display())),
+    })?;
     let r = &output.result;
+    let write_failure = |target: &Path, e: std::io::Error| {
+        if crate::report::is_user_fixable(e.kind()) {
+            Failure::BadInput(format!(
+                "cannot write {}: {e}; choose another --out folder, or check its permissions and the free disk space",
+                target.display()
+            ))
+        } else {
+            Failure::Internal(anyhow::anyhow!("writing {}: {e}", target.display()))
+        }
+    };
     let write_bytes = |name: &str, bytes: &[u8]| -> Result<(), Failure> {
-        let target = out_dir.join(name);
-        crate::report::write_atomic(&target, bytes).map_err(|e| {
-            if crate::report::is_user_fixable(e.kind()) {
-                Failure::BadInput(format!(
-                    "cannot write {}: {e}; choose another --out folder, or check its permissions and the free disk space",
-                    target.display()
-                ))
-            } else {
-                Failure::Internal(anyhow::anyhow!("writing {}: {e}", target.display()))
-            }
-        })
+        let target = dir.join(name);
+        crate::report::write_atomic(&target, bytes).map_err(|e| write_failure(&target, e))
     };
     let write = |name: &str, text: String| write_bytes(name, text.as_bytes());
     let tables = [
@@ -389,17 +431,7 @@ fn run_scenario(
         crate::report::xlsx::workbook_bytes(r, [&tables[0], &tables[1], &tables[2], &tables[3]])
             .context("making report.xlsx")?;
     write_bytes(crate::report::xlsx::FILE_NAME, &xlsx)?;
-    // An hourly/ folder of an earlier run does not belong to this one (another scenario, or a
-    // run without --hourly): it goes before anything is written.
     let hourly_dir = out_dir.join("hourly");
-    if hourly_dir.is_dir() {
-        std::fs::remove_dir_all(&hourly_dir).map_err(|e| {
-            Failure::BadInput(format!(
-                "cannot remove the earlier run's {}: {e}; remove it or choose another --out folder",
-                hourly_dir.display()
-            ))
-        })?;
-    }
     if hourly {
         let files: usize = output.series.iter().flatten().flatten().count();
         // About 100 bytes per step and file (12 columns).
@@ -428,13 +460,24 @@ fn run_scenario(
     let set = crate::report::park_charts::chart_set(&plan, &output);
     let data = serde_json::to_string(&set).context("encoding chart data")?;
     write("charts/chart-data.json", data + "\n")?;
-    crate::report::park_charts::draw_all(&set, &out_dir.join("charts"), lang)
+    crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
     let page = crate::report::html::page(r, &set, lang).context("making report.html")?;
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
-    // The summary last: its presence marks a finished run.
     write("summary.json", crate::report::tables::summary_json(r))?;
+    let lang_code = match lang {
+        crate::report::charts::Lang::Zh => "zh",
+        _ => "en",
+    };
+    let mut options = vec![format!("--lang {lang_code}")];
+    if hourly {
+        options.push("--hourly".into());
+    }
+    // The manifest last, then the folder takes the output folder's place.
+    staging
+        .finish("run", path, &scenario_sha256, options)
+        .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
         print!("{}", meter_coverage(&plan));
         print!("{}", crate::report::tables::text_summary(&output));

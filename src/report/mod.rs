@@ -3,6 +3,7 @@
 //! finished files intact.
 
 pub mod charts;
+pub mod folder;
 pub mod html;
 pub mod park_charts;
 pub mod sweep_charts;
@@ -35,22 +36,18 @@ pub fn is_user_fixable(kind: std::io::ErrorKind) -> bool {
 /// Prefix of the temporary files of [`write_atomic`].
 const TMP_PREFIX: &str = ".parkenergy-tmp-";
 
-/// Name of the lock file a run or sweep holds in its output folder.
-pub const LOCK_FILE: &str = ".parkenergy.lock";
-
-/// An output folder checked and locked for one run: while it lives, no other parkenergy run
-/// or sweep writes into the folder (an advisory `flock` on [`LOCK_FILE`], released by the
-/// operating system when the process ends, killed or not).
+/// An output folder checked and locked for a sweep, which writes into it in place: while it
+/// lives, no other parkenergy run or sweep writes into the folder (see [`folder::lock`]).
 #[derive(Debug)]
 pub struct OutputDir {
-    _lock: std::fs::File,
-    /// Whether the folder was created by [`prepare_output_dir`] (so that a failed run can
-    /// remove it again).
+    _lock: folder::FolderLock,
+    /// Whether the folder was created by [`prepare_output_dir`].
     pub created: bool,
 }
 
-/// Check that `dir` can take a run's outputs before any work is done, lock it, and remove the
-/// temporary files an earlier run that was killed left behind.
+/// Check that `dir` can take a sweep's outputs before any work is done, lock it, and remove
+/// the temporary files an earlier run that was killed left behind. (A `run` replaces its
+/// folder whole instead: [`folder::Staging`].)
 ///
 /// # Errors
 /// A message naming the folder and what to do, for a user to read: the path is a file, cannot
@@ -63,47 +60,19 @@ pub fn prepare_output_dir(dir: &Path) -> Result<OutputDir, String> {
             dir.display()
         ));
     }
+    let lock = folder::lock(dir)?;
     let created = !dir.exists();
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create output folder {}: {e}; {hint}", dir.display()))?;
-    let fail = |m: String| {
+    let probe = tempfile::Builder::new().prefix(TMP_PREFIX).tempfile_in(dir);
+    if let Err(e) = probe {
         if created {
             let _ = std::fs::remove_dir_all(dir);
         }
-        m
-    };
-    let lock_path = dir.join(LOCK_FILE);
-    if std::fs::symlink_metadata(&lock_path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(fail(format!(
-            "{} is a symbolic link; remove it",
-            lock_path.display()
-        )));
-    }
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| {
-            fail(format!(
-                "cannot write in output folder {}: {e}; {hint}",
-                dir.display()
-            ))
-        })?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(format!(
-                "another parkenergy run or sweep is writing into {} (it holds {LOCK_FILE}); wait for it to finish, or choose another --out folder",
-                dir.display()
-            ));
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(fail(format!(
-                "cannot lock output folder {}: {e}; {hint}",
-                dir.display()
-            )));
-        }
+        return Err(format!(
+            "cannot write in output folder {}: {e}; {hint}",
+            dir.display()
+        ));
     }
     remove_stale_temporaries(dir);
     Ok(OutputDir {
@@ -114,7 +83,7 @@ pub fn prepare_output_dir(dir: &Path) -> Result<OutputDir, String> {
 
 /// Remove the temporary files of [`write_atomic`] that a killed run left in `dir` and its
 /// sub-folders (called with the folder's lock held, so no live run owns them).
-fn remove_stale_temporaries(dir: &Path) {
+pub(crate) fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -143,8 +112,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         // Created exclusively under an unpredictable name (a planted link cannot be followed),
         // removed when dropped on any error path.
+        // Readable as any file the user creates (0666 less the umask), not tempfile's 0600.
         let mut tmp = tempfile::Builder::new()
             .prefix(TMP_PREFIX)
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
             .tempfile_in(dir)?;
         tmp.write_all(bytes)?;
         tmp.as_file().sync_all()?;
@@ -179,7 +150,7 @@ mod tests {
         assert!(first.created);
         let e = prepare_output_dir(&out).unwrap_err();
         assert!(
-            e.contains("another parkenergy run") && e.contains(LOCK_FILE),
+            e.contains("another parkenergy run") && e.contains(".out.parkenergy.lock"),
             "{e}"
         );
         drop(first);

@@ -263,7 +263,7 @@ fn output_folder_is_locked_and_stale_hourly_files_go() {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(out.join(".parkenergy.lock"))
+        .open(dir.path().join(".out.parkenergy.lock"))
         .unwrap();
     held.try_lock().unwrap();
     let o = bin()
@@ -297,4 +297,107 @@ fn output_folder_is_locked_and_stale_hourly_files_go() {
         !out.join("hourly").exists(),
         "the earlier run's hourly/ stayed"
     );
+}
+
+/// A run killed at any moment leaves its output folder absent, the earlier finished one or the
+/// new finished one (checked against its `run.json`), never a mixture and never a temporary
+/// file inside; what it left beside the folder goes with the next run.
+#[test]
+fn a_run_killed_at_random_points_never_leaves_a_half_written_folder() {
+    use std::time::Instant;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = root().join("tests/data/small_park/scenario.toml");
+    let run = |hourly: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_parkenergy"));
+        c.arg("run")
+            .arg(&scenario)
+            .args(["--quiet", "--out"])
+            .arg(&out);
+        if hourly {
+            c.arg("--hourly");
+        }
+        c.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    // The duration of a whole run with --hourly (the longer of the two kinds).
+    let t0 = Instant::now();
+    assert!(run(true).status().unwrap().success());
+    let whole = t0.elapsed();
+    let finished = |expect_hourly: Option<bool>| {
+        let m = parkenergy::report::folder::verify(&out).unwrap_or_else(|e| panic!("{e}"));
+        let hourly = m.options.iter().any(|o| o == "--hourly");
+        if let Some(h) = expect_hourly {
+            assert_eq!(hourly, h);
+        }
+        assert_eq!(out.join("hourly").is_dir(), hourly);
+        hourly
+    };
+    finished(Some(true));
+    // Kill points spread over 0..1.2 x the run's duration (a fixed pseudo-random sequence).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut states = std::collections::BTreeMap::new();
+    for k in 0..24 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let frac = (x >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
+        let before = finished(None);
+        let hourly = k % 2 == 0;
+        let mut child = run(hourly).spawn().unwrap();
+        std::thread::sleep(whole.mul_f64(frac));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let now = finished(None);
+        let state = if status.success() {
+            assert_eq!(now, hourly, "a finished run's folder is its own");
+            "finished"
+        } else if now == before && now != hourly {
+            "earlier"
+        } else {
+            // Killed after the swap, or the same kind as the earlier run: either way whole.
+            "whole"
+        };
+        *states.entry(state).or_insert(0) += 1;
+        let temporaries: Vec<_> = walk(&out)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".parkenergy-tmp")
+            })
+            .collect();
+        assert!(temporaries.is_empty(), "{temporaries:?}");
+    }
+    eprintln!("states after the kills: {states:?}");
+    let killed: i32 = states
+        .iter()
+        .filter(|(k, _)| **k != "finished")
+        .map(|(_, n)| n)
+        .sum();
+    assert!(killed >= 5, "too few runs were killed mid-way: {states:?}");
+    // A killed run's staging folder goes with the next run; only the lock stays beside.
+    assert!(run(false).status().unwrap().success());
+    finished(Some(false));
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    assert!(beside.contains(&".out.parkenergy.lock".to_string()));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
