@@ -123,7 +123,8 @@ enum Command {
         /// Where to write it (default: scenario.toml). An existing file is never overwritten.
         path: Option<PathBuf>,
     },
-    /// Redraw the charts of a finished run from its written results.
+    /// Redraw the charts of a finished run or sweep from its written results (`--lang zh`
+    /// writes `NAME.zh.png` beside the English `NAME.png`).
     #[command(after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh")]
     Plot {
         /// The output folder of a run or sweep.
@@ -226,16 +227,29 @@ fn parse_lang(s: &str) -> crate::report::charts::Lang {
 fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
     let _lock = crate::report::folder::lock(dir).map_err(Failure::BadInput)?;
     let data_path = dir.join("charts/chart-data.json");
-    let text = std::fs::read_to_string(&data_path).map_err(|e| {
-        Failure::BadInput(format!(
-            "{}: {e}; give the output folder of a finished `parkenergy run`",
-            data_path.display()
-        ))
-    })?;
-    let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
-        .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
-    let written = crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
-        .context("drawing the charts")?;
+    // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.
+    let is_sweep = !data_path.exists() && dir.join("sweep.json").is_file();
+    let written = if is_sweep {
+        if !dir.join("sweep.csv").is_file() {
+            return Err(Failure::BadInput(format!(
+                "{} has no sweep.csv: give the folder of a finished (or merged) sweep",
+                dir.display()
+            )));
+        }
+        sweep::draw_charts(dir, lang)?
+    } else {
+        let text = std::fs::read_to_string(&data_path).map_err(|e| {
+            Failure::BadInput(format!(
+                "{}: {e}; give the output folder of a finished `parkenergy run` or sweep",
+                data_path.display()
+            ))
+        })?;
+        let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
+            .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
+        crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
+            .context("drawing the charts")?
+            .len()
+    };
     // The manifest of the run lists the redrawn charts as they are now.
     if let Ok(m) = crate::report::folder::read_manifest(dir) {
         crate::report::folder::write_manifest(
@@ -254,7 +268,7 @@ fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
     }
     println!(
         "redrew {} chart files in {}",
-        written.len(),
+        written,
         dir.join("charts").display()
     );
     Ok(())
@@ -379,9 +393,13 @@ fn run_scenario(
         &std::fs::read(path).map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?,
     );
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // The series of every enterprise under the full stack: the typical days of the charts
+    // (the largest enterprise) and of each enterprise's section of report.html.
+    let full_stack = crate::report::html::full_stack(&plan.strategies);
     let opts = crate::park::RunOptions {
         keep_series: hourly,
-        chart_enterprise: Some(0),
+        chart_enterprise: full_stack.is_none().then_some(0),
+        series_strategy: full_stack,
         progress: Some(counter.clone()),
     };
     let bar =
@@ -443,6 +461,8 @@ fn run_scenario(
                 bytes / 1e6
             );
         }
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let _bar = (!quiet).then(|| progress::Bar::start(written.clone(), files, "hourly files"));
         for (i, e) in r.enterprises.iter().enumerate() {
             for (k, o) in e.outcomes.iter().enumerate() {
                 if let Some(s) = &output.series[i][k] {
@@ -453,6 +473,7 @@ fn run_scenario(
                         &plan.tariff_model,
                     );
                     write(&format!("hourly/{}__{}.csv", e.name, o.strategy), text)?;
+                    written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         }
@@ -462,7 +483,18 @@ fn run_scenario(
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
-    let page = crate::report::html::page(r, &set, lang).context("making report.html")?;
+    let days: Vec<_> = (0..r.enterprises.len())
+        .map(|i| {
+            full_stack.and_then(|s| {
+                let k = r.enterprises[i]
+                    .outcomes
+                    .iter()
+                    .position(|o| o.strategy == s)?;
+                crate::report::park_charts::typical_day_of(&output, &plan, i, k)
+            })
+        })
+        .collect();
+    let page = crate::report::html::page(r, &set, &days, lang).context("making report.html")?;
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
     write("summary.json", crate::report::tables::summary_json(r))?;

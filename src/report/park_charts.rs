@@ -199,16 +199,44 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
     }
 }
 
-/// Mean day of the working days of a month, for each series of the last strategy of the first
-/// enterprise whose series were kept.
+/// The typical days of the chart: of the strategy with the most measures among those whose
+/// series were kept (the full stack, so that PV and battery show), and of its largest
+/// enterprise by consumption (the first on a tie).
 fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::TypicalDayChart> {
+    let measures = |s: Strategy| s.flags().iter().filter(|f| **f).count();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, per) in out.series.iter().enumerate() {
+        for (k, s) in per.iter().enumerate() {
+            if s.is_none() {
+                continue;
+            }
+            let better = best.is_none_or(|(bi, bk)| {
+                let (a, b) = (&out.result.enterprises[i], &out.result.enterprises[bi]);
+                let (ma, mb) = (
+                    measures(a.outcomes[k].strategy),
+                    measures(b.outcomes[bk].strategy),
+                );
+                ma > mb || (ma == mb && a.annual_kwh > b.annual_kwh)
+            });
+            if better {
+                best = Some((i, k));
+            }
+        }
+    }
+    let (i, k) = best?;
+    typical_day_of(out, plan, i, k)
+}
+
+/// Mean day of the working days of July and of January for enterprise `i` under its `k`-th
+/// strategy, or `None` when its series were not kept.
+pub fn typical_day_of(
+    out: &RunOutput,
+    plan: &Plan,
+    i: usize,
+    k: usize,
+) -> Option<typical_day::TypicalDayChart> {
     let cal = &out.calendar;
-    let (i, k, s) = out.series.iter().enumerate().find_map(|(i, per)| {
-        per.iter()
-            .enumerate()
-            .rev()
-            .find_map(|(k, s)| s.as_ref().map(|s| (i, k, s)))
-    })?;
+    let s = out.series.get(i)?.get(k)?.as_ref()?;
     let load = &out.loads[i].p_kw;
     let spd = cal.steps_per_day();
     let day = |month: u8| -> typical_day::DayProfile {
@@ -297,6 +325,8 @@ fn payback_of(
             payback_years: points.iter().map(|x| x.1).collect(),
         }],
         lifetime_years,
+        // One point per enterprise: never joined by a line.
+        scatter: true,
     })
 }
 
@@ -393,8 +423,8 @@ pub fn draw_all(set: &ChartSet, dir: &Path, lang: Lang) -> Result<Vec<String>, c
     macro_rules! draw {
         ($field:ident, $module:ident) => {
             if let Some(d) = &set.$field {
-                for (fmt, ext) in [(Format::Png, "png"), (Format::Svg, "svg")] {
-                    let name = format!("{}.{ext}", stringify!($field));
+                for fmt in Format::ALL {
+                    let name = charts::file_name(stringify!($field), lang, fmt);
                     charts::$module::draw(d, lang, &dir.join(&name), fmt)?;
                     written.push(name);
                 }

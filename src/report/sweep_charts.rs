@@ -17,12 +17,12 @@ fn claimed(meta: &serde_json::Value, key: &str) -> Option<f64> {
 
 fn draw_both(
     dir: &Path,
-    name: &str,
+    (name, lang): (&str, Lang),
     out: &mut Vec<PathBuf>,
     mut f: impl FnMut(&Path, Format) -> Result<(), ChartError>,
 ) -> Result<(), ChartError> {
     for format in Format::ALL {
-        let p = dir.join(format!("{name}.{}", format.extension()));
+        let p = dir.join(super::charts::file_name(name, lang, format));
         f(&p, format)?;
         out.push(p);
     }
@@ -51,14 +51,14 @@ pub fn draw_all(
             kind: distribution::DistributionKind::Cdf,
             claim_fraction: claimed(meta, "cost_reduction_fraction"),
         };
-        draw_both(dir, "saving_cdf", &mut out, |p, f| {
+        draw_both(dir, ("saving_cdf", lang), &mut out, |p, f| {
             distribution::draw(&data, lang, p, f)
         })?;
         let hist = distribution::DistributionChart {
             kind: distribution::DistributionKind::SampleHistogram,
             ..data
         };
-        draw_both(dir, "saving_histogram", &mut out, |p, f| {
+        draw_both(dir, ("saving_histogram", lang), &mut out, |p, f| {
             distribution::draw(&hist, lang, p, f)
         })?;
     }
@@ -85,7 +85,7 @@ pub fn draw_all(
             ],
             claim_yuan_per_year: claim,
         };
-        draw_both(dir, "pv_savings", &mut out, |p, f| {
+        draw_both(dir, ("pv_savings", lang), &mut out, |p, f| {
             pv_savings::draw(&data, lang, p, f)
         })?;
     }
@@ -134,7 +134,7 @@ pub fn draw_all(
                 base_value,
                 bars,
             };
-            draw_both(dir, "tornado", &mut out, |p, f| {
+            draw_both(dir, ("tornado", lang), &mut out, |p, f| {
                 tornado::draw(&data, lang, p, f)
             })?;
         }
@@ -173,7 +173,7 @@ pub fn draw_all(
                     }
                 }),
             };
-            draw_both(dir, "heatmap", &mut out, |p, f| {
+            draw_both(dir, ("heatmap", lang), &mut out, |p, f| {
                 heatmap::draw(&data, lang, p, f)
             })?;
         }

@@ -397,3 +397,79 @@ fn report_html_works_in_chromium_in_english() {
 fn report_html_works_in_chromium_in_chinese() {
     check_in_chromium("zh", &["目标核验", "节省瀑布图", "企业列表", "万元"]);
 }
+
+/// The typical-day chart shows the largest enterprise (by consumption) under the strategy with
+/// every measure, so that PV and battery show (it showed the first enterprise, whichever
+/// strategy came last).
+#[test]
+fn typical_day_is_the_largest_enterprise_under_the_full_stack() {
+    let out = small_park_run("en");
+    let (header, rows) = csv_rows(&out.join("enterprises.csv"));
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let largest = rows
+        .iter()
+        .filter(|r| r[col("strategy")] == "baseline")
+        .max_by(|a, b| {
+            let k = |r: &Vec<String>| r[col("kwh")].parse::<f64>().unwrap();
+            k(a).total_cmp(&k(b))
+        })
+        .unwrap()[col("enterprise")]
+    .clone();
+    assert_ne!(
+        largest,
+        rows[0][col("enterprise")],
+        "the test needs another largest"
+    );
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("charts/chart-data.json")).unwrap())
+            .unwrap();
+    let td = &data["typical_day"];
+    assert_eq!(
+        td["enterprise"]["Plain"],
+        format!("{largest} (tariff+market+pv+storage)")
+    );
+    let sum = |k: &str| -> f64 {
+        td["summer"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap().abs())
+            .sum()
+    };
+    assert!(sum("pv_kw") > 0.0 && sum("battery_kw") > 0.0, "{td}");
+    // Every enterprise's section of the page has its typical days.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(
+        html.matches("aria-label=\"Typical summer and winter day\"")
+            .count(),
+        rows.len() / 8,
+        "one typical-day chart per enterprise"
+    );
+}
+
+/// `--lang zh` writes `NAME.zh.png` and `NAME.zh.svg`, so that `plot --lang en` afterwards adds
+/// the English charts beside them instead of overwriting them.
+#[test]
+fn chinese_charts_carry_a_language_suffix() {
+    let out = small_park_run("zh");
+    let charts = out.join("charts");
+    assert!(charts.join("waterfall.zh.png").is_file());
+    assert!(charts.join("waterfall.zh.svg").is_file());
+    assert!(!charts.join("waterfall.png").exists());
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(copy.path().join("charts")).unwrap();
+    for e in std::fs::read_dir(&charts).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.path().join("charts").join(e.file_name())).unwrap();
+    }
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("plot")
+        .arg(copy.path())
+        .assert()
+        .success();
+    let c = copy.path().join("charts");
+    assert!(c.join("waterfall.png").is_file() && c.join("waterfall.zh.png").is_file());
+    let zh = std::fs::read_to_string(c.join("waterfall.zh.svg")).unwrap();
+    assert!(zh.contains("园区电费"), "the Chinese chart was overwritten");
+}

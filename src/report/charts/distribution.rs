@@ -104,7 +104,7 @@ impl Plot for (&DistributionChart, Lang) {
                 Mark::Line(colour::BLUE),
             ),
             DistributionKind::SampleHistogram => (
-                Label::CdfTitle,
+                Label::SampleHistogramTitle,
                 Label::ShareMeetingClaim,
                 Mark::Box(colour::BLUE.mix(0.8)),
             ),
@@ -173,6 +173,16 @@ fn pct_decimals(span: f64) -> usize {
     }
 }
 
+/// A tick of a count axis: whole numbers only (a tick at 0.5 would read "1" or "0" and
+/// repeat its neighbours).
+pub(crate) fn count_tick(y: &f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        super::group(*y, 0)
+    } else {
+        String::new()
+    }
+}
+
 fn histogram<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &DistributionChart,
@@ -199,7 +209,7 @@ fn histogram<DB: DrawingBackend>(
         &mut chart,
         lang,
         count_label.text(lang),
-        &|y| super::group(*y, 0),
+        &count_tick,
         pct_decimals(x_hi - x_lo),
     )?;
     chart.draw_series(counts.iter().enumerate().map(|(i, c)| {
@@ -309,8 +319,56 @@ mod tests {
             "distribution_sample_histogram",
             &sample(DistributionKind::SampleHistogram, 200),
             draw,
-            |l| Label::CdfTitle.text(l).to_string(),
+            |l| Label::SampleHistogramTitle.text(l).to_string(),
         );
+    }
+
+    /// The texts of the chart's SVG.
+    fn svg_texts(d: &DistributionChart) -> Vec<String> {
+        let svg = super::super::render_bytes(&(d, Lang::En), Format::Svg).unwrap();
+        super::super::test_util::svg_texts(&String::from_utf8(svg).unwrap())
+    }
+
+    /// With five enterprises the count axis reads 0, 1, 2: every tick a whole number, none
+    /// repeated (ticks at halves read "2, 2, 1, 0, 0" before).
+    #[test]
+    fn count_ticks_are_whole_and_distinct() {
+        let d = DistributionChart {
+            savings_fraction: vec![0.11, 0.12, 0.125, 0.16, 0.19],
+            kind: DistributionKind::Histogram,
+            claim_fraction: None,
+        };
+        let numbers: Vec<String> = svg_texts(&d)
+            .into_iter()
+            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()))
+            .filter(|t| t.parse::<u32>().is_ok_and(|n| n < 10))
+            .collect();
+        let mut unique = numbers.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            numbers.len(),
+            "repeated count ticks {numbers:?}"
+        );
+        assert!(numbers.len() >= 2, "{numbers:?}");
+        assert_eq!(count_tick(&0.5), "");
+        assert_eq!(count_tick(&2.0), "2");
+    }
+
+    /// Histogram of enterprises, histogram of samples and CDF have three titles.
+    #[test]
+    fn the_three_kinds_have_distinct_titles() {
+        let mut titles = std::collections::HashSet::new();
+        for kind in [
+            DistributionKind::Histogram,
+            DistributionKind::SampleHistogram,
+            DistributionKind::Cdf,
+        ] {
+            let texts = svg_texts(&sample(kind, 50));
+            // The title is the first text drawn.
+            assert!(titles.insert(texts[0].clone()), "{kind:?}: {}", texts[0]);
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 mod page;
 pub mod words;
 
-pub use page::{Page, page};
+pub use page::{Page, full_stack, page};
 
 use crate::report::charts::{self, Format, Lang};
 

@@ -5,6 +5,7 @@ use super::{HtmlReportError, grouped, inline_svg, money, pct, words};
 use crate::park::result::{EnterpriseResult, Outcome, PAYMENT_COMPONENTS};
 use crate::park::{ClaimCheck, ParkResult};
 use crate::report::charts::Lang;
+use crate::report::charts::typical_day::TypicalDayChart;
 use crate::report::park_charts::ChartSet;
 use crate::strategy::Strategy;
 use serde::Serialize;
@@ -257,6 +258,8 @@ pub struct Page {
     pub components: Vec<String>,
     /// The savings account.
     pub account: Vec<AccountRow>,
+    /// Names of the columns of the monthly table.
+    pub monthly_components: Vec<String>,
     /// The strategy of the monthly table.
     pub monthly_strategy: String,
     /// The park's monthly bill under it.
@@ -293,6 +296,11 @@ fn component_names(lang: Lang) -> Vec<String> {
         })
         .collect()
 }
+
+/// Where each column of [`crate::park::StrategyTotals::monthly_components_yuan`] (energy,
+/// basic, power factor, funds, deviation, EMC, compensation, shared savings, export credit)
+/// sits in [`PAYMENT_COMPONENTS`] order.
+const MONTHLY_ORDER: [usize; 9] = [0, 1, 2, 3, 7, 5, 6, 8, 4];
 
 /// The strategy with the most measures (the last such in plan order).
 pub fn full_stack(strategies: &[Strategy]) -> Option<Strategy> {
@@ -620,11 +628,17 @@ fn chart_svgs(
     Ok(out)
 }
 
-/// Build the page of a park run from its results and chart data, in `lang`.
+/// Build the page of a park run from its results and chart data, in `lang`, with the typical
+/// days of each enterprise under the full stack where the run kept them (in roster order).
 ///
 /// # Errors
 /// [`HtmlReportError::Chart`] when a chart cannot be drawn.
-pub fn page(r: &ParkResult, set: &ChartSet, lang: Lang) -> Result<Page, HtmlReportError> {
+pub fn page(
+    r: &ParkResult,
+    set: &ChartSet,
+    typical_days: &[Option<TypicalDayChart>],
+    lang: Lang,
+) -> Result<Page, HtmlReportError> {
     let t = words::words(lang);
     let strategies: Vec<Strategy> = r
         .enterprises
@@ -645,28 +659,14 @@ pub fn page(r: &ParkResult, set: &ChartSet, lang: Lang) -> Result<Page, HtmlRepo
         .iter()
         .filter_map(|e| outcome(e, pv_s).and_then(|o| o.pv.as_ref()))
         .any(|p| p.emc_owned);
-    // The typical-day chart's enterprise: its name opens the chart's title.
-    let typical = match &set.typical_day {
-        Some(d) => Some((
-            d.enterprise.get(lang).to_string(),
-            inline_svg(&(d, lang), "typical day")?,
-        )),
-        None => None,
-    };
-    let sections = r
-        .enterprises
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let svg = typical
-                .as_ref()
-                .filter(|(title, _)| {
-                    title == &e.name || title.starts_with(&format!("{} (", e.name))
-                })
-                .map(|(_, svg)| svg.clone());
-            section(i, e, full, svg, lang)
-        })
-        .collect();
+    let mut sections = Vec::with_capacity(r.enterprises.len());
+    for (i, e) in r.enterprises.iter().enumerate() {
+        let svg = match typical_days.get(i).and_then(Option::as_ref) {
+            Some(d) => Some(inline_svg(&(d, lang), t["typical_day"])?),
+            None => None,
+        };
+        sections.push(section(i, e, full, svg, lang));
+    }
     let monthly_t = full
         .and_then(|s| r.totals.iter().find(|t| t.strategy == s.to_string()))
         .or(r.totals.first());
@@ -727,6 +727,10 @@ pub fn page(r: &ParkResult, set: &ChartSet, lang: Lang) -> Result<Page, HtmlRepo
             .collect(),
         strategies: strategy_rows(r, lang),
         charts: chart_svgs(set, lang)?,
+        monthly_components: MONTHLY_ORDER
+            .iter()
+            .map(|k| component_names(lang)[*k].clone())
+            .collect(),
         components: component_names(lang),
         account,
         monthly_strategy: monthly_t.map_or(String::new(), |t| t.strategy.clone()),
@@ -737,4 +741,28 @@ pub fn page(r: &ParkResult, set: &ChartSet, lang: Lang) -> Result<Page, HtmlRepo
         sections,
         t,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_columns_are_named_after_the_totals_components() {
+        // The totals' monthly order, as documented on `monthly_components_yuan`.
+        let monthly = [
+            "energy_yuan",
+            "basic_yuan",
+            "power_factor_yuan",
+            "funds_yuan",
+            "deviation_yuan",
+            "emc_payment_yuan",
+            "compensation_yuan",
+            "shared_savings_yuan",
+            "export_credit_yuan",
+        ];
+        for (k, name) in MONTHLY_ORDER.iter().zip(monthly) {
+            assert_eq!(PAYMENT_COMPONENTS[*k], name);
+        }
+    }
 }
