@@ -499,7 +499,11 @@ fn pv_first(
                 .and_then(|o| o.pv.as_ref())
                 .filter(|p| p.kwh > 0.0)
                 .map(|p| p.self_consumed_kwh / p.kwh);
-            let unit = if lang == Lang::Zh { " 万元" } else { " yuan" };
+            let (unit, per_year) = if lang == Lang::Zh {
+                (" 万元", " 万元/年")
+            } else {
+                (" yuan", " yuan/yr")
+            };
             let reason = t["reason_text"]
                 .replace("{npv}", &format!("{}{unit}", row.pv_npv.s))
                 .replace(
@@ -511,7 +515,7 @@ fn pv_first(
                     },
                 )
                 .replace("{self}", &pct(self_share, 0))
-                .replace("{saving}", &format!("{}{unit}/yr", row.pv_saving.s));
+                .replace("{saving}", &format!("{}{per_year}", row.pv_saving.s));
             PvRank {
                 rank: k + 1,
                 id: row.id.clone(),
