@@ -565,6 +565,8 @@ pub(crate) fn category_ticks(labels: Vec<String>) -> impl Fn(&f64) -> String {
 }
 
 #[cfg(test)]
+mod svg_glyph_tests;
+#[cfg(test)]
 pub(crate) mod test_util;
 
 #[cfg(test)]
