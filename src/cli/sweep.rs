@@ -50,6 +50,10 @@ pub(super) fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Resu
     let t = sweep::summary::Table::parse(&csv);
     let files = crate::report::sweep_charts::draw_all(&t, &meta, &dir.join("charts"), lang)
         .context("drawing the sweep's charts")?;
+    let html = crate::report::html::sweep::page_html(dir, lang).context("making report.html")?;
+    let target = dir.join(crate::report::html::FILE_NAME);
+    crate::report::write_atomic(&target, html.as_bytes())
+        .with_context(|| format!("writing {}", target.display()))?;
     Ok(files.len())
 }
 

@@ -515,4 +515,10 @@ fn plot_redraws_a_sweeps_charts_in_both_languages() {
     let zh_svg = std::fs::read_to_string(dir.path().join("charts/saving_cdf.zh.svg")).unwrap();
     let en_svg = std::fs::read_to_string(dir.path().join("charts/saving_cdf.svg")).unwrap();
     assert!(zh_svg.contains("园区节省比例") && !en_svg.contains("园区节省比例"));
+    // The sweep's page: claim probabilities and the distributions inline, in the language of
+    // the last drawing.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("目标成立的概率") && html.contains("cost_reduction_fraction"));
+    assert!(html.matches("<svg").count() >= 3, "charts inline");
+    assert!(!html.contains("src=\"") && !html.contains("href=\"http"));
 }

@@ -17,6 +17,7 @@
 //! This module must not compute metrics or know models' internals.
 
 mod page;
+pub mod sweep;
 pub mod words;
 
 pub use page::{Page, full_stack, page};
@@ -40,6 +41,9 @@ pub enum HtmlReportError {
     /// The template failed to render (a bug in the template or its data).
     #[error("rendering report.html failed: {0}")]
     Template(#[from] minijinja::Error),
+    /// An output of the run or sweep the page reads could not be read.
+    #[error("reading the results for report.html: {0}")]
+    Input(String),
     /// A chart failed to draw.
     #[error("drawing a chart of report.html failed: {0}")]
     Chart(#[from] charts::ChartError),

@@ -162,6 +162,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("samples", "samples", "个样本"),
     ("percentiles", "Percentiles", "分位数"),
     ("distributions", "Distributions", "分布"),
+    ("mean", "Mean", "均值"),
 ];
 
 /// The words in `lang`, by key.
