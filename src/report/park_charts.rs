@@ -404,7 +404,7 @@ fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
         archetypes: by
             .into_iter()
             .map(|(a, [w, we, h], n)| profiles::ArchetypeProfile {
-                archetype: Text::Plain(a),
+                archetype: archetype_text(&a),
                 workday_kw: w.iter().map(|x| x / n).collect(),
                 weekend_kw: we.iter().map(|x| x / n).collect(),
                 holiday_kw: h.iter().map(|x| x / n).collect(),
@@ -412,6 +412,22 @@ fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
             .collect(),
         per_unit: true,
     })
+}
+
+/// An archetype's name in both languages (`name_zh` of the archetype library, e.g.
+/// 电池及新能源材料); a name the library does not know (`meter`) stays as it is.
+pub fn archetype_text(name: &str) -> Text {
+    static LIBRARY: std::sync::OnceLock<crate::load::ArchetypeLibrary> = std::sync::OnceLock::new();
+    match LIBRARY
+        .get_or_init(crate::load::ArchetypeLibrary::embedded)
+        .get(name)
+    {
+        Ok(a) if !a.params().name_zh.is_empty() => Text::Both {
+            en: name.to_string(),
+            zh: a.params().name_zh.clone(),
+        },
+        _ => Text::Plain(name.to_string()),
+    }
 }
 
 /// Draw every chart of a set into `dir` as PNG and SVG; returns the files written.

@@ -473,3 +473,32 @@ fn chinese_charts_carry_a_language_suffix() {
     let zh = std::fs::read_to_string(c.join("waterfall.zh.svg")).unwrap();
     assert!(zh.contains("园区电费"), "the Chinese chart was overwritten");
 }
+
+/// Under `--lang zh` archetypes are named in Chinese (电池及新能源材料), in the profiles chart and
+/// in the page's table; they stayed English before.
+#[test]
+fn archetypes_are_named_in_chinese_under_lang_zh() {
+    let out = small_park_run("zh");
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("charts/chart-data.json")).unwrap())
+            .unwrap();
+    let names: Vec<String> = data["profiles"]["archetypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            a["archetype"]["Both"]["zh"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert!(names.iter().any(|n| n == "电池及新能源材料"), "{names:?}");
+    let svg = std::fs::read_to_string(out.join("charts/profiles.zh.svg")).unwrap();
+    assert!(svg.contains("电池及新能源材料"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("电池及新能源材料 (kiln)"),
+        "the table names the archetype in Chinese"
+    );
+}

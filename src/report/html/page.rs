@@ -429,10 +429,12 @@ fn owner_money(o: &Outcome, third_party: bool) -> (Option<f64>, Option<f64>, Opt
     }
 }
 
-fn enterprise_label(e: &EnterpriseResult) -> String {
+fn enterprise_label(e: &EnterpriseResult, lang: Lang) -> String {
+    let a = crate::report::park_charts::archetype_text(&e.archetype);
+    let a = a.get(lang);
     match &e.group {
-        Some(g) => format!("{} ({g})", e.archetype),
-        None => e.archetype.clone(),
+        Some(g) => format!("{a} ({g})"),
+        None => a.into_owned(),
     }
 }
 
@@ -459,7 +461,7 @@ fn enterprise_row(
     EnterpriseRow {
         id: format!("e{i}"),
         name: e.name.clone(),
-        archetype: enterprise_label(e),
+        archetype: enterprise_label(e, lang),
         baseline_bill: Num::money(Some(base), lang),
         full_saving: Num::money(saving(full_o), lang),
         full_saving_pct: Num::pct(saving(full_o).filter(|_| base > 0.0).map(|s| s / base)),
@@ -574,7 +576,7 @@ fn section(
     EnterpriseSection {
         id: format!("e{i}"),
         name: e.name.clone(),
-        archetype: enterprise_label(e),
+        archetype: enterprise_label(e, lang),
         annual_kwh: Num::plain(Some(e.annual_kwh), 0),
         peak_kw: Num::plain(Some(e.peak_kw), 0),
         strategies: e.outcomes.iter().map(|o| outcome_row(e, o, lang)).collect(),
