@@ -125,10 +125,16 @@ enum Command {
     },
     /// Redraw the charts of a finished run or sweep from its written results (`--lang zh`
     /// writes `NAME.zh.png` beside the English `NAME.png`).
-    #[command(after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh")]
+    #[command(
+        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020"
+    )]
     Plot {
         /// The output folder of a run or sweep.
         output_dir: PathBuf,
+        /// Draw the typical days of this enterprise (under the strategy with every measure)
+        /// instead of the largest one.
+        #[arg(long)]
+        enterprise: Option<String>,
         /// Language of chart labels: en or zh.
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
@@ -205,7 +211,11 @@ pub fn run() -> Result<(), Failure> {
                 lang: parse_lang(&lang),
             })
         }
-        Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
+        Command::Plot {
+            output_dir,
+            lang,
+            enterprise,
+        } => plot(&output_dir, parse_lang(&lang), enterprise.as_deref()),
         Command::Verify { output_dir } => verify(&output_dir),
         Command::Merge {
             shard_dirs,
@@ -224,12 +234,21 @@ fn parse_lang(s: &str) -> crate::report::charts::Lang {
     }
 }
 
-fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
+fn plot(
+    dir: &Path,
+    lang: crate::report::charts::Lang,
+    enterprise: Option<&str>,
+) -> Result<(), Failure> {
     let _lock = crate::report::folder::lock(dir).map_err(Failure::BadInput)?;
     let data_path = dir.join("charts/chart-data.json");
     // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.
     let is_sweep = !data_path.exists() && dir.join("sweep.json").is_file();
     let written = if is_sweep {
+        if enterprise.is_some() {
+            return Err(Failure::BadInput(
+                "--enterprise is for the folder of a run; a sweep has no typical days".into(),
+            ));
+        }
         if !dir.join("sweep.csv").is_file() {
             return Err(Failure::BadInput(format!(
                 "{} has no sweep.csv: give the folder of a finished (or merged) sweep",
@@ -244,8 +263,11 @@ fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
                 data_path.display()
             ))
         })?;
-        let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
+        let mut set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
             .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
+        if let Some(name) = enterprise {
+            set.choose_enterprise(name).map_err(Failure::BadInput)?;
+        }
         crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
             .context("drawing the charts")?
             .len()
@@ -483,18 +505,8 @@ fn run_scenario(
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
-    let days: Vec<_> = (0..r.enterprises.len())
-        .map(|i| {
-            full_stack.and_then(|s| {
-                let k = r.enterprises[i]
-                    .outcomes
-                    .iter()
-                    .position(|o| o.strategy == s)?;
-                crate::report::park_charts::typical_day_of(&output, &plan, i, k)
-            })
-        })
-        .collect();
-    let page = crate::report::html::page(r, &set, &days, lang).context("making report.html")?;
+    let page = crate::report::html::page(r, &set, &set.typical_days, lang)
+        .context("making report.html")?;
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
     write("summary.json", crate::report::tables::summary_json(r))?;

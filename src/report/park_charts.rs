@@ -31,6 +31,52 @@ pub struct ChartSet {
     pub payback_storage: Option<payback::PaybackChart>,
     /// Typical load profiles per archetype.
     pub profiles: Option<profiles::ProfilesChart>,
+    /// The typical days of every enterprise, in roster order, under the strategy with the most
+    /// measures (`None` where its series were not kept): report.html shows each, and
+    /// `plot --enterprise NAME` draws one as `typical_day`.
+    #[serde(default)]
+    pub typical_days: Vec<Option<typical_day::TypicalDayChart>>,
+}
+
+impl ChartSet {
+    /// Make the typical-day chart that of enterprise `name` (whose typical days the set holds).
+    ///
+    /// # Errors
+    /// A message for the user naming the enterprise and a few the set holds.
+    pub fn choose_enterprise(&mut self, name: &str) -> Result<(), String> {
+        let prefix = format!("{name} (");
+        let found = self.typical_days.iter().flatten().find(|d| {
+            let t = d.enterprise.get(Lang::En);
+            t == name || t.starts_with(&prefix)
+        });
+        match found {
+            Some(d) => {
+                self.typical_day = Some(d.clone());
+                Ok(())
+            }
+            None => {
+                let known: Vec<String> = self
+                    .typical_days
+                    .iter()
+                    .flatten()
+                    .take(5)
+                    .map(|d| {
+                        let t = d.enterprise.get(Lang::En);
+                        t.split(" (").next().unwrap_or(&t).to_string()
+                    })
+                    .collect();
+                Err(format!(
+                    "--enterprise {name}: no typical days of this enterprise in the chart data (known: {}{})",
+                    known.join(", "),
+                    if self.typical_days.iter().flatten().count() > known.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ))
+            }
+        }
+    }
 }
 
 fn label_of(s: Strategy) -> Text {
@@ -193,6 +239,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         distribution,
         monthly_bill,
         typical_day: typical_day_chart(out, plan),
+        typical_days: typical_days(out, plan),
         payback: payback_chart(out, plan),
         payback_storage: storage_payback_chart(out, plan),
         profiles: profiles_chart(out),
@@ -225,6 +272,23 @@ fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::Typica
     }
     let (i, k) = best?;
     typical_day_of(out, plan, i, k)
+}
+
+/// Every enterprise's typical days under the strategy with the most measures whose series
+/// were kept, in roster order.
+fn typical_days(out: &RunOutput, plan: &Plan) -> Vec<Option<typical_day::TypicalDayChart>> {
+    let Some(full) = crate::report::html::full_stack(&plan.strategies) else {
+        return Vec::new();
+    };
+    (0..out.result.enterprises.len())
+        .map(|i| {
+            let k = out.result.enterprises[i]
+                .outcomes
+                .iter()
+                .position(|o| o.strategy == full)?;
+            typical_day_of(out, plan, i, k)
+        })
+        .collect()
 }
 
 /// Mean day of the working days of July and of January for enterprise `i` under its `k`-th

@@ -502,3 +502,39 @@ fn archetypes_are_named_in_chinese_under_lang_zh() {
         "the table names the archetype in Chinese"
     );
 }
+
+/// `plot --enterprise NAME` draws the typical days of that enterprise (under every measure);
+/// an unknown name is bad input naming it.
+#[test]
+fn plot_draws_the_typical_days_of_a_chosen_enterprise() {
+    let out = small_park_run("en");
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(copy.path().join("charts")).unwrap();
+    std::fs::copy(
+        out.join("charts/chart-data.json"),
+        copy.path().join("charts/chart-data.json"),
+    )
+    .unwrap();
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("plot")
+        .arg(copy.path())
+        .args(["--enterprise", "small-workshop"])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(copy.path().join("charts/typical_day.svg")).unwrap();
+    assert!(svg.contains("small-workshop (tariff+market+pv+storage)"));
+    let o = Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("plot")
+        .arg(copy.path())
+        .args(["--enterprise", "no-such-plant"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no-such-plant") && err.contains("small-workshop"),
+        "{err}"
+    );
+}
