@@ -207,6 +207,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         (k > 0 && !savings.is_empty()).then_some(distribution::DistributionChart {
             savings_fraction: savings,
             kind: distribution::DistributionKind::Histogram,
+            bins: Vec::new(),
             claim_fraction: Some(plan.claims.cost_reduction_fraction),
         })
     });
