@@ -331,8 +331,16 @@ fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
 fn check(path: &Path) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
     println!("{}: ok", path.display());
+    print_warnings(&plan.warnings);
     print!("{}", describe(&plan));
     Ok(())
+}
+
+/// Plausibility warnings, one per line on stderr (also in `summary.json` `warnings`).
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// A few lines saying what a plan resolves to.
@@ -395,6 +403,10 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Parks larger than this keep only yearly figures per enterprise in memory
+/// ([`crate::park::RunOptions::compact`]); their monthly bills and cash flows are in the files.
+const COMPACT_ABOVE: usize = 5_000;
+
 fn run_scenario(
     path: &Path,
     out: Option<&Path>,
@@ -403,6 +415,9 @@ fn run_scenario(
     lang: crate::report::charts::Lang,
 ) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
+    if !quiet {
+        print_warnings(&plan.warnings);
+    }
     let out_dir = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| Path::new("output").join(&plan.name));
@@ -415,23 +430,59 @@ fn run_scenario(
         &std::fs::read(path).map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?,
     );
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    // The series of every enterprise under the full stack: the typical days of the charts
-    // (the largest enterprise) and of each enterprise's section of report.html.
+    let count = plan.enterprise_count();
+    // The series of every enterprise under the full stack reach the sink, which reduces them
+    // to typical days (charts and each enterprise's section of report.html) as they pass.
     let full_stack = crate::report::html::full_stack(&plan.strategies);
     let opts = crate::park::RunOptions {
         keep_series: hourly,
         chart_enterprise: full_stack.is_none().then_some(0),
         series_strategy: full_stack,
         progress: Some(counter.clone()),
+        // Past this size the monthly and yearly detail of each enterprise lives in the files
+        // only; below it the results keep it for the report.
+        compact: count > COMPACT_ABOVE,
+        stream_series: true,
     };
-    let bar =
-        (!quiet).then(|| progress::Bar::start(counter, plan.enterprise_count(), "enterprises"));
-    let output = crate::park::run(&plan, &opts);
+    if hourly && !quiet {
+        let files = count * plan.strategies.len();
+        let steps = crate::calendar::Calendar::without_holidays(
+            plan.year,
+            plan.step,
+            plan.utc_offset_hours,
+        )
+        .n_steps();
+        // About 100 bytes per step and file (12 columns).
+        let bytes = files as f64 * steps as f64 * 100.0;
+        eprintln!(
+            "writing {files} hourly files to {} (about {:.0} MB)",
+            out_dir.join("hourly").display(),
+            bytes / 1e6
+        );
+    }
+    let mut rows = crate::report::stream::RowWriters::create(
+        &dir,
+        plan.finance.discount_rate_fraction,
+        hourly.then(|| plan.tariff_model.clone()),
+    )
+    .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
+    let mut days = Vec::with_capacity(count);
+    let output = crate::park::run_streaming(&plan, &opts, &mut |c| {
+        if let Some(s) = full_stack {
+            days.extend(crate::report::park_charts::typical_days_of_chunk(
+                &c, &plan, s,
+            ));
+        }
+        rows.write(&c)
+    })
+    .and_then(|o| rows.finish().map(|()| o));
     if let Some(b) = bar {
         b.finish();
     }
     let output = output.map_err(|e| match e {
         crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+        crate::park::SimError::Output(m) => Failure::BadInput(m),
         other => Failure::BadInput(format!("{}: {other}", path.display())),
     })?;
     let r = &output.result;
@@ -450,57 +501,22 @@ fn run_scenario(
         crate::report::write_atomic(&target, bytes).map_err(|e| write_failure(&target, e))
     };
     let write = |name: &str, text: String| write_bytes(name, text.as_bytes());
-    let tables = [
-        crate::report::tables::enterprises_csv(r),
-        crate::report::tables::bills_csv(r),
-        crate::report::tables::cashflows_csv(r, plan.finance.discount_rate_fraction),
-        crate::report::tables::measures_csv(r),
-    ];
-    for (name, text) in [
-        "enterprises.csv",
-        "bills.csv",
-        "cashflows.csv",
-        "measures.csv",
-    ]
-    .iter()
-    .zip(&tables)
-    {
-        write_bytes(name, text.as_bytes())?;
+    write("measures.csv", crate::report::tables::measures_csv(r))?;
+    // The workbook holds the CSV files as written (streamed during the run).
+    let mut tables = Vec::with_capacity(4);
+    for name in crate::report::xlsx::CSV_FILES {
+        let p = dir.join(name);
+        tables
+            .push(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?);
     }
     let xlsx =
         crate::report::xlsx::workbook_bytes(r, [&tables[0], &tables[1], &tables[2], &tables[3]])
             .context("making report.xlsx")?;
     write_bytes(crate::report::xlsx::FILE_NAME, &xlsx)?;
-    let hourly_dir = out_dir.join("hourly");
-    if hourly {
-        let files: usize = output.series.iter().flatten().flatten().count();
-        // About 100 bytes per step and file (12 columns).
-        let bytes = files as f64 * output.calendar.n_steps() as f64 * 100.0;
-        if !quiet {
-            eprintln!(
-                "writing {files} hourly files to {} (about {:.0} MB)",
-                hourly_dir.display(),
-                bytes / 1e6
-            );
-        }
-        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let _bar = (!quiet).then(|| progress::Bar::start(written.clone(), files, "hourly files"));
-        for (i, e) in r.enterprises.iter().enumerate() {
-            for (k, o) in e.outcomes.iter().enumerate() {
-                if let Some(s) = &output.series[i][k] {
-                    let text = crate::report::tables::hourly_csv(
-                        &output.calendar,
-                        &output.loads[i].p_kw,
-                        s,
-                        &plan.tariff_model,
-                    );
-                    write(&format!("hourly/{}__{}.csv", e.name, o.strategy), text)?;
-                    written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-            }
-        }
+    let mut set = crate::report::park_charts::chart_set(&plan, &output);
+    if full_stack.is_some() {
+        crate::report::park_charts::set_typical_days(&mut set, days, r);
     }
-    let set = crate::report::park_charts::chart_set(&plan, &output);
     let data = serde_json::to_string(&set).context("encoding chart data")?;
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)

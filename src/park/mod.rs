@@ -48,6 +48,9 @@ pub enum SimError {
     /// The load model rejected a parameter.
     #[error("load model: {0}")]
     Load(crate::load::LoadError),
+    /// An output file cannot be written (permissions, a full disk): the user's to fix.
+    #[error("{0}")]
+    Output(String),
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -65,7 +68,32 @@ pub struct RunOptions {
     pub series_strategy: Option<Strategy>,
     /// Counter of finished enterprises, for a progress display.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    /// After the sink of [`run_streaming`] has seen a chunk, drop its enterprises' monthly
+    /// bills and yearly cash-flow items ([`EnterpriseResult::compact`]): memory then stays
+    /// bounded by the yearly figures, whatever the park's size.
+    pub compact: bool,
+    /// Hand the series of `keep_series` to the sink only: the output keeps those of
+    /// `chart_enterprise` alone.
+    pub stream_series: bool,
 }
+
+/// Enterprises finished together, in roster order, handed to the sink of [`run_streaming`]
+/// before their loads, series and (with [`RunOptions::compact`]) monthly detail are dropped.
+pub struct Chunk<'a> {
+    /// Roster index of the first enterprise.
+    pub start: usize,
+    /// Their results.
+    pub enterprises: &'a [EnterpriseResult],
+    /// Their series per strategy, where kept.
+    pub series: &'a [Vec<Option<Series>>],
+    /// Their loads.
+    pub loads: &'a [Arc<LoadProfile>],
+    /// The run's calendar.
+    pub calendar: &'a Calendar,
+}
+
+/// What a streaming run calls with each [`Chunk`]; an error stops the run.
+pub type Sink<'s> = dyn FnMut(Chunk<'_>) -> Result<(), SimError> + 's;
 
 /// Everything a run produces.
 pub struct RunOutput {
@@ -75,8 +103,11 @@ pub struct RunOutput {
     pub calendar: Calendar,
     /// Per enterprise, per strategy, the per-step series when asked for.
     pub series: Vec<Vec<Option<Series>>>,
-    /// Loads per enterprise.
-    pub loads: Vec<LoadProfile>,
+    /// Loads of the enterprises whose series were kept (the others' loads are dropped as the
+    /// run goes, so that memory does not grow with the park).
+    pub loads: Vec<Option<LoadProfile>>,
+    /// Typical-day load profiles per enterprise (working day, weekend, holiday).
+    pub typical_days: Vec<Option<crate::load::TypicalDays>>,
 }
 
 /// Simulate the park.
@@ -84,22 +115,42 @@ pub struct RunOutput {
 /// # Errors
 /// [`SimError`] when an input cannot be used.
 pub fn run(plan: &Plan, opts: &RunOptions) -> Result<RunOutput, SimError> {
+    run_streaming(plan, opts, &mut |_| Ok(()))
+}
+
+/// Simulate the park, handing each chunk of finished enterprises to `sink` in roster order
+/// (to write their rows as the run goes) before dropping what [`RunOptions`] says.
+///
+/// # Errors
+/// [`SimError`] when an input cannot be used, or what `sink` returned.
+pub fn run_streaming(
+    plan: &Plan,
+    opts: &RunOptions,
+    sink: &mut Sink<'_>,
+) -> Result<RunOutput, SimError> {
     // Runs under other tariff versions share the loads and PV of the main run.
     let versions = plan.claims_judged && !plan.claims.tariff_versions.is_empty();
     let cache = versions.then(Cache::default);
-    let (mut result, calendar, series, loads) = run_with(plan, opts, cache.as_ref())?;
+    let RunParts {
+        mut result,
+        calendar,
+        series,
+        loads,
+        typical_days,
+    } = run_with(plan, opts, cache.as_ref(), sink)?;
     if versions {
         result.claims_by_tariff = claims_by_tariff(plan, &result, cache.as_ref())?;
     }
     let loads = loads
         .into_iter()
-        .map(|l| Arc::try_unwrap(l).unwrap_or_else(|shared| (*shared).clone()))
+        .map(|l| l.map(|l| Arc::try_unwrap(l).unwrap_or_else(|shared| (*shared).clone())))
         .collect();
     Ok(RunOutput {
         result,
         calendar,
         series,
         loads,
+        typical_days,
     })
 }
 
@@ -136,7 +187,12 @@ fn claims_by_tariff(
                 p.tariff_switch = None;
                 p.resimulate_years = Vec::new();
                 p.claim_tariffs = Vec::new();
-                let r = run_with(&p, &RunOptions::default(), cache)?.0;
+                // Only the totals and claims are read: the detail goes as the run goes.
+                let opts = RunOptions {
+                    compact: true,
+                    ..RunOptions::default()
+                };
+                let r = run_with(&p, &opts, cache, &mut |_| Ok(()))?.result;
                 out.push(summary(v, tariff, &r));
             }
         }
@@ -150,29 +206,35 @@ fn claims_by_tariff(
 /// # Errors
 /// [`SimError`] when an input cannot be used.
 pub fn run_cached(plan: &Plan, opts: &RunOptions, cache: &Cache) -> Result<ParkResult, SimError> {
-    Ok(run_with(plan, opts, Some(cache))?.0)
+    Ok(run_with(plan, opts, Some(cache), &mut |_| Ok(()))?.result)
 }
 
 /// Results, calendar, kept series and loads of a run.
-type RunParts = (
-    ParkResult,
-    Calendar,
-    Vec<Vec<Option<Series>>>,
-    Vec<Arc<LoadProfile>>,
-);
+struct RunParts {
+    result: ParkResult,
+    calendar: Calendar,
+    series: Vec<Vec<Option<Series>>>,
+    loads: Vec<Option<Arc<LoadProfile>>>,
+    typical_days: Vec<Option<crate::load::TypicalDays>>,
+}
 
-fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<RunParts, SimError> {
+/// Enterprises built, simulated and reduced at a time: the loads of one chunk are in memory
+/// at once (about 140 kB per hourly enterprise), whatever the park's size.
+const CHUNK: usize = 256;
+
+fn run_with(
+    plan: &Plan,
+    opts: &RunOptions,
+    cache: Option<&Cache>,
+    sink: &mut Sink<'_>,
+) -> Result<RunParts, SimError> {
     let cal = Calendar::new(plan.year, plan.step, plan.utc_offset_hours, &plan.holidays)
         .map_err(|e| SimError::BadInput(e.to_string()))?;
     let lib = crate::load::ArchetypeLibrary::embedded();
     let mut roster = roster::roster(plan, &cal, &lib)?;
-    let loads: Vec<Arc<LoadProfile>> = match cache {
-        Some(c) => c.loads(plan, &mut roster, &cal, &lib)?,
-        None => roster::build_loads(&mut roster, &cal, &lib)?
-            .into_iter()
-            .map(Arc::new)
-            .collect(),
-    };
+    // The shared inputs come before the loads: they depend on the roster's voltage levels,
+    // orientations and transformer sizes as declared (a transformer fitted to its load later
+    // only grows, so the price signals prepared cover it).
     let mut ctx = Context::new(plan, cal, &roster)?;
     if let Some(c) = cache {
         ctx.use_cache(c);
@@ -207,25 +269,70 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         switch: later_ctx.as_ref().map(|c| (switch_year, c)),
         resim: &resim_ctx,
     };
-    let per: Vec<Result<EnterpriseRun, SimError>> = roster
-        .par_iter()
-        .zip(loads.par_iter())
-        .enumerate()
-        .map(|(i, (e, l))| simulate_enterprise(&ctx, &later, &strategies, i, e, l, opts))
-        .collect();
-    let mut enterprises = Vec::with_capacity(per.len());
-    let mut series = Vec::with_capacity(per.len());
-    for r in per {
-        let (e, s) = r?;
-        enterprises.push(e);
-        series.push(s);
+    // Chunk by chunk: build the loads (the transformer fit of `roster::build_loads`),
+    // simulate every strategy, keep the results and only the loads a caller asked for.
+    let n = roster.len();
+    let mut enterprises = Vec::with_capacity(n);
+    let mut series = Vec::with_capacity(n);
+    let mut kept = Vec::with_capacity(n);
+    let mut typical = Vec::with_capacity(n);
+    let mut totals = result::totals_start(&strategies);
+    for start in (0..n).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n);
+        let chunk = &mut roster[start..end];
+        let loads: Vec<Arc<LoadProfile>> = match cache {
+            Some(c) => c.loads(plan, chunk, &ctx.cal, &lib)?,
+            None => roster::build_loads(chunk, &ctx.cal, &lib)?
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+        };
+        let per: Vec<Result<EnterpriseRun, SimError>> = chunk
+            .par_iter()
+            .zip(loads.par_iter())
+            .enumerate()
+            .map(|(j, (e, l))| {
+                simulate_enterprise(&ctx, &later, &strategies, start + j, e, l, opts)
+            })
+            .collect();
+        let mut done = Vec::with_capacity(per.len());
+        let mut done_series = Vec::with_capacity(per.len());
+        for r in per {
+            let (e, s) = r?;
+            done.push(e);
+            done_series.push(s);
+        }
+        if let Some(what) = result::first_non_finite(&done) {
+            return Err(SimError::BadInput(format!(
+                "the simulation gave a number that is not finite ({what}): an input lies far outside any plausible range (a price, a tariff override, a size); check the values the scenario gives"
+            )));
+        }
+        for e in &done {
+            result::totals_add(&mut totals, e);
+        }
+        sink(Chunk {
+            start,
+            enterprises: &done,
+            series: &done_series,
+            loads: &loads,
+            calendar: &ctx.cal,
+        })?;
+        for (j, ((mut e, mut s), l)) in done.into_iter().zip(done_series).zip(loads).enumerate() {
+            let charted = opts.chart_enterprise == Some(start + j);
+            if opts.stream_series && !charted {
+                s.iter_mut().for_each(|x| *x = None);
+            }
+            if opts.compact {
+                e.compact();
+            }
+            let keep = s.iter().any(Option::is_some);
+            typical.push(crate::load::typical_days(&ctx.cal, &l.p_kw).ok());
+            kept.push(keep.then_some(l));
+            enterprises.push(e);
+            series.push(s);
+        }
     }
-    let totals = result::totals(&strategies, &enterprises);
-    if let Some(what) = result::first_non_finite(&enterprises) {
-        return Err(SimError::BadInput(format!(
-            "the simulation gave a number that is not finite ({what}): an input lies far outside any plausible range (a price, a tariff override, a size); check the values the scenario gives"
-        )));
-    }
+    result::totals_finish(&mut totals);
     let claims = claims::check(plan, &totals);
     let result = ParkResult {
         scenario: plan.name.clone(),
@@ -234,8 +341,15 @@ fn run_with(plan: &Plan, opts: &RunOptions, cache: Option<&Cache>) -> Result<Run
         claims,
         pv_kwh_share_by_period: ctx.pv_kwh_share_by_period(),
         claims_by_tariff: Vec::new(),
+        warnings: plan.warnings.clone(),
     };
-    Ok((result, ctx.cal, series, loads))
+    Ok(RunParts {
+        result,
+        calendar: ctx.cal,
+        series,
+        loads: kept,
+        typical_days: typical,
+    })
 }
 
 /// One enterprise's results and, when kept, its series per strategy.

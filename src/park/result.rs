@@ -155,6 +155,9 @@ pub struct Outcome {
     pub storage: Option<StorageOutcome>,
     /// Lifetime money of the strategy's investments, when it has any.
     pub money: Option<MoneyOutcome>,
+    /// The payment components kept when the monthly detail was dropped
+    /// ([`EnterpriseResult::compact`]); `None` while `bill.months` holds them.
+    pub components_yuan: Option<[f64; 9]>,
 }
 
 /// The parts of an enterprise's payment in one month beyond the grid charges [yuan]: what it
@@ -241,6 +244,27 @@ impl EnterpriseResult {
     /// The baseline outcome.
     pub fn baseline(&self) -> &Outcome {
         &self.outcomes[0]
+    }
+
+    /// Drop the per-month bills and the per-year cash-flow items once they are written and
+    /// summed (a park too large to hold them for every enterprise): what stays is every
+    /// yearly figure, the payment components ([`payment_components`]) and the net flows.
+    pub fn compact(&mut self) {
+        for o in &mut self.outcomes {
+            o.components_yuan = Some(payment_components(o));
+            o.bill.months = Vec::new();
+            if let Some(m) = &mut o.money {
+                m.enterprise_items = Default::default();
+                m.investor_items = Default::default();
+                m.pv_kwh_by_year = Vec::new();
+                m.storage_discharged_kwh_by_year = Vec::new();
+            }
+        }
+    }
+
+    /// Whether [`EnterpriseResult::compact`] dropped the monthly and yearly detail.
+    pub fn is_compact(&self) -> bool {
+        self.outcomes.iter().any(|o| o.components_yuan.is_some())
     }
 }
 
@@ -396,18 +420,34 @@ pub struct ParkResult {
     /// The claims under the tariff versions of `claims.tariff_versions`, the scenario's own
     /// included where listed, in the listed order (empty when none are listed).
     pub claims_by_tariff: Vec<TariffClaims>,
+    /// Plausibility warnings about the inputs (the plan's, then the run's).
+    pub warnings: Vec<String>,
 }
 
 /// Sum the enterprises' outcomes per strategy.
 pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<StrategyTotals> {
-    let mut out: Vec<StrategyTotals> = strategies
+    let mut out = totals_start(strategies);
+    for e in enterprises {
+        totals_add(&mut out, e);
+    }
+    totals_finish(&mut out);
+    out
+}
+
+/// Empty totals, one per strategy; [`totals_add`] each enterprise, then [`totals_finish`].
+pub fn totals_start(strategies: &[Strategy]) -> Vec<StrategyTotals> {
+    strategies
         .iter()
         .map(|s| StrategyTotals {
             strategy: s.to_string(),
             ..StrategyTotals::default()
         })
-        .collect();
-    for e in enterprises {
+        .collect()
+}
+
+/// Add one enterprise's outcomes to the totals (before [`EnterpriseResult::compact`]).
+pub fn totals_add(out: &mut [StrategyTotals], e: &EnterpriseResult) {
+    {
         for (k, o) in e.outcomes.iter().enumerate() {
             let t = &mut out[k];
             t.bill_yuan += o.cost_yuan;
@@ -454,8 +494,12 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
             }
         }
     }
+}
+
+/// The savings, averages and metrics of summed totals.
+pub fn totals_finish(out: &mut [StrategyTotals]) {
     let base = out.first().map_or(0.0, |t| t.bill_yuan);
-    for t in &mut out {
+    for t in out.iter_mut() {
         t.saving_yuan = base - t.bill_yuan;
         t.saving_fraction = if base > 0.0 {
             t.saving_yuan / base
@@ -476,7 +520,6 @@ pub fn totals(strategies: &[Strategy], enterprises: &[EnterpriseResult]) -> Vec<
         t.storage_lcos_yuan_per_kwh = (t.storage_discounted_kwh > 0.0)
             .then(|| t.storage_discounted_cost_yuan / t.storage_discounted_kwh);
     }
-    out
 }
 
 fn add_flows(acc: &mut Vec<f64>, flows: &[f64]) {
@@ -505,6 +548,9 @@ pub const PAYMENT_COMPONENTS: [&str; 9] = [
 /// adjustment, funds, minus the export credit the enterprise keeps, EMC payments, annualized
 /// compensation, market deviation, shared-savings payments. They sum to `cost_yuan`.
 pub fn payment_components(o: &Outcome) -> [f64; 9] {
+    if let Some(c) = o.components_yuan {
+        return c;
+    }
     let b = &o.bill;
     let mut out = [
         b.energy_yuan,

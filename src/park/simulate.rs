@@ -540,6 +540,7 @@ pub fn simulate(
             pv: pv_out,
             storage: storage_out,
             money: None,
+            components_yuan: None,
         },
         series,
     ))

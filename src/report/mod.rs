@@ -6,6 +6,7 @@ pub mod charts;
 pub mod folder;
 pub mod html;
 pub mod park_charts;
+pub mod stream;
 pub mod sweep_charts;
 pub mod tables;
 pub mod xlsx;

@@ -300,9 +300,63 @@ pub fn typical_day_of(
     i: usize,
     k: usize,
 ) -> Option<typical_day::TypicalDayChart> {
-    let cal = &out.calendar;
     let s = out.series.get(i)?.get(k)?.as_ref()?;
-    let load = &out.loads[i].p_kw;
+    let load = &out.loads.get(i)?.as_ref()?.p_kw;
+    let e = &out.result.enterprises[i];
+    let title = format!("{} ({})", e.name, e.outcomes[k].strategy);
+    Some(typical_day_from(&out.calendar, load, s, plan, title))
+}
+
+/// Every enterprise's typical days in a chunk of a streaming run, under `strategy` (`None`
+/// where its series were not kept), in roster order: computed as the chunk passes, so that no
+/// series outlives its chunk.
+pub fn typical_days_of_chunk(
+    c: &crate::park::Chunk<'_>,
+    plan: &Plan,
+    strategy: Strategy,
+) -> Vec<Option<typical_day::TypicalDayChart>> {
+    c.enterprises
+        .iter()
+        .enumerate()
+        .map(|(j, e)| {
+            let k = e.outcomes.iter().position(|o| o.strategy == strategy)?;
+            let s = c.series.get(j)?.get(k)?.as_ref()?;
+            let load = &c.loads.get(j)?.p_kw;
+            let title = format!("{} ({strategy})", e.name);
+            Some(typical_day_from(c.calendar, load, s, plan, title))
+        })
+        .collect()
+}
+
+/// Put the typical days of every enterprise (roster order) into `set`, and make the chart's
+/// typical day that of the largest enterprise by consumption (the first on a tie).
+pub fn set_typical_days(
+    set: &mut ChartSet,
+    days: Vec<Option<typical_day::TypicalDayChart>>,
+    r: &crate::park::ParkResult,
+) {
+    let mut best: Option<usize> = None;
+    for (i, d) in days.iter().enumerate() {
+        if d.is_some()
+            && best.is_none_or(|b| r.enterprises[i].annual_kwh > r.enterprises[b].annual_kwh)
+        {
+            best = Some(i);
+        }
+    }
+    if let Some(b) = best {
+        set.typical_day = days[b].clone();
+    }
+    set.typical_days = days;
+}
+
+/// Mean day of the working days of July and of January of one enterprise's series.
+fn typical_day_from(
+    cal: &crate::calendar::Calendar,
+    load: &[f64],
+    s: &crate::park::simulate::Series,
+    plan: &Plan,
+    title: String,
+) -> typical_day::TypicalDayChart {
     let spd = cal.steps_per_day();
     let day = |month: u8| -> typical_day::DayProfile {
         let mut acc = vec![[0.0f64; 4]; spd];
@@ -342,12 +396,11 @@ pub fn typical_day_of(
             tou,
         }
     };
-    let e = &out.result.enterprises[i];
-    Some(typical_day::TypicalDayChart {
-        enterprise: Text::Plain(format!("{} ({})", e.name, e.outcomes[k].strategy)),
+    typical_day::TypicalDayChart {
+        enterprise: Text::Plain(title),
         summer: day(7),
         winter: day(1),
-    })
+    }
 }
 
 /// Payback against size of each enterprise's investment in the single-measure strategy
@@ -442,8 +495,8 @@ fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::Paybac
 
 fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
     let mut by: Vec<(String, [Vec<f64>; 3], f64)> = Vec::new();
-    for (e, l) in out.result.enterprises.iter().zip(&out.loads) {
-        let Ok(td) = crate::load::typical_days(&out.calendar, &l.p_kw) else {
+    for (e, td) in out.result.enterprises.iter().zip(&out.typical_days) {
+        let Some(td) = td else {
             continue;
         };
         let peak = e.peak_kw.max(1e-9);

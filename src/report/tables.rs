@@ -33,10 +33,19 @@ fn csv_field(s: &str) -> String {
 
 /// `enterprises.csv`: one row per enterprise × strategy.
 pub fn enterprises_csv(r: &ParkResult) -> String {
-    let mut out = String::from(
-        "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,irr_note,investor_irr_note,shared_savings_payment_yuan,meter_filled_steps\n",
-    );
+    let mut out = String::from(ENTERPRISES_HEADER);
     for e in &r.enterprises {
+        enterprise_rows(&mut out, e);
+    }
+    out
+}
+
+/// The header of `enterprises.csv`.
+pub const ENTERPRISES_HEADER: &str = "enterprise,group,archetype,strategy,kwh,peak_kw,load_factor,transformer_kva,bill_yuan,baseline_bill_yuan,saving_yuan,saving_fraction,average_price_yuan_per_kwh,billing_option,market_mode,deviation_yuan,compensation_kvar,pv_kw,pv_kwh,pv_self_consumed_kwh,pv_exported_kwh,emc_payment_yuan,storage_kwh,storage_kw,storage_discharged_kwh,storage_cycles,storage_energy_saving_yuan,storage_demand_saving_yuan,investment_yuan,npv_yuan,irr,payback_years,investor_investment_yuan,investor_npv_yuan,investor_irr,pv_lcoe_yuan_per_kwh,storage_lcos_yuan_per_kwh,irr_note,investor_irr_note,shared_savings_payment_yuan,meter_filled_steps\n";
+
+/// One enterprise's rows of `enterprises.csv`.
+pub fn enterprise_rows(out: &mut String, e: &crate::park::EnterpriseResult) {
+    {
         let base = e.baseline().cost_yuan;
         for o in &e.outcomes {
             let saving = base - o.cost_yuan;
@@ -98,17 +107,25 @@ pub fn enterprises_csv(r: &ParkResult) -> String {
             );
         }
     }
-    out
 }
 
 /// `bills.csv`: one row per enterprise × strategy × month; `total_yuan` = energy + basic +
 /// pf_adjust + funds (the grid charges); then every other part of the payment, and
 /// `net_total_yuan`, whose twelve months sum to `enterprises.csv` `bill_yuan`.
 pub fn bills_csv(r: &ParkResult) -> String {
-    let mut out = String::from(
-        "enterprise,strategy,month,kwh_critical,kwh_peak,kwh_flat,kwh_valley,kwh_export,energy_yuan,basic_yuan,pf_adjust_yuan,funds_yuan,total_yuan,export_credit_yuan,max_demand_kw,power_factor,billing_option,export_credit_to_investor_yuan,emc_payment_yuan,compensation_yuan,deviation_yuan,shared_savings_yuan,net_total_yuan\n",
-    );
+    let mut out = String::from(BILLS_HEADER);
     for e in &r.enterprises {
+        bill_rows(&mut out, e);
+    }
+    out
+}
+
+/// The header of `bills.csv`.
+pub const BILLS_HEADER: &str = "enterprise,strategy,month,kwh_critical,kwh_peak,kwh_flat,kwh_valley,kwh_export,energy_yuan,basic_yuan,pf_adjust_yuan,funds_yuan,total_yuan,export_credit_yuan,max_demand_kw,power_factor,billing_option,export_credit_to_investor_yuan,emc_payment_yuan,compensation_yuan,deviation_yuan,shared_savings_yuan,net_total_yuan\n";
+
+/// One enterprise's rows of `bills.csv`.
+pub fn bill_rows(out: &mut String, e: &crate::park::EnterpriseResult) {
+    {
         for o in &e.outcomes {
             for (i, m) in o.bill.months.iter().enumerate() {
                 let a = o.month_account(i);
@@ -142,7 +159,6 @@ pub fn bills_csv(r: &ParkResult) -> String {
             }
         }
     }
-    out
 }
 
 /// `cashflows.csv`: the pro forma. One row per enterprise × strategy with an investment ×
@@ -155,11 +171,29 @@ pub fn bills_csv(r: &ParkResult) -> String {
 /// `cumulative_yuan` turns non-negative for good. Money to 4 decimals so that the metrics can
 /// be reproduced from the file.
 pub fn cashflows_csv(r: &ParkResult, discount_rate_fraction: f64) -> String {
-    let mut out = String::from(
-        "enterprise,strategy,party,year,capex_yuan,replacement_yuan,om_yuan,bill_saving_yuan,payments_yuan,export_revenue_yuan,tax_yuan,net_yuan,discounted_yuan,cumulative_yuan,cumulative_discounted_yuan,pv_kwh,pv_output_factor,storage_discharged_kwh,storage_output_factor\n",
-    );
-    let mut park: Vec<ParkFlows> = Vec::new();
+    let mut out = String::from(CASHFLOWS_HEADER);
+    let mut park = CashflowTotals::default();
     for e in &r.enterprises {
+        park.rows(&mut out, e, discount_rate_fraction);
+    }
+    park.finish(&mut out, discount_rate_fraction);
+    out
+}
+
+/// The header of `cashflows.csv`.
+pub const CASHFLOWS_HEADER: &str = "enterprise,strategy,party,year,capex_yuan,replacement_yuan,om_yuan,bill_saving_yuan,payments_yuan,export_revenue_yuan,tax_yuan,net_yuan,discounted_yuan,cumulative_yuan,cumulative_discounted_yuan,pv_kwh,pv_output_factor,storage_discharged_kwh,storage_output_factor\n";
+
+/// The rows of `cashflows.csv` written enterprise by enterprise, with the park totals kept
+/// for the last rows.
+#[derive(Debug, Default)]
+pub struct CashflowTotals {
+    park: Vec<ParkFlows>,
+}
+
+impl CashflowTotals {
+    /// Write one enterprise's rows and add its flows to the park's.
+    pub fn rows(&mut self, out: &mut String, e: &crate::park::EnterpriseResult, rate: f64) {
+        let park = &mut self.park;
         for o in &e.outcomes {
             let Some(m) = &o.money else { continue };
             let name = o.strategy.to_string();
@@ -180,31 +214,26 @@ pub fn cashflows_csv(r: &ParkResult, discount_rate_fraction: f64) -> String {
                 ("investor", &m.investor_items),
             ] {
                 cashflow_rows(
-                    &mut out,
+                    out,
                     &csv_field(&e.name),
                     &name,
                     party,
                     items,
                     (&m.pv_kwh_by_year, &m.storage_discharged_kwh_by_year),
-                    discount_rate_fraction,
+                    rate,
                 );
             }
         }
     }
-    for (name, [ent, inv], pv, st) in &park {
-        for (party, items) in [("enterprise", ent), ("investor", inv)] {
-            cashflow_rows(
-                &mut out,
-                "(park)",
-                name,
-                party,
-                items,
-                (pv, st),
-                discount_rate_fraction,
-            );
+
+    /// Write the park totals' rows (enterprise `(park)`).
+    pub fn finish(&self, out: &mut String, rate: f64) {
+        for (name, [ent, inv], pv, st) in &self.park {
+            for (party, items) in [("enterprise", ent), ("investor", inv)] {
+                cashflow_rows(out, "(park)", name, party, items, (pv, st), rate);
+            }
         }
     }
-    out
 }
 
 /// A strategy's park totals: name, enterprise and investor items, PV output and battery
@@ -504,6 +533,7 @@ pub fn summary_json(r: &ParkResult) -> String {
         "strategies": strategies,
         "claims": claims,
         "claims_by_tariff": by_tariff,
+        "warnings": r.warnings,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }

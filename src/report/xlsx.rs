@@ -20,6 +20,17 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 /// Name of the workbook written beside the CSV files.
 pub const FILE_NAME: &str = "report.xlsx";
 
+/// The CSV files of a run that become sheets, in sheet order.
+pub const CSV_FILES: [&str; 4] = [
+    "enterprises.csv",
+    "bills.csv",
+    "cashflows.csv",
+    "measures.csv",
+];
+
+/// Rows of an Excel worksheet, header included.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
+
 /// The sheet names, in workbook order.
 pub const SHEETS: [&str; 6] = [
     SUMMARY_SHEET,
@@ -135,8 +146,8 @@ pub enum XlsxReportError {
 }
 
 /// The bytes of `report.xlsx` for a run: the summary and claims from `r`, and the CSV tables
-/// given as text (`enterprises.csv`, `bills.csv`, `cashflows.csv`, `measures.csv`, in that
-/// order, as [`crate::report::tables`] writes them).
+/// given as text ([`CSV_FILES`], in that order, as the run wrote them). A table longer than a
+/// worksheet holds is left in its CSV file, and its sheet says so.
 ///
 /// # Errors
 /// [`XlsxReportError`] when a table is not valid CSV or the writer fails.
@@ -298,6 +309,18 @@ fn csv_sheet(
         .collect();
     let records: Vec<csv::StringRecord> = rd.records().collect::<Result<_, _>>().map_err(bad)?;
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    if records.len() + 1 > EXCEL_MAX_ROWS {
+        // A sheet holds at most 1,048,576 rows: the table stays in its CSV file.
+        ws.write_string(
+            0,
+            0,
+            format!(
+                "{} rows: more than a worksheet holds ({EXCEL_MAX_ROWS}); see {table}",
+                records.len()
+            ),
+        )?;
+        return Ok(());
+    }
     header_row(ws, &refs, records.len() as u32, header)?;
     let formats: Vec<Format> = names
         .iter()

@@ -70,5 +70,32 @@ pub fn scenario_reference() -> String {
             spec.doc.replace('|', "\\|")
         ));
     }
+    out.push_str(PLAUSIBILITY);
     out
 }
+
+/// The rules that check a scenario's values against each other and against physics, beyond
+/// each key's own range (src/scenario/plausible.rs, src/weather/quality.rs).
+const PLAUSIBILITY: &str = r#"
+## Plausibility rules
+
+Beyond each key's range above, `check` and `run` compare the inputs with each other and with
+physics. An *error* (exit 2, naming the file, line and key) is what cannot be real; a *warning*
+is what a real case can show: printed as `warning: KEY: ...` by `check` and `run`, and written
+to `summary.json` `warnings`.
+
+| what | error | warning |
+|---|---|---|
+| load peak vs transformer (`meter_file`, or the synthetic load of `annual_kwh`/`peak_kw`) | peak above 1.3 × `transformer_kva` × `power_factor` (short-time emergency loading, GB/T 1094.7 / IEC 60076-7); `peak_kw` above `transformer_kva` | |
+| an all-zero meter file | refused | |
+| `pv_kw` vs roof | above `roof_area_m2` × 0.3 kW/m² (modules over the whole roof) | above the roof type's usable share × packing (`data/pv/roof_types.toml`) |
+| `pv_kw` vs transformer | AC output (`pv_kw` / DC-AC ratio) above 1.3 × `transformer_kva` | above `pv.max_dc_per_transformer_kva` × `transformer_kva` |
+| `storage_kw` | above 1.3 × `transformer_kva` × `power_factor` (it charges through the transformer); 0 | above the enterprise's peak |
+| `storage_kwh` | above 10 days of the enterprise's consumption; 0 | above one day's consumption |
+| `pv_file` (measured PV) | night output (sun below the horizon at `[site]` for the whole step) above 1% of the year's energy | any night output above 1% of its peak; a series of another year |
+| weather file irradiance | GHI above 1.5 · E0 · μ^1.2 + 100 W/m² or DHI above 0.95 · E0 · μ^1.2 + 50 W/m² with the sun at its highest in the step (BSRN physically possible limits, Long and Shi 2008); DHI above 1.1 × GHI + 10 W/m²; under 300 kWh/m² of GHI in the year | GHI above 10 W/m² with the sun below the horizon |
+| weather file station vs `[site]` | more than 10° of arc apart | more than 2° apart; another UTC offset than `scenario.utc_offset_hours` |
+| `site.latitude_deg` with `weather.source = "synthetic"` | beyond ±66° | |
+| tariff prices (`tariff.override`, tariff files) | above 1,000 yuan per unit; TOU multipliers above 10 | |
+| results | any value that is not finite (the run stops, naming enterprise, strategy and field) | |
+"#;

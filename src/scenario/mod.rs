@@ -13,6 +13,7 @@ pub mod docs;
 pub mod error;
 pub mod inputs;
 pub mod plan;
+mod plausible;
 pub mod raw;
 pub mod resolve;
 pub mod schema;
@@ -86,9 +87,11 @@ pub fn load_str(text: &str, path: &Path) -> Result<Plan, ScenarioError> {
         src: &src,
         doc: doc.as_table(),
         dir,
+        warnings: Default::default(),
     };
     let mut plan = resolver.resolve(raw, fnv1a(text.as_bytes()))?;
     plan.claims_judged = claims_judged;
+    plan.warnings = resolver.warnings.take();
     Ok(plan)
 }
 

@@ -173,6 +173,9 @@ pub struct TariffSwitch {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Plan {
+    /// Plausibility warnings about the inputs (used, but doubtful): printed by `check` and
+    /// `run`, and written to `summary.json` `warnings`.
+    pub warnings: Vec<String>,
     /// The scenario file.
     pub file: PathBuf,
     /// Its folder: relative paths resolve against it.

@@ -96,9 +96,16 @@ pub(crate) struct Resolver<'a> {
     pub src: &'a SourceText,
     pub doc: &'a toml_edit::Table,
     pub dir: PathBuf,
+    /// Plausibility warnings found while resolving, in scenario order.
+    pub warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Resolver<'_> {
+    /// Note a plausibility warning: the input is used, and the run says what is doubtful.
+    pub(super) fn warn(&self, key: &str, message: impl std::fmt::Display) {
+        self.warnings.borrow_mut().push(format!("{key}: {message}"));
+    }
+
     pub(super) fn rule(&self, key: &str, message: impl Into<String>) -> ScenarioError {
         self.src.error(
             span_of(self.doc, key),
@@ -247,6 +254,7 @@ impl Resolver<'_> {
         let claim_tariffs = self.claim_tariffs(&raw)?;
         let sweep = self.sweep(&raw)?;
         Ok(Plan {
+            warnings: Vec::new(),
             file: self.src.file().to_path_buf(),
             dir: self.dir.clone(),
             text_hash,
@@ -559,6 +567,7 @@ impl Resolver<'_> {
                 }
                 (None, Some(f)) => self.meter(e, i, f, cal)?,
             };
+            self.plausible_enterprise(raw, i, e, &load, cal)?;
             if let Some(peak) = e.peak_kw
                 && peak > e.transformer_kva
             {
@@ -584,8 +593,9 @@ impl Resolver<'_> {
                 Some(f) => {
                     let p = self.path(&key("pv_file"), f, true)?;
                     // Read now so that `check` refuses an unusable series as `run` would.
-                    crate::solar::measured::read_on_calendar(&p, cal.n_steps())
+                    let (ac_kw, year) = crate::solar::measured::read_on_calendar(&p, cal.n_steps())
                         .map_err(|m| self.rule(&key("pv_file"), m))?;
+                    self.plausible_pv_series(raw, i, &p, &ac_kw, year, cal)?;
                     Some(p)
                 }
                 None => None,

@@ -152,7 +152,7 @@ pub static KEYS: &[KeySpec] = &[
     // ---------------------------------------------------------------- [site]
     k("site", Table, "", Optional, "Where the park is."),
     k("site.name", Str, "", Optional, "Name of the site, shown in reports."),
-    k("site.latitude_deg", Float { min: -90.0, max: 90.0 }, "deg", Optional, "Latitude, north positive."),
+    k("site.latitude_deg", Float { min: -90.0, max: 90.0 }, "deg", Optional, "Latitude, north positive; -66..=66 with `weather.source = \"synthetic\"` (beyond the polar circles a day may have no sunrise)."),
     k("site.longitude_deg", Float { min: -180.0, max: 180.0 }, "deg", Optional, "Longitude, east positive."),
     k("site.elevation_m", Float { min: -500.0, max: 9000.0 }, "m", Optional, "Elevation above sea level."),
     // ---------------------------------------------------------------- [weather]

@@ -12,10 +12,7 @@ use super::raw::{self, RawScenario};
 use super::resolve::{Resolver, span_of};
 use crate::calendar::{Calendar, StepLength};
 
-/// Highest measured peak as a multiple of transformer kVA × power factor: a transformer carries
-/// up to about 130% of its rating for short periods (emergency loading of oil-immersed
-/// transformers, GB/T 1094.7 / IEC 60076-7); beyond it meter data is refused as implausible.
-const PEAK_OVER_TRANSFORMER: f64 = 1.3;
+use super::plausible::PEAK_OVER_TRANSFORMER;
 
 impl Resolver<'_> {
     /// The battery template (size left at zero) of `[storage]`, keys not given from
@@ -127,6 +124,16 @@ impl Resolver<'_> {
         use crate::weather::Format;
         let declared = match w.source {
             WeatherSource::Synthetic => {
+                let max = crate::weather::synthetic::MAX_ABS_LATITUDE_DEG;
+                if site.latitude_deg.abs() > max {
+                    return Err(self.rule(
+                        "site.latitude_deg",
+                        format!(
+                            "{}° is beyond the ±{max}° the synthetic weather serves (polar days and nights); give a weather file for the site",
+                            site.latitude_deg
+                        ),
+                    ));
+                }
                 if w.file.is_some() {
                     return Err(self.rule(
                         "weather.file",
@@ -204,6 +211,22 @@ impl Resolver<'_> {
             self.rule(key, e.to_string())
         })?;
         let year = &data.year;
+        let found = crate::weather::quality::check(
+            year,
+            site.latitude_deg,
+            site.longitude_deg,
+            utc_offset_hours,
+        );
+        if let Some(first) = found.errors.first() {
+            let more = match found.errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Err(self.rule("weather.file", format!("{first}{more}")));
+        }
+        for w in &found.warnings {
+            self.warn("weather.file", w);
+        }
         // Hourly weather serves a 15-min run (each hour repeated); finer weather than the run's
         // step does not fit.
         if year.step_minutes < step.minutes() {
@@ -233,7 +256,28 @@ impl Resolver<'_> {
         peak: f64,
         cal: &Calendar,
     ) -> Result<(), ScenarioError> {
-        let key = format!("enterprise[{i}].peak_kw");
+        self.synthetic_p_kw(raw, i, archetype, Some(kwh), Some(peak), cal)
+            .map(|_| ())
+    }
+
+    /// The synthetic load `enterprise[i]` gets in a run (same seed, grown targets) [kW].
+    pub(super) fn synthetic_p_kw(
+        &self,
+        raw: &RawScenario,
+        i: usize,
+        archetype: &str,
+        kwh: Option<f64>,
+        peak: Option<f64>,
+        cal: &Calendar,
+    ) -> Result<Vec<f64>, ScenarioError> {
+        let key = format!(
+            "enterprise[{i}].{}",
+            if peak.is_some() {
+                "peak_kw"
+            } else {
+                "annual_kwh"
+            }
+        );
         let lib = crate::load::ArchetypeLibrary::embedded();
         let arch = lib
             .get(archetype)
@@ -241,15 +285,14 @@ impl Resolver<'_> {
         let g = raw.scenario.load_growth_fraction;
         let grow = |x: f64| if g.abs() > 0.0 { x * (1.0 + g) } else { x };
         let target = crate::load::LoadTarget {
-            annual_kwh: Some(grow(kwh)),
-            peak_kw: Some(grow(peak)),
+            annual_kwh: kwh.map(grow),
+            peak_kw: peak.map(grow),
         };
         let seed = crate::seed::derive(
             raw.scenario.seed,
             &[crate::seed::streams::LOAD, 0, i as u64],
         );
         crate::load::synthesize(cal, arch, &target, seed)
-            .map(|_| ())
             .map_err(|err| self.rule(&key, err.to_string()))
     }
 

@@ -63,11 +63,11 @@ impl MeasuredPv {
 
 /// A measured AC series of an enterprise's array (`pv_file`: columns `timestamp` and `value`
 /// in kW, interval start) on a calendar of `n_steps` steps; hourly data on a 15-min calendar
-/// repeat each hour's value.
+/// repeat each hour's value. Returns the series and the year of its timestamps.
 ///
 /// # Errors
 /// The reader's [`SolarError`], or a message when the series does not fit the calendar.
-pub fn read_on_calendar(path: &Path, n_steps: usize) -> Result<Vec<f64>, String> {
+pub fn read_on_calendar(path: &Path, n_steps: usize) -> Result<(Vec<f64>, i32), String> {
     let spec = MeasuredSpec {
         timestamp_column: "timestamp".into(),
         value_column: "value".into(),
@@ -91,7 +91,7 @@ pub fn read_on_calendar(path: &Path, n_steps: usize) -> Result<Vec<f64>, String>
             m.ac_kw.len(),
         ));
     }
-    Ok(ac_kw)
+    Ok((ac_kw, m.year))
 }
 
 /// Read a measured PV CSV.

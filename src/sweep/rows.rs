@@ -209,6 +209,32 @@ pub fn refuse_symlink(path: &std::path::Path) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// Each file of `tests/data/bad_sweep_rows/` is a `sweep.csv` of a 40-sample sweep whose
+    /// last line is not a row of it; its first line says what the refusal must say. Without
+    /// that line the same file is read whole.
+    #[test]
+    fn every_foreign_row_of_the_corpus_is_refused_with_its_reason() {
+        let header = "sample,pv.capex_yuan_per_w,pv.bill_yuan,pv.saving_fraction,claim.cost_reduction_fraction.holds,claim.cost_reduction_fraction.simulated";
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad_sweep_rows");
+        let mut n = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (first, body) = text.split_once('\n').unwrap();
+            let expect = first.strip_prefix("# expect-text: ").unwrap();
+            let err = read(body, header, 40).unwrap_err();
+            assert!(err.contains(expect), "{p:?}: {err}");
+            let lines: Vec<&str> = body.lines().collect();
+            if lines[0] == header {
+                let good = lines[..lines.len() - 1].join("\n") + "\n";
+                assert_eq!(read(&good, header, 40).unwrap().rows.len(), 2, "{p:?}");
+            }
+            n += 1;
+        }
+        assert!(n >= 11, "{n} files");
+    }
+
     #[test]
     fn torn_last_line_is_ignored_and_duplicates_kept_once() {
         let h = "sample,a";

@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod epw;
 pub mod pvgis;
+pub mod quality;
 pub mod synthetic;
 pub mod tmy3;
 

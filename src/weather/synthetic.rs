@@ -22,6 +22,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Deserialize;
 
+/// Highest latitude the generator serves [deg]: beyond the polar circles a day can have no
+/// sunrise or no sunset, which its daily clear-sky model does not represent.
+pub const MAX_ABS_LATITUDE_DEG: f64 = 66.0;
+
 /// The embedded default normals, `data/weather/yongzhou-normals.toml`.
 pub const YONGZHOU_NORMALS_TOML: &str = include_str!("../../data/weather/yongzhou-normals.toml");
 
@@ -123,12 +127,18 @@ impl MonthlyNormals {
         Ok(n)
     }
 
-    /// Check every value's range.
+    /// Check every value's range (latitude within ±[`MAX_ABS_LATITUDE_DEG`]).
     ///
     /// # Errors
     /// [`WeatherError::Parameter`] naming the field.
     pub fn validate(&self) -> Result<(), WeatherError> {
-        param("latitude_deg", self.site.latitude_deg, "deg", -66.0, 66.0)?;
+        param(
+            "latitude_deg",
+            self.site.latitude_deg,
+            "deg",
+            -MAX_ABS_LATITUDE_DEG,
+            MAX_ABS_LATITUDE_DEG,
+        )?;
         param(
             "longitude_deg",
             self.site.longitude_deg,

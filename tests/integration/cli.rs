@@ -401,3 +401,51 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// What a real case can exceed is simulated with a warning: printed by `check` and `run`, and
+/// written to `summary.json` `warnings` (a PV size above what the roof type takes, a battery
+/// holding more than a day of the enterprise's consumption).
+#[test]
+fn doubtful_inputs_are_warned_about_and_the_warnings_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.toml");
+    std::fs::write(
+        &s,
+        "[scenario]\nname = \"w\"\n\
+         [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+         annual_kwh = 1000000.0\ntransformer_kva = 800.0\nroof_area_m2 = 2000.0\n\
+         pv_kw = 400.0\nstorage_kw = 300.0\nstorage_kwh = 4000.0\n",
+    )
+    .unwrap();
+    let check = bin().arg("check").arg(&s).output().unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    let expected = [
+        "enterprise[0].pv_kw: 400 kW is more than a metal_flush roof of 2000 m² takes",
+        "enterprise[0].storage_kwh: a 4000 kWh battery holds more than a day",
+    ];
+    for w in expected {
+        assert!(stderr.contains(&format!("warning: {w}")), "{stderr}");
+    }
+    let out = dir.path().join("out");
+    let run = bin()
+        .arg("run")
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let kept: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    for (k, w) in kept.iter().zip(expected) {
+        assert!(k.starts_with(w), "{k}");
+    }
+}

@@ -11,10 +11,12 @@ fn bin() -> Command {
 }
 
 /// The same clear-sky-like day shape every day of 2025 at Yongzhou, hour `h` (0-23) of local
-/// standard time covering `[h, h+1)`: (GHI, DNI, DHI) [W/m²].
+/// standard time covering `[h, h+1)`: (GHI, DNI, DHI) [W/m²]. Light from 08:00 to 17:00 only,
+/// when the sun is up all year there (solar noon is 12:34 at 111.6° E on UTC+8), so that the
+/// weather plausibility check accepts it.
 fn sky(h: u32) -> (f64, f64, f64) {
-    let x = (std::f64::consts::PI * (f64::from(h) + 0.5 - 6.0) / 12.0).sin();
-    if x <= 0.0 {
+    let x = (std::f64::consts::PI * (f64::from(h) + 0.5 - 8.0) / 9.0).sin();
+    if !(8..17).contains(&h) || x <= 0.0 {
         (0.0, 0.0, 0.0)
     } else {
         let ghi = (700.0 * x).round();

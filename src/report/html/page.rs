@@ -544,6 +544,9 @@ fn flow_rows(flows: &[f64], lang: Lang) -> Vec<FlowRow> {
         .collect()
 }
 
+/// The most enterprises whose typical days report.html draws (about 30 kB of SVG each).
+pub const TYPICAL_DAYS_MAX: usize = 300;
+
 /// Height of the plot area of an enterprise's monthly bars [px].
 const BARS_H: f64 = 160.0;
 
@@ -666,8 +669,15 @@ pub fn page(
         .filter_map(|e| outcome(e, pv_s).and_then(|o| o.pv.as_ref()))
         .any(|p| p.emc_owned);
     let mut sections = Vec::with_capacity(r.enterprises.len());
+    // Past this many enterprises the page would grow by tens of MB of typical-day charts:
+    // they stay in chart-data.json (`parkenergy plot --enterprise NAME` draws one).
+    let days = if r.enterprises.len() <= TYPICAL_DAYS_MAX {
+        typical_days
+    } else {
+        &[]
+    };
     for (i, e) in r.enterprises.iter().enumerate() {
-        let svg = match typical_days.get(i).and_then(Option::as_ref) {
+        let svg = match days.get(i).and_then(Option::as_ref) {
             Some(d) => Some(inline_svg(&(d, lang), t["typical_day"])?),
             None => None,
         };

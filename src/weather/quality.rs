@@ -1,0 +1,267 @@
+//! Physical plausibility of a weather year read from a file, before any PV is computed from it.
+//!
+//! The limits are the BSRN "physically possible" limits of Long and Shi (2008), with the
+//! sun at its highest within each step (so that an interval-averaged or interval-ending
+//! timestamp convention does not trip them):
+//! - global horizontal irradiance `GHI ≤ 1.5 · E0 · μ^1.2 + 100` W/m²,
+//! - diffuse horizontal irradiance `DHI ≤ 0.95 · E0 · μ^1.2 + 50` W/m²,
+//!
+//! where `E0` is the extraterrestrial normal irradiance and `μ` the cosine of the solar zenith
+//! (0 when the sun is below the horizon). A value beyond them cannot be measured on Earth: an
+//! error. Diffuse above global (by more than 10% + 10 W/m²) is an error too. Irradiance while
+//! the sun is below the horizon for the whole step (up to the 100 W/m² limit) and a file whose
+//! site lies far from the scenario's are warnings when a real file can show them (a shifted
+//! station clock, a nearby station), errors when they cannot be real (a year without sun, a
+//! station on another continent).
+//!
+//! Reference: C. N. Long and Y. Shi, "An automated quality assessment and control algorithm for
+//! surface radiation measurements," *The Open Atmospheric Science Journal*, 2, 23-37, 2008.
+//! <https://doi.org/10.2174/1874282300802010023>
+
+use super::WeatherYear;
+
+/// What the check found: errors (the file cannot be used) and warnings (used, but say so).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Findings {
+    /// Reasons to refuse the file.
+    pub errors: Vec<String>,
+    /// Reasons to doubt it.
+    pub warnings: Vec<String>,
+}
+
+/// Irradiance counted as "some" at night [W/m²] (sensor offsets stay below it).
+const NIGHT_W_PER_M2: f64 = 10.0;
+
+/// Annual global horizontal irradiation below which a file has no sun [kWh/m²] (the darkest
+/// inhabited climates receive about 600-700).
+const MIN_ANNUAL_KWH_PER_M2: f64 = 300.0;
+
+/// Great-circle distance between a file's station and the scenario's site beyond which a
+/// warning is given [deg] (about 220 km), and beyond which the file is refused [deg] (another
+/// climate altogether).
+pub const SITE_WARN_DEG: f64 = 2.0;
+/// See [`SITE_WARN_DEG`].
+pub const SITE_REFUSE_DEG: f64 = 10.0;
+
+/// Great-circle angle between two points [deg].
+pub fn angular_distance_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dl = (lon2 - lon1).to_radians();
+    let c = p1.sin() * p2.sin() + p1.cos() * p2.cos() * dl.cos();
+    c.clamp(-1.0, 1.0).acos().to_degrees()
+}
+
+/// `step` as a time a person reads: month, day and hour of the file's local time.
+fn when(y: &WeatherYear, step: usize) -> String {
+    let per_day = (24 * 60 / y.step_minutes) as usize;
+    let day = step / per_day;
+    let minute = (step % per_day) as u32 * y.step_minutes;
+    let date = crate::calendar::Date::new(y.year, 1, 1)
+        .map(|d| crate::calendar::Date::from_days_since_epoch(d.days_since_epoch() + day as i64))
+        .map_or(format!("day {}", day + 1), |d| d.to_string());
+    format!("{date} {:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Check a weather year at its own site (the file's station) and against the scenario's site
+/// (`site_lat_deg`, `site_lon_deg`, `site_utc_offset_hours`).
+pub fn check(
+    y: &WeatherYear,
+    site_lat_deg: f64,
+    site_lon_deg: f64,
+    site_utc_offset_hours: f64,
+) -> Findings {
+    let mut f = Findings::default();
+    let file = &y.source.path;
+    let d = angular_distance_deg(
+        y.site.latitude_deg,
+        y.site.longitude_deg,
+        site_lat_deg,
+        site_lon_deg,
+    );
+    let station = format!(
+        "{file}: the file's station ({:.2}° N, {:.2}° E) lies {d:.1}° from [site] ({site_lat_deg:.2}° N, {site_lon_deg:.2}° E)",
+        y.site.latitude_deg, y.site.longitude_deg
+    );
+    if d > SITE_REFUSE_DEG {
+        f.errors.push(format!(
+            "{station}, another climate altogether; give a weather file of the site, or correct [site]"
+        ));
+    } else if d > SITE_WARN_DEG {
+        f.warnings.push(format!(
+            "{station}; its sun and climate are the station's, not the site's"
+        ));
+    }
+    if (y.site.utc_offset_hours - site_utc_offset_hours).abs() > 1e-9 {
+        f.warnings.push(format!(
+            "{file}: the file keeps UTC{:+} time, the scenario UTC{:+}",
+            y.site.utc_offset_hours, site_utc_offset_hours
+        ));
+    }
+    let n = y.n_steps();
+    let step_s = f64::from(y.step_minutes) * 60.0;
+    let observer = crate::solar::position::Observer {
+        latitude_deg: y.site.latitude_deg,
+        longitude_deg: y.site.longitude_deg,
+        elevation_m: y.site.elevation_m,
+        pressure_hpa: 1013.25,
+        temperature_c: 12.0,
+    };
+    let dt = crate::solar::position::delta_t_s(y.year, 6);
+    // The sun at the start, middle and end of each step: its highest within the step.
+    let path = |offset: f64| {
+        crate::solar::position::sun_path(y.start_unix_s() + offset, step_s, n, &observer, dt)
+    };
+    let (a, m, b) = (path(0.0), path(step_s / 2.0), path(step_s));
+    let mut night = (0usize, None::<usize>);
+    let mut annual_wh = 0.0;
+    for i in 0..n {
+        let zen = a.zenith_deg[i].min(m.zenith_deg[i]).min(b.zenith_deg[i]);
+        let mu = zen.to_radians().cos().max(0.0);
+        let e0 = m.dni_extra_w_per_m2[i];
+        let ghi = y.ghi_w_per_m2[i];
+        annual_wh += ghi * y.step_hours();
+        let ghi_max = 1.5 * e0 * mu.powf(1.2) + 100.0;
+        if ghi > ghi_max && f.errors.len() < 3 {
+            f.errors.push(format!(
+                "{file}: GHI {ghi:.0} W/m² at {} is above the physically possible {ghi_max:.0} W/m² for the sun's height then (Long and Shi 2008); check the file's time zone, units and site",
+                when(y, i)
+            ));
+        }
+        if let Some(dhi) = y.dhi_w_per_m2.as_ref().map(|v| v[i]) {
+            let dhi_max = 0.95 * e0 * mu.powf(1.2) + 50.0;
+            if dhi > dhi_max && f.errors.len() < 3 {
+                f.errors.push(format!(
+                    "{file}: DHI {dhi:.0} W/m² at {} is above the physically possible {dhi_max:.0} W/m² (Long and Shi 2008)",
+                    when(y, i)
+                ));
+            } else if dhi > 1.1 * ghi + 10.0 && f.errors.len() < 3 {
+                f.errors.push(format!(
+                    "{file}: diffuse DHI {dhi:.0} W/m² is above global GHI {ghi:.0} W/m² at {}; check the columns (DHI and GHI swapped?)",
+                    when(y, i)
+                ));
+            }
+        }
+        if mu <= 0.0 && ghi > NIGHT_W_PER_M2 {
+            night.0 += 1;
+            night.1.get_or_insert(i);
+        }
+    }
+    if let (k, Some(first)) = night
+        && k > 0
+    {
+        f.warnings.push(format!(
+            "{file}: irradiance above {NIGHT_W_PER_M2} W/m² while the sun is below the horizon at {k} steps (first {}); the file's clock may be shifted from its time zone",
+            when(y, first)
+        ));
+    }
+    let annual = annual_wh / 1000.0;
+    if annual < MIN_ANNUAL_KWH_PER_M2 {
+        f.errors.push(format!(
+            "{file}: {annual:.0} kWh/m² of global irradiation in the year, below the {MIN_ANNUAL_KWH_PER_M2} of any inhabited climate (a year without sun); check the GHI column and its unit"
+        ));
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weather::{Site, SourceInfo};
+
+    /// A clear-sky-like year at Yongzhou: GHI = 900 μ^1.2 by day, DHI a fifth of it.
+    fn year() -> WeatherYear {
+        let site = Site {
+            name: "t".into(),
+            latitude_deg: 26.42,
+            longitude_deg: 111.61,
+            elevation_m: 110.0,
+            utc_offset_hours: 8.0,
+        };
+        let n = crate::weather::steps_in_year(2025, 60);
+        let mut y = WeatherYear {
+            site,
+            year: 2025,
+            step_minutes: 60,
+            ghi_w_per_m2: vec![0.0; n],
+            dni_w_per_m2: None,
+            dhi_w_per_m2: Some(vec![0.0; n]),
+            temp_air_c: vec![20.0; n],
+            wind_speed_m_per_s: vec![1.0; n],
+            source: SourceInfo {
+                path: "w.epw".into(),
+                format: "EPW".into(),
+                years_found: vec![2025],
+                n_records: n,
+            },
+        };
+        let obs = crate::solar::position::Observer {
+            latitude_deg: 26.42,
+            longitude_deg: 111.61,
+            elevation_m: 110.0,
+            pressure_hpa: 1013.25,
+            temperature_c: 12.0,
+        };
+        let p = crate::solar::position::sun_path(y.start_unix_s() + 1800.0, 3600.0, n, &obs, 69.0);
+        for i in 0..n {
+            let mu = p.zenith_deg[i].to_radians().cos().max(0.0);
+            y.ghi_w_per_m2[i] = 900.0 * mu.powf(1.2);
+            y.dhi_w_per_m2.as_mut().unwrap()[i] = 0.2 * y.ghi_w_per_m2[i];
+        }
+        y
+    }
+
+    #[test]
+    fn a_plausible_year_passes_and_each_fault_is_named() {
+        let y = year();
+        assert_eq!(check(&y, 26.42, 111.61, 8.0), Findings::default());
+        // GHI 1,400 W/m² at 01:00 on January 2.
+        let mut bad = y.clone();
+        bad.ghi_w_per_m2[24 + 1] = 1400.0;
+        let f = check(&bad, 26.42, 111.61, 8.0);
+        assert!(
+            f.errors[0].contains("GHI 1400") && f.errors[0].contains("2025-01-02 01:00"),
+            "{f:?}"
+        );
+        // Diffuse above global at noon.
+        let mut bad = y.clone();
+        bad.dhi_w_per_m2.as_mut().unwrap()[12] = bad.ghi_w_per_m2[12] * 1.3 + 20.0;
+        let f = check(&bad, 26.42, 111.61, 8.0);
+        assert!(f.errors[0].contains("above global"), "{f:?}");
+        // A little irradiance at night: a warning.
+        let mut bad = y.clone();
+        bad.ghi_w_per_m2[2] = 40.0;
+        bad.dhi_w_per_m2.as_mut().unwrap()[2] = 40.0;
+        let f = check(&bad, 26.42, 111.61, 8.0);
+        assert!(f.errors.is_empty(), "{f:?}");
+        assert!(f.warnings[0].contains("at 1 steps"), "{f:?}");
+        // A year without sun.
+        let mut dark = y.clone();
+        dark.ghi_w_per_m2.iter_mut().for_each(|g| *g *= 0.1);
+        dark.dhi_w_per_m2 = None;
+        let f = check(&dark, 26.42, 111.61, 8.0);
+        assert!(f.errors[0].contains("without sun"), "{f:?}");
+        // Cape Town's station for the Yongzhou site: refused; Changsha's (2.1° away): a warning.
+        let f = check(&y, -33.97, 18.6, 8.0);
+        assert!(
+            f.errors.iter().any(|e| e.contains("another climate")),
+            "{f:?}"
+        );
+        let f = check(&y, 28.23, 112.87, 8.0);
+        assert!(
+            f.errors.is_empty() && f.warnings[0].contains("2.1°"),
+            "{f:?}"
+        );
+        let f = check(&y, 26.42, 111.61, -5.0);
+        assert!(
+            f.warnings[0].contains("UTC+8") && f.warnings[0].contains("UTC-5"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn distances_are_great_circle_angles() {
+        assert!((angular_distance_deg(0.0, 0.0, 0.0, 90.0) - 90.0).abs() < 1e-9);
+        assert!((angular_distance_deg(60.0, 0.0, 60.0, 180.0) - 60.0).abs() < 1e-9);
+        assert!(angular_distance_deg(26.42, 111.61, 26.42, 111.61).abs() < 1e-6);
+    }
+}
