@@ -113,6 +113,11 @@ def main():
         for line in f:
             t, p, _q = line.rstrip("\n").split(",")
             g.write(f"{t},{float(p) * 1000:.0f}\n")
+    # A semicolon-separated export read with the default comma: a 300 kW plant.
+    with open("tests/data/meter/bad/semicolon.csv", "w") as f:
+        f.write("timestamp;value\n")
+        for m, d, h, *_ in b:
+            f.write(f"{YEAR}-{m:02d}-{d:02d} {h:02d}:00;300\n")
 
 
 if __name__ == "__main__":

@@ -64,11 +64,24 @@ impl Table {
             Column::Name(n) => self.header.iter().position(|h| h.trim() == n.trim()),
             Column::Position(p) => (*p >= 1 && *p <= self.header.len()).then(|| p - 1),
         };
+        // A header read as one cell that holds another delimiter: the file is split with
+        // another character than `meter_delimiter` says.
+        let hint = match self.header.as_slice() {
+            [one] => [(';', ";"), ('\t', "\\t"), ('|', "|"), (',', ",")]
+                .iter()
+                .find(|(c, _)| one.contains(*c))
+                .map_or(String::new(), |(_, shown)| {
+                    format!(
+                        "; the header reads as one column whose cells look separated by `{shown}`: set `meter_delimiter = \"{shown}\"`"
+                    )
+                }),
+            _ => String::new(),
+        };
         found.ok_or_else(|| LoadError::MissingColumn {
             path: path.to_path_buf(),
             line: self.header_line,
             column: column.to_string(),
-            found: self.header.join(", "),
+            found: self.header.join(", ") + &hint,
         })
     }
 }

@@ -449,3 +449,35 @@ fn doubtful_inputs_are_warned_about_and_the_warnings_kept() {
         assert!(k.starts_with(w), "{k}");
     }
 }
+
+/// A measured PV series of another year than the scenario's is used with a warning saying so.
+#[test]
+fn a_pv_series_of_another_year_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pv = String::from("timestamp,value\n");
+    let days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    for (m, n) in days.iter().enumerate() {
+        for d in 1..=*n {
+            for h in 0..24 {
+                let v = if (9..16).contains(&h) { 100 } else { 0 };
+                pv.push_str(&format!("2023-{:02}-{d:02} {h:02}:00,{v}\n", m + 1));
+            }
+        }
+    }
+    std::fs::write(dir.path().join("pv.csv"), pv).unwrap();
+    let s = dir.path().join("s.toml");
+    std::fs::write(
+        &s,
+        "[scenario]\nname = \"w\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+         annual_kwh = 1000000.0\ntransformer_kva = 800.0\nroof_area_m2 = 2000.0\npv_file = \"pv.csv\"\n",
+    )
+    .unwrap();
+    let check = bin().arg("check").arg(&s).output().unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: enterprise[0].pv_file:")
+            && stderr.contains("a series of 2023, simulated on 2025's calendar"),
+        "{stderr}"
+    );
+}
