@@ -123,11 +123,18 @@ enum Command {
         /// Where to write it (default: scenario.toml). An existing file is never overwritten.
         path: Option<PathBuf>,
     },
-    /// Redraw the charts of a finished run from its written results.
-    #[command(after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh")]
+    /// Redraw the charts of a finished run or sweep from its written results (`--lang zh`
+    /// writes `NAME.zh.png` beside the English `NAME.png`).
+    #[command(
+        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020"
+    )]
     Plot {
         /// The output folder of a run or sweep.
         output_dir: PathBuf,
+        /// Draw the typical days of this enterprise (under the strategy with every measure)
+        /// instead of the largest one.
+        #[arg(long)]
+        enterprise: Option<String>,
         /// Language of chart labels: en or zh.
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
@@ -204,7 +211,11 @@ pub fn run() -> Result<(), Failure> {
                 lang: parse_lang(&lang),
             })
         }
-        Command::Plot { output_dir, lang } => plot(&output_dir, parse_lang(&lang)),
+        Command::Plot {
+            output_dir,
+            lang,
+            enterprise,
+        } => plot(&output_dir, parse_lang(&lang), enterprise.as_deref()),
         Command::Verify { output_dir } => verify(&output_dir),
         Command::Merge {
             shard_dirs,
@@ -223,19 +234,44 @@ fn parse_lang(s: &str) -> crate::report::charts::Lang {
     }
 }
 
-fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
+fn plot(
+    dir: &Path,
+    lang: crate::report::charts::Lang,
+    enterprise: Option<&str>,
+) -> Result<(), Failure> {
     let _lock = crate::report::folder::lock(dir).map_err(Failure::BadInput)?;
     let data_path = dir.join("charts/chart-data.json");
-    let text = std::fs::read_to_string(&data_path).map_err(|e| {
-        Failure::BadInput(format!(
-            "{}: {e}; give the output folder of a finished `parkenergy run`",
-            data_path.display()
-        ))
-    })?;
-    let set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
-        .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
-    let written = crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
-        .context("drawing the charts")?;
+    // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.
+    let is_sweep = !data_path.exists() && dir.join("sweep.json").is_file();
+    let written = if is_sweep {
+        if enterprise.is_some() {
+            return Err(Failure::BadInput(
+                "--enterprise is for the folder of a run; a sweep has no typical days".into(),
+            ));
+        }
+        if !dir.join("sweep.csv").is_file() {
+            return Err(Failure::BadInput(format!(
+                "{} has no sweep.csv: give the folder of a finished (or merged) sweep",
+                dir.display()
+            )));
+        }
+        sweep::draw_charts(dir, lang)?
+    } else {
+        let text = std::fs::read_to_string(&data_path).map_err(|e| {
+            Failure::BadInput(format!(
+                "{}: {e}; give the output folder of a finished `parkenergy run` or sweep",
+                data_path.display()
+            ))
+        })?;
+        let mut set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
+            .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
+        if let Some(name) = enterprise {
+            set.choose_enterprise(name).map_err(Failure::BadInput)?;
+        }
+        crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
+            .context("drawing the charts")?
+            .len()
+    };
     // The manifest of the run lists the redrawn charts as they are now.
     if let Ok(m) = crate::report::folder::read_manifest(dir) {
         crate::report::folder::write_manifest(
@@ -254,7 +290,7 @@ fn plot(dir: &Path, lang: crate::report::charts::Lang) -> Result<(), Failure> {
     }
     println!(
         "redrew {} chart files in {}",
-        written.len(),
+        written,
         dir.join("charts").display()
     );
     Ok(())
@@ -395,9 +431,13 @@ fn run_scenario(
     );
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let count = plan.enterprise_count();
+    // The series of every enterprise under the full stack reach the sink, which reduces them
+    // to typical days (charts and each enterprise's section of report.html) as they pass.
+    let full_stack = crate::report::html::full_stack(&plan.strategies);
     let opts = crate::park::RunOptions {
         keep_series: hourly,
-        chart_enterprise: Some(0),
+        chart_enterprise: full_stack.is_none().then_some(0),
+        series_strategy: full_stack,
         progress: Some(counter.clone()),
         // Past this size the monthly and yearly detail of each enterprise lives in the files
         // only; below it the results keep it for the report.
@@ -427,8 +467,16 @@ fn run_scenario(
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
     let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
-    let output = crate::park::run_streaming(&plan, &opts, &mut |c| rows.write(&c))
-        .and_then(|o| rows.finish().map(|()| o));
+    let mut days = Vec::with_capacity(count);
+    let output = crate::park::run_streaming(&plan, &opts, &mut |c| {
+        if let Some(s) = full_stack {
+            days.extend(crate::report::park_charts::typical_days_of_chunk(
+                &c, &plan, s,
+            ));
+        }
+        rows.write(&c)
+    })
+    .and_then(|o| rows.finish().map(|()| o));
     if let Some(b) = bar {
         b.finish();
     }
@@ -448,16 +496,35 @@ fn run_scenario(
             Failure::Internal(anyhow::anyhow!("writing {}: {e}", target.display()))
         }
     };
-    let write = |name: &str, text: String| -> Result<(), Failure> {
+    let write_bytes = |name: &str, bytes: &[u8]| -> Result<(), Failure> {
         let target = dir.join(name);
-        crate::report::write_atomic(&target, text.as_bytes()).map_err(|e| write_failure(&target, e))
+        crate::report::write_atomic(&target, bytes).map_err(|e| write_failure(&target, e))
     };
+    let write = |name: &str, text: String| write_bytes(name, text.as_bytes());
     write("measures.csv", crate::report::tables::measures_csv(r))?;
-    let set = crate::report::park_charts::chart_set(&plan, &output);
+    // The workbook holds the CSV files as written (streamed during the run).
+    let mut tables = Vec::with_capacity(4);
+    for name in crate::report::xlsx::CSV_FILES {
+        let p = dir.join(name);
+        tables
+            .push(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?);
+    }
+    let xlsx =
+        crate::report::xlsx::workbook_bytes(r, [&tables[0], &tables[1], &tables[2], &tables[3]])
+            .context("making report.xlsx")?;
+    write_bytes(crate::report::xlsx::FILE_NAME, &xlsx)?;
+    let mut set = crate::report::park_charts::chart_set(&plan, &output);
+    if full_stack.is_some() {
+        crate::report::park_charts::set_typical_days(&mut set, days, r);
+    }
     let data = serde_json::to_string(&set).context("encoding chart data")?;
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
+    let page = crate::report::html::page(r, &set, &set.typical_days, lang)
+        .context("making report.html")?;
+    let html = crate::report::html::render(&page).context("making report.html")?;
+    write(crate::report::html::FILE_NAME, html)?;
     write("summary.json", crate::report::tables::summary_json(r))?;
     let lang_code = match lang {
         crate::report::charts::Lang::Zh => "zh",

@@ -40,7 +40,7 @@ pub struct SweepArgs {
 }
 
 /// Draw the charts of a finished (unsharded or merged) sweep in `dir`.
-fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Result<usize, Failure> {
+pub(super) fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Result<usize, Failure> {
     use anyhow::Context;
     let csv = std::fs::read_to_string(dir.join("sweep.csv")).context("reading sweep.csv")?;
     let meta: serde_json::Value = serde_json::from_str(
@@ -50,6 +50,10 @@ fn draw_charts(dir: &Path, lang: crate::report::charts::Lang) -> Result<usize, F
     let t = sweep::summary::Table::parse(&csv);
     let files = crate::report::sweep_charts::draw_all(&t, &meta, &dir.join("charts"), lang)
         .context("drawing the sweep's charts")?;
+    let html = crate::report::html::sweep::page_html(dir, lang).context("making report.html")?;
+    let target = dir.join(crate::report::html::FILE_NAME);
+    crate::report::write_atomic(&target, html.as_bytes())
+        .with_context(|| format!("writing {}", target.display()))?;
     Ok(files.len())
 }
 
@@ -64,11 +68,13 @@ fn shard_of(a: &SweepArgs) -> Result<Shard, Failure> {
         .unwrap_or(Shard::ALL))
 }
 
-/// A progress line on stderr with rate and ETA, redrawn at most 10 times a second.
+/// Progress on stderr with rate and ETA: on a terminal a line redrawn at most 10 times a
+/// second; otherwise (a log) a new line every [`super::progress::LOG_EVERY_SECS`] and at the end.
 struct Progress {
     start: Instant,
     last: Mutex<Option<Instant>>,
     enabled: bool,
+    terminal: bool,
 }
 
 impl Progress {
@@ -77,6 +83,7 @@ impl Progress {
             start: Instant::now(),
             last: Mutex::new(None),
             enabled,
+            terminal: std::io::stderr().is_terminal(),
         }
     }
 
@@ -86,6 +93,24 @@ impl Progress {
         }
         let now = Instant::now();
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.terminal {
+            let every = super::progress::LOG_EVERY_SECS as f64;
+            let since = now.duration_since(last.unwrap_or(self.start)).as_secs_f64();
+            if done < total && since < every {
+                return;
+            }
+            *last = Some(now);
+            let secs = now.duration_since(self.start).as_secs_f64();
+            let rate = (done - first) as f64 / secs.max(1e-9);
+            let eta = (total - done) as f64 / rate;
+            let pct = (done * 100).checked_div(total).unwrap_or(100);
+            eprintln!(
+                "  {done}/{total} samples ({pct}%), {} elapsed, ETA {}",
+                super::progress::clock(secs),
+                super::progress::clock(if rate > 0.0 { eta } else { f64::NAN })
+            );
+            return;
+        }
         if done < total && last.is_some_and(|l| now.duration_since(l).as_millis() < 100) {
             return;
         }
@@ -144,7 +169,7 @@ pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
         base
     };
     let _lock = crate::report::prepare_output_dir(&dir).map_err(Failure::BadInput)?;
-    let progress = Progress::new(!a.quiet && std::io::stderr().is_terminal());
+    let progress = Progress::new(!a.quiet);
     let first = Mutex::new(None::<u64>);
     let cache = crate::park::Cache::default();
     let start = Instant::now();

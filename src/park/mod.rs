@@ -63,6 +63,9 @@ pub struct RunOptions {
     pub keep_series: bool,
     /// Keep the per-step series of this enterprise (for the typical-day chart).
     pub chart_enterprise: Option<usize>,
+    /// Keep the per-step series of every enterprise under this strategy (for the typical days
+    /// of the report and charts: the full stack).
+    pub series_strategy: Option<Strategy>,
     /// Counter of finished enterprises, for a progress display.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
     /// After the sink of [`run_streaming`] has seen a chunk, drop its enterprises' monthly
@@ -487,7 +490,9 @@ fn simulate_enterprise(
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
-        let keep = opts.keep_series || opts.chart_enterprise == Some(index);
+        let keep = opts.keep_series
+            || opts.chart_enterprise == Some(index)
+            || opts.series_strategy == Some(s);
         if keep {
             let (o, ser) = simulate::simulate(
                 ctx,

@@ -4,10 +4,12 @@
 
 pub mod charts;
 pub mod folder;
+pub mod html;
 pub mod park_charts;
 pub mod stream;
 pub mod sweep_charts;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;

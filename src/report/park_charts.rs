@@ -31,6 +31,52 @@ pub struct ChartSet {
     pub payback_storage: Option<payback::PaybackChart>,
     /// Typical load profiles per archetype.
     pub profiles: Option<profiles::ProfilesChart>,
+    /// The typical days of every enterprise, in roster order, under the strategy with the most
+    /// measures (`None` where its series were not kept): report.html shows each, and
+    /// `plot --enterprise NAME` draws one as `typical_day`.
+    #[serde(default)]
+    pub typical_days: Vec<Option<typical_day::TypicalDayChart>>,
+}
+
+impl ChartSet {
+    /// Make the typical-day chart that of enterprise `name` (whose typical days the set holds).
+    ///
+    /// # Errors
+    /// A message for the user naming the enterprise and a few the set holds.
+    pub fn choose_enterprise(&mut self, name: &str) -> Result<(), String> {
+        let prefix = format!("{name} (");
+        let found = self.typical_days.iter().flatten().find(|d| {
+            let t = d.enterprise.get(Lang::En);
+            t == name || t.starts_with(&prefix)
+        });
+        match found {
+            Some(d) => {
+                self.typical_day = Some(d.clone());
+                Ok(())
+            }
+            None => {
+                let known: Vec<String> = self
+                    .typical_days
+                    .iter()
+                    .flatten()
+                    .take(5)
+                    .map(|d| {
+                        let t = d.enterprise.get(Lang::En);
+                        t.split(" (").next().unwrap_or(&t).to_string()
+                    })
+                    .collect();
+                Err(format!(
+                    "--enterprise {name}: no typical days of this enterprise in the chart data (known: {}{})",
+                    known.join(", "),
+                    if self.typical_days.iter().flatten().count() > known.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ))
+            }
+        }
+    }
 }
 
 fn label_of(s: Strategy) -> Text {
@@ -161,6 +207,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         (k > 0 && !savings.is_empty()).then_some(distribution::DistributionChart {
             savings_fraction: savings,
             kind: distribution::DistributionKind::Histogram,
+            bins: Vec::new(),
             claim_fraction: Some(plan.claims.cost_reduction_fraction),
         })
     });
@@ -193,23 +240,123 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
         distribution,
         monthly_bill,
         typical_day: typical_day_chart(out, plan),
+        typical_days: typical_days(out, plan),
         payback: payback_chart(out, plan),
         payback_storage: storage_payback_chart(out, plan),
         profiles: profiles_chart(out),
     }
 }
 
-/// Mean day of the working days of a month, for each series of the last strategy of the first
-/// enterprise whose series were kept.
+/// The typical days of the chart: of the strategy with the most measures among those whose
+/// series were kept (the full stack, so that PV and battery show), and of its largest
+/// enterprise by consumption (the first on a tie).
 fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::TypicalDayChart> {
-    let cal = &out.calendar;
-    let (i, k, s) = out.series.iter().enumerate().find_map(|(i, per)| {
-        per.iter()
-            .enumerate()
-            .rev()
-            .find_map(|(k, s)| s.as_ref().map(|s| (i, k, s)))
-    })?;
-    let load = &out.loads[i].as_ref()?.p_kw;
+    let measures = |s: Strategy| s.flags().iter().filter(|f| **f).count();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, per) in out.series.iter().enumerate() {
+        for (k, s) in per.iter().enumerate() {
+            if s.is_none() {
+                continue;
+            }
+            let better = best.is_none_or(|(bi, bk)| {
+                let (a, b) = (&out.result.enterprises[i], &out.result.enterprises[bi]);
+                let (ma, mb) = (
+                    measures(a.outcomes[k].strategy),
+                    measures(b.outcomes[bk].strategy),
+                );
+                ma > mb || (ma == mb && a.annual_kwh > b.annual_kwh)
+            });
+            if better {
+                best = Some((i, k));
+            }
+        }
+    }
+    let (i, k) = best?;
+    typical_day_of(out, plan, i, k)
+}
+
+/// Every enterprise's typical days under the strategy with the most measures whose series
+/// were kept, in roster order.
+fn typical_days(out: &RunOutput, plan: &Plan) -> Vec<Option<typical_day::TypicalDayChart>> {
+    let Some(full) = crate::report::html::full_stack(&plan.strategies) else {
+        return Vec::new();
+    };
+    (0..out.result.enterprises.len())
+        .map(|i| {
+            let k = out.result.enterprises[i]
+                .outcomes
+                .iter()
+                .position(|o| o.strategy == full)?;
+            typical_day_of(out, plan, i, k)
+        })
+        .collect()
+}
+
+/// Mean day of the working days of July and of January for enterprise `i` under its `k`-th
+/// strategy, or `None` when its series were not kept.
+pub fn typical_day_of(
+    out: &RunOutput,
+    plan: &Plan,
+    i: usize,
+    k: usize,
+) -> Option<typical_day::TypicalDayChart> {
+    let s = out.series.get(i)?.get(k)?.as_ref()?;
+    let load = &out.loads.get(i)?.as_ref()?.p_kw;
+    let e = &out.result.enterprises[i];
+    let title = format!("{} ({})", e.name, e.outcomes[k].strategy);
+    Some(typical_day_from(&out.calendar, load, s, plan, title))
+}
+
+/// Every enterprise's typical days in a chunk of a streaming run, under `strategy` (`None`
+/// where its series were not kept), in roster order: computed as the chunk passes, so that no
+/// series outlives its chunk.
+pub fn typical_days_of_chunk(
+    c: &crate::park::Chunk<'_>,
+    plan: &Plan,
+    strategy: Strategy,
+) -> Vec<Option<typical_day::TypicalDayChart>> {
+    c.enterprises
+        .iter()
+        .enumerate()
+        .map(|(j, e)| {
+            let k = e.outcomes.iter().position(|o| o.strategy == strategy)?;
+            let s = c.series.get(j)?.get(k)?.as_ref()?;
+            let load = &c.loads.get(j)?.p_kw;
+            let title = format!("{} ({strategy})", e.name);
+            Some(typical_day_from(c.calendar, load, s, plan, title))
+        })
+        .collect()
+}
+
+/// Put the typical days of every enterprise (roster order) into `set`, and make the chart's
+/// typical day that of the largest enterprise by consumption (the first on a tie).
+pub fn set_typical_days(
+    set: &mut ChartSet,
+    days: Vec<Option<typical_day::TypicalDayChart>>,
+    r: &crate::park::ParkResult,
+) {
+    let mut best: Option<usize> = None;
+    for (i, d) in days.iter().enumerate() {
+        if d.is_some()
+            && best.is_none_or(|b| r.enterprises[i].annual_kwh > r.enterprises[b].annual_kwh)
+        {
+            best = Some(i);
+        }
+    }
+    if let Some(b) = best {
+        set.typical_day = days[b].clone();
+    }
+    set.typical_days = days;
+}
+
+/// Mean day of the working days of July and of January of one enterprise's series.
+fn typical_day_from(
+    cal: &crate::calendar::Calendar,
+    load: &[f64],
+    s: &crate::park::simulate::Series,
+    plan: &Plan,
+    title: String,
+) -> typical_day::TypicalDayChart {
     let spd = cal.steps_per_day();
     let day = |month: u8| -> typical_day::DayProfile {
         let mut acc = vec![[0.0f64; 4]; spd];
@@ -249,12 +396,11 @@ fn typical_day_chart(out: &RunOutput, plan: &Plan) -> Option<typical_day::Typica
             tou,
         }
     };
-    let e = &out.result.enterprises[i];
-    Some(typical_day::TypicalDayChart {
-        enterprise: Text::Plain(format!("{} ({})", e.name, e.outcomes[k].strategy)),
+    typical_day::TypicalDayChart {
+        enterprise: Text::Plain(title),
         summer: day(7),
         winter: day(1),
-    })
+    }
 }
 
 /// Payback against size of each enterprise's investment in the single-measure strategy
@@ -297,6 +443,8 @@ fn payback_of(
             payback_years: points.iter().map(|x| x.1).collect(),
         }],
         lifetime_years,
+        // One point per enterprise: never joined by a line.
+        scatter: true,
     })
 }
 
@@ -374,7 +522,7 @@ fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
         archetypes: by
             .into_iter()
             .map(|(a, [w, we, h], n)| profiles::ArchetypeProfile {
-                archetype: Text::Plain(a),
+                archetype: archetype_text(&a),
                 workday_kw: w.iter().map(|x| x / n).collect(),
                 weekend_kw: we.iter().map(|x| x / n).collect(),
                 holiday_kw: h.iter().map(|x| x / n).collect(),
@@ -382,6 +530,22 @@ fn profiles_chart(out: &RunOutput) -> Option<profiles::ProfilesChart> {
             .collect(),
         per_unit: true,
     })
+}
+
+/// An archetype's name in both languages (`name_zh` of the archetype library, e.g.
+/// 电池及新能源材料); a name the library does not know (`meter`) stays as it is.
+pub fn archetype_text(name: &str) -> Text {
+    static LIBRARY: std::sync::OnceLock<crate::load::ArchetypeLibrary> = std::sync::OnceLock::new();
+    match LIBRARY
+        .get_or_init(crate::load::ArchetypeLibrary::embedded)
+        .get(name)
+    {
+        Ok(a) if !a.params().name_zh.is_empty() => Text::Both {
+            en: name.to_string(),
+            zh: a.params().name_zh.clone(),
+        },
+        _ => Text::Plain(name.to_string()),
+    }
 }
 
 /// Draw every chart of a set into `dir` as PNG and SVG; returns the files written.
@@ -393,8 +557,8 @@ pub fn draw_all(set: &ChartSet, dir: &Path, lang: Lang) -> Result<Vec<String>, c
     macro_rules! draw {
         ($field:ident, $module:ident) => {
             if let Some(d) = &set.$field {
-                for (fmt, ext) in [(Format::Png, "png"), (Format::Svg, "svg")] {
-                    let name = format!("{}.{ext}", stringify!($field));
+                for fmt in Format::ALL {
+                    let name = charts::file_name(stringify!($field), lang, fmt);
                     charts::$module::draw(d, lang, &dir.join(&name), fmt)?;
                     written.push(name);
                 }

@@ -17,16 +17,39 @@ fn claimed(meta: &serde_json::Value, key: &str) -> Option<f64> {
 
 fn draw_both(
     dir: &Path,
-    name: &str,
+    (name, lang): (&str, Lang),
     out: &mut Vec<PathBuf>,
     mut f: impl FnMut(&Path, Format) -> Result<(), ChartError>,
 ) -> Result<(), ChartError> {
     for format in Format::ALL {
-        let p = dir.join(format!("{name}.{}", format.extension()));
+        let p = dir.join(super::charts::file_name(name, lang, format));
         f(&p, format)?;
         out.push(p);
     }
     Ok(())
+}
+
+/// The bins of the sweep's `saving_histogram.csv` (low, high, count), so that the drawn
+/// histogram is the table's; empty when the file is missing or unreadable (the chart then
+/// chooses its own bins).
+fn csv_bins(path: &Path) -> Vec<(f64, f64, usize)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let rows: Option<Vec<(f64, f64, usize)>> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.split(',');
+            Some((
+                f.next()?.parse().ok()?,
+                f.next()?.parse().ok()?,
+                f.next()?.parse().ok()?,
+            ))
+        })
+        .collect();
+    rows.unwrap_or_default()
 }
 
 /// Draw every chart the sweep has data for into `dir` (PNG and SVG); returns the files written.
@@ -50,15 +73,17 @@ pub fn draw_all(
             savings_fraction: cost.clone(),
             kind: distribution::DistributionKind::Cdf,
             claim_fraction: claimed(meta, "cost_reduction_fraction"),
+            bins: Vec::new(),
         };
-        draw_both(dir, "saving_cdf", &mut out, |p, f| {
+        draw_both(dir, ("saving_cdf", lang), &mut out, |p, f| {
             distribution::draw(&data, lang, p, f)
         })?;
         let hist = distribution::DistributionChart {
             kind: distribution::DistributionKind::SampleHistogram,
+            bins: csv_bins(&dir.join("saving_histogram.csv")),
             ..data
         };
-        draw_both(dir, "saving_histogram", &mut out, |p, f| {
+        draw_both(dir, ("saving_histogram", lang), &mut out, |p, f| {
             distribution::draw(&hist, lang, p, f)
         })?;
     }
@@ -85,7 +110,7 @@ pub fn draw_all(
             ],
             claim_yuan_per_year: claim,
         };
-        draw_both(dir, "pv_savings", &mut out, |p, f| {
+        draw_both(dir, ("pv_savings", lang), &mut out, |p, f| {
             pv_savings::draw(&data, lang, p, f)
         })?;
     }
@@ -134,7 +159,7 @@ pub fn draw_all(
                 base_value,
                 bars,
             };
-            draw_both(dir, "tornado", &mut out, |p, f| {
+            draw_both(dir, ("tornado", lang), &mut out, |p, f| {
                 tornado::draw(&data, lang, p, f)
             })?;
         }
@@ -173,7 +198,7 @@ pub fn draw_all(
                     }
                 }),
             };
-            draw_both(dir, "heatmap", &mut out, |p, f| {
+            draw_both(dir, ("heatmap", lang), &mut out, |p, f| {
                 heatmap::draw(&data, lang, p, f)
             })?;
         }
@@ -188,5 +213,28 @@ mod tests {
         for t in ["园区节省比例", "中位数", "P5", "P95"] {
             assert!(crate::report::charts::missing_glyphs(t).is_empty(), "{t}");
         }
+    }
+}
+
+#[cfg(test)]
+mod bin_tests {
+    use super::*;
+
+    #[test]
+    fn the_histogram_csv_bins_are_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("saving_histogram.csv");
+        std::fs::write(
+            &p,
+            "bin_low_fraction,bin_high_fraction,count\n0.1,0.11,3\n0.11,0.12,0\n0.12,0.125,9\n",
+        )
+        .unwrap();
+        assert_eq!(
+            csv_bins(&p),
+            [(0.1, 0.11, 3), (0.11, 0.12, 0), (0.12, 0.125, 9)]
+        );
+        std::fs::write(&p, "bin_low_fraction,bin_high_fraction,count\n0.1,x,3\n").unwrap();
+        assert!(csv_bins(&p).is_empty());
+        assert!(csv_bins(&dir.path().join("missing.csv")).is_empty());
     }
 }

@@ -6,6 +6,7 @@ mod docs;
 mod golden;
 mod meter;
 mod park;
+mod report;
 mod sweep;
 mod tariff_switch;
 mod weather;

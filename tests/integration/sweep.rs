@@ -488,3 +488,37 @@ fn resume_and_merge_refuse_foreign_rows_and_symlinks() {
     resume("symbolic link");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), good);
 }
+
+/// `plot` on a sweep's folder redraws the sweep's charts (it refused the folder before), and
+/// `--lang zh` writes them beside the English ones with a `.zh` suffix.
+#[test]
+fn plot_redraws_a_sweeps_charts_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    sweep(dir.path(), &["--threads", "1"]);
+    let en = dir.path().join("charts/saving_cdf.png");
+    std::fs::remove_file(&en).unwrap();
+    bin().arg("plot").arg(dir.path()).assert().success();
+    assert!(en.is_file(), "plot did not redraw the sweep's CDF");
+    bin()
+        .arg("plot")
+        .arg(dir.path())
+        .args(["--lang", "zh"])
+        .assert()
+        .success();
+    for f in ["saving_cdf", "saving_histogram", "pv_savings"] {
+        for ext in ["png", "svg"] {
+            let zh = dir.path().join(format!("charts/{f}.zh.{ext}"));
+            let en = dir.path().join(format!("charts/{f}.{ext}"));
+            assert!(zh.is_file() && en.is_file(), "{f}.{ext}: both languages");
+        }
+    }
+    let zh_svg = std::fs::read_to_string(dir.path().join("charts/saving_cdf.zh.svg")).unwrap();
+    let en_svg = std::fs::read_to_string(dir.path().join("charts/saving_cdf.svg")).unwrap();
+    assert!(zh_svg.contains("园区节省比例") && !en_svg.contains("园区节省比例"));
+    // The sweep's page: claim probabilities and the distributions inline, in the language of
+    // the last drawing.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("目标成立的概率") && html.contains("cost_reduction_fraction"));
+    assert!(html.matches("<svg").count() >= 3, "charts inline");
+    assert!(!html.contains("src=\"") && !html.contains("href=\"http"));
+}

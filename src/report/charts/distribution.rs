@@ -30,6 +30,11 @@ pub struct DistributionChart {
     pub kind: DistributionKind,
     /// The claimed saving, drawn as a vertical line with the share meeting it [fraction].
     pub claim_fraction: Option<f64>,
+    /// Bins to draw as they are, (low [fraction], high [fraction], count), instead of bins
+    /// chosen here: the sweep's histogram draws the bins of its `saving_histogram.csv`, so
+    /// that picture and table agree. Empty: about √n bins of a round width.
+    #[serde(default)]
+    pub bins: Vec<(f64, f64, usize)>,
 }
 
 /// Draw the distribution chart to `path` in `format` with text in `lang`.
@@ -46,6 +51,17 @@ pub fn draw(
     check_all_finite("savings_fraction", &data.savings_fraction, "fraction")?;
     if let Some(c) = data.claim_fraction {
         super::check_finite("claim_fraction", c, "fraction")?;
+    }
+    for (i, (lo, hi, _)) in data.bins.iter().enumerate() {
+        super::check_finite(format!("bins[{i}].low"), *lo, "fraction")?;
+        super::check_finite(format!("bins[{i}].high"), *hi, "fraction")?;
+        if hi < lo {
+            return Err(super::invalid(
+                format!("bins[{i}]"),
+                format!("{lo}..{hi}"),
+                "high must not be below low [fraction]",
+            ));
+        }
     }
     super::render(&(data, lang), path, format)
 }
@@ -104,7 +120,7 @@ impl Plot for (&DistributionChart, Lang) {
                 Mark::Line(colour::BLUE),
             ),
             DistributionKind::SampleHistogram => (
-                Label::CdfTitle,
+                Label::SampleHistogramTitle,
                 Label::ShareMeetingClaim,
                 Mark::Box(colour::BLUE.mix(0.8)),
             ),
@@ -173,6 +189,33 @@ fn pct_decimals(span: f64) -> usize {
     }
 }
 
+/// A tick of a count axis: whole numbers only (a tick at 0.5 would read "1" or "0" and
+/// repeat its neighbours).
+pub(crate) fn count_tick(y: &f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        super::group(*y, 0)
+    } else {
+        String::new()
+    }
+}
+
+/// (low, high, count) of each bar of a histogram: the given bins, else bins of a round width.
+fn bars(data: &DistributionChart) -> Vec<(f64, f64, usize)> {
+    if data.bins.is_empty() {
+        let (start, width, counts) = bins(&data.savings_fraction);
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let x0 = start + width * i as f64;
+                (x0, x0 + width, *c)
+            })
+            .collect()
+    } else {
+        data.bins.clone()
+    }
+}
+
 fn histogram<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &DistributionChart,
@@ -180,10 +223,18 @@ fn histogram<DB: DrawingBackend>(
     lo: f64,
     hi: f64,
 ) -> Result<(), ChartError> {
-    let (start, width, counts) = bins(&data.savings_fraction);
-    let x_lo = start.min(lo) - width * 0.5;
-    let x_hi = (start + width * counts.len() as f64).max(hi) + width * 0.5;
-    let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.12;
+    let rects = bars(data);
+    let first = rects.first().map_or(lo, |r| r.0);
+    let last = rects.last().map_or(hi, |r| r.1);
+    let width = rects
+        .iter()
+        .map(|r| r.1 - r.0)
+        .fold(0.0f64, f64::max)
+        .max((hi - lo).abs() * 0.02)
+        .max(1e-4);
+    let x_lo = first.min(lo) - width * 0.5;
+    let x_hi = last.max(hi) + width * 0.5;
+    let top = rects.iter().map(|r| r.2).max().unwrap_or(1) as f64 * 1.12;
     let mut chart = ChartBuilder::on(area)
         .margin(16)
         .margin_right(30)
@@ -199,19 +250,17 @@ fn histogram<DB: DrawingBackend>(
         &mut chart,
         lang,
         count_label.text(lang),
-        &|y| super::group(*y, 0),
+        &count_tick,
         pct_decimals(x_hi - x_lo),
     )?;
-    chart.draw_series(counts.iter().enumerate().map(|(i, c)| {
-        let x0 = start + width * i as f64;
+    chart.draw_series(rects.iter().map(|(x0, x1, c)| {
         Rectangle::new(
-            [(x0, 0.0), (x0 + width, *c as f64)],
+            [(*x0, 0.0), (*x1, *c as f64)],
             colour::BLUE.mix(0.8).filled(),
         )
     }))?;
-    chart.draw_series(counts.iter().enumerate().map(|(i, c)| {
-        let x0 = start + width * i as f64;
-        Rectangle::new([(x0, 0.0), (x0 + width, *c as f64)], WHITE.stroke_width(1))
+    chart.draw_series(rects.iter().map(|(x0, x1, c)| {
+        Rectangle::new([(*x0, 0.0), (*x1, *c as f64)], WHITE.stroke_width(1))
     }))?;
     if let Some(c) = data.claim_fraction {
         claim_line(&mut chart, c, top)?;
@@ -293,6 +342,7 @@ pub(crate) fn sample(kind: DistributionKind, n: usize) -> DistributionChart {
         })
         .collect();
     DistributionChart {
+        bins: Vec::new(),
         savings_fraction,
         kind,
         claim_fraction: Some(0.15),
@@ -309,8 +359,72 @@ mod tests {
             "distribution_sample_histogram",
             &sample(DistributionKind::SampleHistogram, 200),
             draw,
-            |l| Label::CdfTitle.text(l).to_string(),
+            |l| Label::SampleHistogramTitle.text(l).to_string(),
         );
+    }
+
+    /// The texts of the chart's SVG.
+    fn svg_texts(d: &DistributionChart) -> Vec<String> {
+        let svg = super::super::render_bytes(&(d, Lang::En), Format::Svg).unwrap();
+        super::super::test_util::svg_texts(&String::from_utf8(svg).unwrap())
+    }
+
+    /// With five enterprises the count axis reads 0, 1, 2: every tick a whole number, none
+    /// repeated (ticks at halves read "2, 2, 1, 0, 0" before).
+    #[test]
+    fn count_ticks_are_whole_and_distinct() {
+        let d = DistributionChart {
+            savings_fraction: vec![0.11, 0.12, 0.125, 0.16, 0.19],
+            kind: DistributionKind::Histogram,
+            claim_fraction: None,
+            bins: Vec::new(),
+        };
+        let numbers: Vec<String> = svg_texts(&d)
+            .into_iter()
+            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()))
+            .filter(|t| t.parse::<u32>().is_ok_and(|n| n < 10))
+            .collect();
+        let mut unique = numbers.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            numbers.len(),
+            "repeated count ticks {numbers:?}"
+        );
+        assert!(numbers.len() >= 2, "{numbers:?}");
+        assert_eq!(count_tick(&0.5), "");
+        assert_eq!(count_tick(&2.0), "2");
+    }
+
+    /// Given bins (the sweep's CSV) are drawn as they are; the picture used other bins than
+    /// its table before.
+    #[test]
+    fn given_bins_are_drawn_as_given() {
+        let mut d = sample(DistributionKind::SampleHistogram, 200);
+        let table = vec![(0.08, 0.10, 20), (0.10, 0.12, 130), (0.12, 0.15, 50)];
+        assert_ne!(bars(&d), table);
+        d.bins = table.clone();
+        assert_eq!(bars(&d), table);
+        let svg =
+            String::from_utf8(super::super::render_bytes(&(&d, Lang::En), Format::Svg).unwrap())
+                .unwrap();
+        assert!(svg.contains("<rect"));
+    }
+
+    /// Histogram of enterprises, histogram of samples and CDF have three titles.
+    #[test]
+    fn the_three_kinds_have_distinct_titles() {
+        let mut titles = std::collections::HashSet::new();
+        for kind in [
+            DistributionKind::Histogram,
+            DistributionKind::SampleHistogram,
+            DistributionKind::Cdf,
+        ] {
+            let texts = svg_texts(&sample(kind, 50));
+            // The title is the first text drawn.
+            assert!(titles.insert(texts[0].clone()), "{kind:?}: {}", texts[0]);
+        }
     }
 
     #[test]

@@ -117,6 +117,8 @@ labels! {
     Samples => "Samples", "样本数";
     /// CDF title.
     CdfTitle => "Park saving over the sweep samples", "园区节省比例（参数抽样）";
+    /// Histogram title of a sweep (the CDF has its own).
+    SampleHistogramTitle => "Park saving over the sweep samples: histogram", "园区节省比例（参数抽样）：样本数分布";
     /// Cumulative share axis.
     CumulativeShare => "Cumulative share of samples [%]", "累计样本占比 [%]";
     /// Share of the enterprises meeting the claim, `{0}` the share.
@@ -184,6 +186,10 @@ labels! {
     // Payback (投资回收期).
     /// Payback title.
     PaybackTitle => "Payback period vs size", "投资回收期与容量";
+    /// Payback title of PV, one point per enterprise.
+    PaybackPvTitle => "Payback of each enterprise's PV vs its size", "各企业光伏投资回收期与装机容量";
+    /// Payback title of storage, one point per enterprise.
+    PaybackStorageTitle => "Payback of each enterprise's storage vs its capacity", "各企业储能投资回收期与储能容量";
     /// Payback axis.
     PaybackYears => "Payback [years]", "投资回收期 [年]";
     /// PV size axis.

@@ -59,6 +59,15 @@ impl Format {
     }
 }
 
+/// The file name of chart `stem` in `lang` and `format`: `waterfall.png` in English,
+/// `waterfall.zh.png` in Chinese, so that both languages' charts can sit in one folder.
+pub fn file_name(stem: &str, lang: Lang, format: Format) -> String {
+    match lang {
+        Lang::En => format!("{stem}.{}", format.extension()),
+        Lang::Zh => format!("{stem}.zh.{}", format.extension()),
+    }
+}
+
 /// Why a chart could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -555,6 +564,8 @@ pub(crate) fn category_ticks(labels: Vec<String>) -> impl Fn(&f64) -> String {
     }
 }
 
+#[cfg(test)]
+mod svg_glyph_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
 

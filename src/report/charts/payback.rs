@@ -35,6 +35,21 @@ pub struct PaybackChart {
     pub series: Vec<PaybackSeries>,
     /// Project lifetime, drawn as a dashed line when given [years].
     pub lifetime_years: Option<f64>,
+    /// Whether each point is another enterprise (a scatter: points only, titled by the size
+    /// kind) rather than one project at several sizes (a line through the points).
+    #[serde(default)]
+    pub scatter: bool,
+}
+
+impl PaybackChart {
+    /// The chart's title: per enterprise and size kind for a scatter, else the generic one.
+    pub fn title(&self) -> Label {
+        match (self.scatter, self.size_kind) {
+            (false, _) => Label::PaybackTitle,
+            (true, SizeKind::PvKw) => Label::PaybackPvTitle,
+            (true, SizeKind::StorageKwh) => Label::PaybackStorageTitle,
+        }
+    }
 }
 
 /// Draw the payback chart to `path` in `format` with text in `lang`.
@@ -80,7 +95,11 @@ impl Plot for (&PaybackChart, Lang) {
             .map(|(i, s)| {
                 (
                     s.label.get(lang).into_owned(),
-                    Mark::Line(colour::SERIES[i % 6]),
+                    if data.scatter {
+                        Mark::Box(colour::SERIES[i % 6].mix(1.0))
+                    } else {
+                        Mark::Line(colour::SERIES[i % 6])
+                    },
                 )
             })
             .collect();
@@ -101,7 +120,7 @@ impl Plot for (&PaybackChart, Lang) {
                 Mark::Note,
             ));
         }
-        let area = super::frame(root, Label::PaybackTitle.text(lang), &entries)?;
+        let area = super::frame(root, data.title().text(lang), &entries)?;
         let (x_lo, x_hi) = super::min_max(data.series.iter().flat_map(|s| s.sizes.iter().copied()));
         let (x_lo, x_hi) = super::padded(x_lo.min(0.0), x_hi, 0.03);
         let (_, y_hi) = super::min_max(
@@ -154,10 +173,12 @@ impl Plot for (&PaybackChart, Lang) {
             }
             runs.push(run);
             for r in runs.into_iter().filter(|r| !r.is_empty()) {
-                chart.draw_series(std::iter::once(PathElement::new(
-                    r.clone(),
-                    c.stroke_width(3),
-                )))?;
+                if !data.scatter {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        r.clone(),
+                        c.stroke_width(3),
+                    )))?;
+                }
                 chart.draw_series(r.into_iter().map(|p| Circle::new(p, 5, c.filled())))?;
             }
         }
@@ -195,6 +216,7 @@ pub(crate) fn sample() -> PaybackChart {
             },
         ],
         lifetime_years: Some(25.0),
+        scatter: false,
     }
 }
 
@@ -210,6 +232,48 @@ mod tests {
         super::super::test_util::check_renders("payback", &d, draw, |l| {
             Label::PaybackTitle.text(l).to_string()
         });
+    }
+
+    /// Per-enterprise paybacks are points, not a line joining enterprises, and the PV and
+    /// storage charts have titles of their own.
+    #[test]
+    fn per_enterprise_paybacks_are_a_titled_scatter() {
+        let mut pv = sample();
+        pv.series.truncate(1);
+        let line =
+            String::from_utf8(super::super::render_bytes(&(&pv, Lang::En), Format::Svg).unwrap())
+                .unwrap();
+        assert!(line.contains("<polyline"), "the line chart draws a line");
+        pv.scatter = true;
+        let mut storage = pv.clone();
+        storage.size_kind = SizeKind::StorageKwh;
+        let svg = |d: &PaybackChart, lang| {
+            String::from_utf8(super::super::render_bytes(&(d, lang), Format::Svg).unwrap()).unwrap()
+        };
+        for lang in Lang::ALL {
+            let (a, b) = (svg(&pv, lang), svg(&storage, lang));
+            let texts = |s: &str| super::super::test_util::svg_texts(s);
+            assert!(texts(&a).iter().any(|t| t == pv.title().text(lang)));
+            assert!(texts(&b).iter().any(|t| t == storage.title().text(lang)));
+            assert_ne!(pv.title().text(lang), storage.title().text(lang));
+            // The lifetime line is dashed (several short segments of 2 points); no path joins
+            // the 15 enterprises.
+            for s in [&a, &b] {
+                for poly in s.split("<polyline").skip(1) {
+                    let pts = poly
+                        .split("points=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    assert!(
+                        pts.split_whitespace().count() <= 2,
+                        "a line joins points: {pts}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

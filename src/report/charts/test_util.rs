@@ -60,3 +60,23 @@ fn check_png(bytes: &[u8], file: &str) {
     let share = ink as f64 / (w * h) as f64;
     assert!((0.02..0.7).contains(&share), "{file}: ink share {share}");
 }
+
+/// The texts of an SVG's `<text>` elements, trimmed and unescaped, in drawing order.
+pub(crate) fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let inner = t.split_once('>')?.1.split("</text>").next()?;
+            Some(
+                inner
+                    .trim()
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&apos;", "'")
+                    .replace("&#39;", "'")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}

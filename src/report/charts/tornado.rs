@@ -139,9 +139,23 @@ impl Plot for (&TornadoChart, Lang) {
         let base = data.base_value;
         for (i, b) in bars.iter().enumerate() {
             let y = i as f64;
-            for (v, c, text) in [
-                (b.output_at_low, colour::BLUE.mix(0.85), &b.low_text),
-                (b.output_at_high, colour::ORANGE.mix(0.9), &b.high_text),
+            // When both ends lie on the same side of the base case their texts would start at
+            // the same height and overprint: the low text goes up, the high text down.
+            let same_side = (b.output_at_low - base) * (b.output_at_high - base) > 0.0;
+            let shift = if same_side { 0.2 } else { 0.0 };
+            for (v, c, text, label_y) in [
+                (
+                    b.output_at_low,
+                    colour::BLUE.mix(0.85),
+                    &b.low_text,
+                    y + shift,
+                ),
+                (
+                    b.output_at_high,
+                    colour::ORANGE.mix(0.9),
+                    &b.high_text,
+                    y - shift,
+                ),
             ] {
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(base, y - 0.32), (v, y + 0.32)],
@@ -160,7 +174,8 @@ impl Plot for (&TornadoChart, Lang) {
                     format!("{} ← {text}", unit.format(v, lang))
                 };
                 chart.draw_series(std::iter::once(
-                    EmptyElement::at((v, y)) + plotters::element::Text::new(label, (dx, 0), style),
+                    EmptyElement::at((v, label_y))
+                        + plotters::element::Text::new(label, (dx, 0), style),
                 ))?;
             }
         }
@@ -206,6 +221,52 @@ mod tests {
         super::super::test_util::check_renders("tornado", &d, draw, |l| {
             Label::TornadoTitle.fill(l, &[&d.output.get(l)])
         });
+    }
+
+    /// No two value texts overlap, also where both ends of a bar lie on one side of the base
+    /// case (they started at the same point before).
+    #[test]
+    fn value_texts_do_not_overlap() {
+        let mut d = sample();
+        // Both ends above the base case, far apart and close together.
+        d.bars.push(TornadoBar {
+            parameter: "finance.discount_rate_fraction".into(),
+            low_text: "0.04".into(),
+            high_text: "0.10".into(),
+            output_at_low: 0.140,
+            output_at_high: 0.145,
+        });
+        let svg =
+            String::from_utf8(super::super::render_bytes(&(&d, Lang::En), Format::Svg).unwrap())
+                .unwrap();
+        let attr = |t: &str, name: &str| -> f64 {
+            let k = t.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            t[k..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mut boxes = Vec::new();
+        for t in svg.split("<text").skip(1) {
+            let (head, rest) = t.split_once('>').unwrap();
+            let text = rest.split("</text>").next().unwrap().trim();
+            if !(text.contains('→') || text.contains('←')) {
+                continue;
+            }
+            let (x, y) = (attr(head, "x"), attr(head, "y"));
+            let (w, h) = super::super::text_backend::text_size(text, size::NOTE);
+            let (w, h) = (f64::from(w), f64::from(h));
+            let x0 = if head.contains("text-anchor=\"end\"") {
+                x - w
+            } else {
+                x
+            };
+            boxes.push((text.to_string(), x0, x0 + w, y - h / 2.0, y + h / 2.0));
+        }
+        assert_eq!(boxes.len(), 2 * d.bars.len());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let overlap = a.1 < b.2 && b.1 < a.2 && a.3 < b.4 && b.3 < a.4;
+                assert!(!overlap, "{} overlaps {}", a.0, b.0);
+            }
+        }
     }
 
     #[test]
