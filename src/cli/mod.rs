@@ -503,14 +503,27 @@ fn run_scenario(
     let write = |name: &str, text: String| write_bytes(name, text.as_bytes());
     write("measures.csv", crate::report::tables::measures_csv(r))?;
     // The workbook holds the CSV files as written (streamed during the run).
+    // A table too long for a sheet is not read into memory: its sheet points to the file.
     let mut tables = Vec::with_capacity(4);
     for name in crate::report::xlsx::CSV_FILES {
         let p = dir.join(name);
-        tables
-            .push(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?);
+        let rows = crate::report::xlsx::count_rows(&p)
+            .with_context(|| format!("reading {}", p.display()))?;
+        tables.push(if rows > crate::report::xlsx::MAX_SHEET_ROWS {
+            Err(rows)
+        } else {
+            Ok(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?)
+        });
     }
+    let sources: Vec<crate::report::xlsx::SheetSource<'_>> = tables
+        .iter()
+        .map(|t| match t {
+            Ok(text) => crate::report::xlsx::SheetSource::Csv(text),
+            Err(rows) => crate::report::xlsx::SheetSource::LeftInFile { rows: *rows },
+        })
+        .collect();
     let xlsx =
-        crate::report::xlsx::workbook_bytes(r, [&tables[0], &tables[1], &tables[2], &tables[3]])
+        crate::report::xlsx::workbook_bytes(r, [sources[0], sources[1], sources[2], sources[3]])
             .context("making report.xlsx")?;
     write_bytes(crate::report::xlsx::FILE_NAME, &xlsx)?;
     let mut set = crate::report::park_charts::chart_set(&plan, &output);

@@ -145,13 +145,52 @@ pub enum XlsxReportError {
     Writer(#[from] XlsxError),
 }
 
+/// Rows of a CSV table beyond which its sheet only points to the CSV file: the workbook is
+/// made in memory (about 100 bytes a cell) and must stay small enough for a spreadsheet program
+/// to open (the default park's largest table, `cashflows.csv`, has about 60,000 rows).
+pub const MAX_SHEET_ROWS: usize = 200_000;
+
+/// A CSV table for a sheet of the workbook.
+#[derive(Debug, Clone, Copy)]
+pub enum SheetSource<'a> {
+    /// The table's text as the run wrote it.
+    Csv(&'a str),
+    /// A table of more than [`MAX_SHEET_ROWS`] rows, left in its file (its row count).
+    LeftInFile {
+        /// Data rows of the table.
+        rows: usize,
+    },
+}
+
+/// Data rows of a CSV file (its lines less the header), counted without holding the file.
+///
+/// # Errors
+/// An I/O error of the read.
+pub fn count_rows(path: &std::path::Path) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut lines = 0usize;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        lines += buf[..k].iter().filter(|&&b| b == b'\n').count();
+    }
+    Ok(lines.saturating_sub(1))
+}
+
 /// The bytes of `report.xlsx` for a run: the summary and claims from `r`, and the CSV tables
 /// given as text ([`CSV_FILES`], in that order, as the run wrote them). A table longer than a
 /// worksheet holds is left in its CSV file, and its sheet says so.
 ///
 /// # Errors
 /// [`XlsxReportError`] when a table is not valid CSV or the writer fails.
-pub fn workbook_bytes(r: &ParkResult, tables: [&str; 4]) -> Result<Vec<u8>, XlsxReportError> {
+pub fn workbook_bytes(
+    r: &ParkResult,
+    tables: [SheetSource<'_>; 4],
+) -> Result<Vec<u8>, XlsxReportError> {
     let mut wb = Workbook::new();
     // A fixed creation date: the same run gives the same bytes (the zip entries are dated
     // 1980-01-01 by the writer).
@@ -170,10 +209,21 @@ pub fn workbook_bytes(r: &ParkResult, tables: [&str; 4]) -> Result<Vec<u8>, Xlsx
         "cashflows.csv",
         "measures.csv",
     ];
-    for (k, (text, table)) in tables.iter().zip(names).enumerate() {
+    for (k, (source, table)) in tables.iter().zip(names).enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(SHEETS[2 + k])?;
-        csv_sheet(ws, table, text, &header)?;
+        match source {
+            SheetSource::Csv(text) => csv_sheet(ws, table, text, &header)?,
+            SheetSource::LeftInFile { rows } => {
+                ws.write_string(
+                    0,
+                    0,
+                    format!(
+                        "{rows} rows: more than this workbook takes (at most {MAX_SHEET_ROWS} rows a sheet, so that it stays small enough to open and to make); see {table}"
+                    ),
+                )?;
+            }
+        }
     }
     Ok(wb.save_to_buffer()?)
 }

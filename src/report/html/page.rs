@@ -266,6 +266,9 @@ pub struct Page {
     pub monthly: Vec<MonthRow>,
     /// Whether PV is owned by an EMC investor.
     pub pv_emc: bool,
+    /// Set when the park is larger than the page holds ([`PAGE_MAX_ENTERPRISES`]): which
+    /// enterprises the table shows.
+    pub shown_note: Option<String>,
     /// The enterprise table.
     pub enterprises: Vec<EnterpriseRow>,
     /// Install PV first.
@@ -547,6 +550,11 @@ fn flow_rows(flows: &[f64], lang: Lang) -> Vec<FlowRow> {
 /// The most enterprises whose typical days report.html draws (about 30 kB of SVG each).
 pub const TYPICAL_DAYS_MAX: usize = 300;
 
+/// Enterprises the page's table holds at most (the ones with the largest saving under the full
+/// stack); a larger park's page has no per-enterprise sections. Every enterprise is in
+/// `enterprises.csv`.
+pub const PAGE_MAX_ENTERPRISES: usize = 1_000;
+
 /// Height of the plot area of an enterprise's monthly bars [px].
 const BARS_H: f64 = 160.0;
 
@@ -657,11 +665,37 @@ pub fn page(
     let full = full_stack(&strategies);
     let pv_s = single(&strategies, 2);
     let st_s = single(&strategies, 3);
-    let rows: Vec<EnterpriseRow> = r
-        .enterprises
+    // A park larger than the page holds: the enterprises with the largest saving under the
+    // full stack, in roster order, and no per-enterprise sections (every enterprise is in
+    // enterprises.csv).
+    let shown: Vec<usize> = if r.enterprises.len() > PAGE_MAX_ENTERPRISES {
+        let saving = |e: &EnterpriseResult| {
+            outcome(e, full).map_or(0.0, |o| e.baseline().cost_yuan - o.cost_yuan)
+        };
+        let mut idx: Vec<usize> = (0..r.enterprises.len()).collect();
+        idx.sort_by(|&a, &b| {
+            saving(&r.enterprises[b])
+                .total_cmp(&saving(&r.enterprises[a]))
+                .then(a.cmp(&b))
+        });
+        idx.truncate(PAGE_MAX_ENTERPRISES);
+        idx.sort_unstable();
+        idx
+    } else {
+        (0..r.enterprises.len()).collect()
+    };
+    let shown_note = (shown.len() < r.enterprises.len()).then(|| {
+        format!(
+            "{} {} / {}: {}",
+            shown.len(),
+            t["enterprises_n"],
+            r.enterprises.len(),
+            t["shown_largest_saving"]
+        )
+    });
+    let rows: Vec<EnterpriseRow> = shown
         .iter()
-        .enumerate()
-        .map(|(i, e)| enterprise_row(i, e, [full, pv_s, st_s], lang))
+        .map(|&i| enterprise_row(i, &r.enterprises[i], [full, pv_s, st_s], lang))
         .collect();
     let pv_emc = r
         .enterprises
@@ -676,7 +710,8 @@ pub fn page(
     } else {
         &[]
     };
-    for (i, e) in r.enterprises.iter().enumerate() {
+    let with_sections = shown.len() == r.enterprises.len();
+    for (i, e) in r.enterprises.iter().enumerate().filter(|_| with_sections) {
         let svg = match days.get(i).and_then(Option::as_ref) {
             Some(d) => Some(inline_svg(&(d, lang), t["typical_day"])?),
             None => None,
@@ -753,6 +788,7 @@ pub fn page(
         monthly,
         pv_emc,
         enterprises: rows,
+        shown_note,
         pv_first,
         sections,
         t,
