@@ -467,12 +467,29 @@ fn run_scenario(
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
     let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
-    let mut days = Vec::with_capacity(count);
+    // Typical days of every enterprise up to COMPACT_ABOVE enterprises (for `plot --enterprise`
+    // and the report); beyond, only the largest enterprise's (the typical-day chart), so that
+    // memory stays bounded.
+    let keep_all_days = count <= COMPACT_ABOVE;
+    let mut days: Vec<Option<crate::report::charts::typical_day::TypicalDayChart>> =
+        Vec::with_capacity(if keep_all_days { count } else { 0 });
+    let mut largest: Option<(usize, f64)> = None;
     let output = crate::park::run_streaming(&plan, &opts, &mut |c| {
         if let Some(s) = full_stack {
-            days.extend(crate::report::park_charts::typical_days_of_chunk(
-                &c, &plan, s,
-            ));
+            let chunk = crate::report::park_charts::typical_days_of_chunk(&c, &plan, s);
+            for (j, d) in chunk.into_iter().enumerate() {
+                let kwh = c.enterprises[j].annual_kwh;
+                if keep_all_days {
+                    days.push(d);
+                } else if d.is_some() && largest.is_none_or(|(_, k)| kwh > k) {
+                    if let Some((i, _)) = largest {
+                        days[i] = None;
+                    }
+                    days.resize(c.start + j + 1, None);
+                    days[c.start + j] = d;
+                    largest = Some((c.start + j, kwh));
+                }
+            }
         }
         rows.write(&c)
     })
@@ -507,9 +524,9 @@ fn run_scenario(
     let mut tables = Vec::with_capacity(4);
     for name in crate::report::xlsx::CSV_FILES {
         let p = dir.join(name);
-        let rows = crate::report::xlsx::count_rows(&p)
+        let (rows, cols) = crate::report::xlsx::count_rows(&p)
             .with_context(|| format!("reading {}", p.display()))?;
-        tables.push(if rows > crate::report::xlsx::MAX_SHEET_ROWS {
+        tables.push(if rows * cols > crate::report::xlsx::MAX_SHEET_CELLS {
             Err(rows)
         } else {
             Ok(std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?)

@@ -145,40 +145,49 @@ pub enum XlsxReportError {
     Writer(#[from] XlsxError),
 }
 
-/// Rows of a CSV table beyond which its sheet only points to the CSV file: the workbook is
-/// made in memory (about 100 bytes a cell) and must stay small enough for a spreadsheet program
-/// to open (the default park's largest table, `cashflows.csv`, has about 60,000 rows).
-pub const MAX_SHEET_ROWS: usize = 200_000;
+/// Cells (rows × columns) of a CSV table beyond which its sheet only points to the CSV file:
+/// the workbook is made in memory (over 100 bytes a cell) and must stay small enough to make
+/// and for a spreadsheet program to open (the default park's largest table, `cashflows.csv`,
+/// has about 1.1 million cells).
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
 
 /// A CSV table for a sheet of the workbook.
 #[derive(Debug, Clone, Copy)]
 pub enum SheetSource<'a> {
     /// The table's text as the run wrote it.
     Csv(&'a str),
-    /// A table of more than [`MAX_SHEET_ROWS`] rows, left in its file (its row count).
+    /// A table of more than [`MAX_SHEET_CELLS`] cells, left in its file (its row count).
     LeftInFile {
         /// Data rows of the table.
         rows: usize,
     },
 }
 
-/// Data rows of a CSV file (its lines less the header), counted without holding the file.
+/// Data rows and columns of a CSV file written by a run (its lines less the header; the
+/// header's fields, which hold no quoted commas), counted without holding the file.
 ///
 /// # Errors
 /// An I/O error of the read.
-pub fn count_rows(path: &std::path::Path) -> std::io::Result<usize> {
+pub fn count_rows(path: &std::path::Path) -> std::io::Result<(usize, usize)> {
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 1 << 16];
-    let mut lines = 0usize;
+    let (mut lines, mut cols, mut in_header) = (0usize, 1usize, true);
     loop {
         let k = f.read(&mut buf)?;
         if k == 0 {
             break;
         }
-        lines += buf[..k].iter().filter(|&&b| b == b'\n').count();
+        for &b in &buf[..k] {
+            if b == b'\n' {
+                lines += 1;
+                in_header = false;
+            } else if in_header && b == b',' {
+                cols += 1;
+            }
+        }
     }
-    Ok(lines.saturating_sub(1))
+    Ok((lines.saturating_sub(1), cols))
 }
 
 /// The bytes of `report.xlsx` for a run: the summary and claims from `r`, and the CSV tables
@@ -219,7 +228,7 @@ pub fn workbook_bytes(
                     0,
                     0,
                     format!(
-                        "{rows} rows: more than this workbook takes (at most {MAX_SHEET_ROWS} rows a sheet, so that it stays small enough to open and to make); see {table}"
+                        "{rows} rows: more than this workbook takes (at most {MAX_SHEET_CELLS} cells a sheet, so that it stays small enough to make and to open); see {table}"
                     ),
                 )?;
             }
