@@ -239,6 +239,13 @@ fn plot(
     lang: crate::report::charts::Lang,
     enterprise: Option<&str>,
 ) -> Result<(), Failure> {
+    // Checked before the lock, which would create the folder's parent.
+    if !dir.is_dir() {
+        return Err(Failure::BadInput(format!(
+            "{} is not a folder; give the output folder of a finished `parkenergy run` or sweep",
+            dir.display()
+        )));
+    }
     let _lock = crate::report::folder::lock(dir).map_err(Failure::BadInput)?;
     let data_path = dir.join("charts/chart-data.json");
     // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.

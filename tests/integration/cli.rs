@@ -481,3 +481,14 @@ fn a_pv_series_of_another_year_is_warned_about() {
         "{stderr}"
     );
 }
+
+/// `plot` on a path that is not a folder says so and creates nothing (no parent folder).
+#[test]
+fn plot_on_a_missing_folder_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("out");
+    let o = bin().arg("plot").arg(&missing).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a folder"));
+    assert!(!dir.path().join("typo").exists());
+}
