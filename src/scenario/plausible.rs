@@ -233,13 +233,11 @@ impl Resolver<'_> {
         }
         let n = ac_kw.len();
         let step_s = cal.step_hours() * 3600.0;
-        let observer = crate::solar::position::Observer {
-            latitude_deg: raw.site.latitude_deg,
-            longitude_deg: raw.site.longitude_deg,
-            elevation_m: raw.site.elevation_m,
-            pressure_hpa: 1013.25,
-            temperature_c: 12.0,
-        };
+        let observer = crate::solar::position::Observer::at(
+            raw.site.latitude_deg,
+            raw.site.longitude_deg,
+            raw.site.elevation_m,
+        );
         let start = crate::calendar::Date::new(raw.scenario.year, 1, 1)
             .map_or(0.0, |d| d.days_since_epoch() as f64 * 86400.0)
             - raw.scenario.utc_offset_hours * 3600.0;

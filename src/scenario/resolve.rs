@@ -556,9 +556,8 @@ impl Resolver<'_> {
                             "a synthetic load needs `annual_kwh`, `peak_kw` or both to set its size",
                         ));
                     }
-                    if let (Some(kwh), Some(peak)) = (e.annual_kwh, e.peak_kw) {
-                        self.load_factor_reachable(raw, i, a, kwh, peak, cal)?;
-                    }
+                    // Whether the archetype reaches both targets is checked by
+                    // `plausible_enterprise`, which synthesizes the run's load.
                     LoadSource::Archetype {
                         name: a.clone(),
                         annual_kwh: e.annual_kwh,

@@ -244,23 +244,9 @@ impl Resolver<'_> {
         Ok(WeatherPlan::File { format, path, data })
     }
 
-    /// Whether the archetype reaches the load factor of `annual_kwh` and `peak_kw` together:
-    /// the load model's own check, on the seed and the grown targets the run uses, so that
-    /// `check` refuses what the run would.
-    pub(super) fn load_factor_reachable(
-        &self,
-        raw: &RawScenario,
-        i: usize,
-        archetype: &str,
-        kwh: f64,
-        peak: f64,
-        cal: &Calendar,
-    ) -> Result<(), ScenarioError> {
-        self.synthetic_p_kw(raw, i, archetype, Some(kwh), Some(peak), cal)
-            .map(|_| ())
-    }
-
-    /// The synthetic load `enterprise[i]` gets in a run (same seed, grown targets) [kW].
+    /// The synthetic load `enterprise[i]` gets in a run (same seed, grown targets) [kW]: the
+    /// load model's own checks (e.g. whether the archetype reaches the load factor of
+    /// `annual_kwh` and `peak_kw` together) run here, so that `check` refuses what the run would.
     pub(super) fn synthetic_p_kw(
         &self,
         raw: &RawScenario,

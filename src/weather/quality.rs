@@ -99,13 +99,11 @@ pub fn check(
     }
     let n = y.n_steps();
     let step_s = f64::from(y.step_minutes) * 60.0;
-    let observer = crate::solar::position::Observer {
-        latitude_deg: y.site.latitude_deg,
-        longitude_deg: y.site.longitude_deg,
-        elevation_m: y.site.elevation_m,
-        pressure_hpa: 1013.25,
-        temperature_c: 12.0,
-    };
+    let observer = crate::solar::position::Observer::at(
+        y.site.latitude_deg,
+        y.site.longitude_deg,
+        y.site.elevation_m,
+    );
     let dt = crate::solar::position::delta_t_s(y.year, 6);
     // The sun at the start, middle and end of each step: its highest within the step.
     let path = |offset: f64| {
@@ -194,13 +192,7 @@ mod tests {
                 n_records: n,
             },
         };
-        let obs = crate::solar::position::Observer {
-            latitude_deg: 26.42,
-            longitude_deg: 111.61,
-            elevation_m: 110.0,
-            pressure_hpa: 1013.25,
-            temperature_c: 12.0,
-        };
+        let obs = crate::solar::position::Observer::at(26.42, 111.61, 110.0);
         let p = crate::solar::position::sun_path(y.start_unix_s() + 1800.0, 3600.0, n, &obs, 69.0);
         for i in 0..n {
             let mu = p.zenith_deg[i].to_radians().cos().max(0.0);

@@ -330,8 +330,14 @@ fn outcome(e: &EnterpriseResult, s: Option<Strategy>) -> Option<&Outcome> {
 }
 
 fn claim_value(c: &ClaimCheck, x: f64, lang: Lang, signed: bool) -> String {
+    claim_value_text(&c.key, x, lang, signed)
+}
+
+/// A claim value in its unit: a fraction in %, an amount in yuan/yr (万元/年 in Chinese),
+/// with a `+` before a positive margin when `signed`.
+pub(super) fn claim_value_text(key: &str, x: f64, lang: Lang, signed: bool) -> String {
     let sign = if signed && x > 0.0 { "+" } else { "" };
-    if c.key.ends_with("_fraction") {
+    if key.ends_with("_fraction") {
         format!("{sign}{}%", grouped(x * 100.0, 2))
     } else {
         let unit = if lang == Lang::Zh {

@@ -3,7 +3,7 @@
 //! PV saving against the claim, tornado, heat map) inlined as SVG. Read from the sweep's own
 //! outputs (`sweep-summary.json` and the charts just drawn); nothing is recomputed.
 
-use super::{HtmlReportError, grouped, money, words};
+use super::{HtmlReportError, grouped, words};
 use crate::report::charts::{self, Format, Lang};
 use serde::Serialize;
 use std::path::Path;
@@ -47,16 +47,7 @@ const TEMPLATE: &str = include_str!("sweep.html.j2");
 
 /// A claim value in its unit: a fraction in %, an amount in yuan/yr (万元/年 in Chinese).
 fn value(key: &str, x: f64, lang: Lang) -> String {
-    if key.ends_with("_fraction") {
-        format!("{}%", grouped(x * 100.0, 2))
-    } else {
-        let unit = if lang == Lang::Zh {
-            "万元/年"
-        } else {
-            "yuan/yr"
-        };
-        format!("{} {unit}", money(x, lang))
-    }
+    super::page::claim_value_text(key, x, lang, false)
 }
 
 /// The page of the finished sweep in `dir`, whose charts were drawn in `lang`.
