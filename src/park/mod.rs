@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod claims;
 pub mod context;
+pub mod keys;
 pub mod money;
 pub mod pv;
 pub mod result;
@@ -502,12 +503,12 @@ fn simulate_enterprise(
                 s,
                 battery.as_ref(),
                 true,
-                enterprise_key,
+                enterprise_key.as_ref(),
             )?;
             outcomes.push(o);
             series.push(ser);
         } else {
-            let key = ctx.outcome_key(enterprise_key, s);
+            let key = ctx.outcome_key(enterprise_key.as_ref(), s);
             let o = ctx.outcome(key, || {
                 simulate::simulate(
                     ctx,
@@ -517,7 +518,7 @@ fn simulate_enterprise(
                     s,
                     battery.as_ref(),
                     false,
-                    enterprise_key,
+                    enterprise_key.as_ref(),
                 )
                 .map(|(o, _)| o)
             })?;

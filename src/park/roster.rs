@@ -87,8 +87,6 @@ pub struct LoadProfile {
     pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
     /// Annual energy, peak and load factor of `p_kw`.
     pub stats: load::LoadStats,
-    /// A hash of `p_kw` ([`super::cache::hash_series`]), for memo keys.
-    pub p_kw_hash: u64,
 }
 
 /// Every enterprise of the plan: named ones first, then each group's members in order.
@@ -284,7 +282,6 @@ pub(super) fn build_one(
     };
     Ok(LoadProfile {
         stats: load::load_stats(&p_kw, cal.step_hours()),
-        p_kw_hash: super::cache::hash_series(0, &p_kw),
         p_kw,
         q_kvar,
         gaps,

@@ -63,7 +63,7 @@ pub struct Flows {
     /// option and are priced after the bill ([`pv_account`]).
     pub pv_avoided_agency_by_month_yuan: [f64; 12],
     /// Key of the grid series for the usage and compensation memos (sweeps).
-    pub series_key: Option<u64>,
+    pub series_key: Option<super::keys::SeriesKey>,
 }
 
 /// The flows of step 1: PV used on site first, the surplus exported (or, under full export
@@ -138,7 +138,7 @@ fn settle(
     strategy: Strategy,
     mode: &crate::market::PurchaseMode,
     flows: (&[f64], &[f64]),
-    key: Option<u64>,
+    key: Option<super::keys::SeriesKey>,
     load: &LoadProfile,
 ) -> Result<Settled, SimError> {
     let named = |err: tariff::TariffError| SimError::Enterprise {
@@ -170,9 +170,10 @@ fn settle(
         .map_err(named)?;
     let (bill, kvar, annual) = if comp.pays {
         // The usage with the bank in service, memoized on the flows and the bank size.
-        let key_c = key.map(|k| {
-            let p = load.p_kw_hash;
-            crate::scenario::fnv1a(format!("{k}|{p}|bank|{:?}", comp.bank_kvar).as_bytes())
+        let key_c = key.map(|series| super::keys::UsageKey::Compensated {
+            series,
+            load_digest: super::keys::digest(&[&load.p_kw]),
+            bank_kvar_bits: comp.bank_kvar.to_bits(),
         });
         let usage_c = ctx.memo_usage(key_c, || {
             let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
@@ -304,7 +305,7 @@ pub fn simulate(
     strategy: Strategy,
     battery: Option<&super::storage::Sized>,
     keep_series: bool,
-    enterprise_key: Option<u64>,
+    enterprise_key: Option<&std::sync::Arc<super::keys::EnterpriseKey>>,
 ) -> Result<(Outcome, Option<Series>), SimError> {
     let named = |err: tariff::TariffError| SimError::Enterprise {
         enterprise: e.name.clone(),
