@@ -279,8 +279,7 @@ impl<'a> Context<'a> {
         signal: &PriceSignal,
         customer: &Customer,
         options: &[BillingOption; 12],
-        import_kw: &[f64],
-        reactive_kvar: &[f64],
+        (import_kw, reactive_kvar): (&[f64], &[f64]),
     ) -> Result<tariff::optimize::CompensationResult, tariff::TariffError> {
         let f = || {
             tariff::optimize::reactive_compensation(
@@ -389,6 +388,11 @@ impl<'a> Context<'a> {
         } else {
             (PurchaseMode::Agency, "agency".into())
         }
+    }
+
+    /// Whether PV is connected for full export (全额上网): all PV output sold, all load bought.
+    pub fn full_export(&self) -> bool {
+        self.plan.pv.grid_connection == choice::GridConnection::FullExport
     }
 
     /// The EMC price of PV energy, when the PV is investor-owned.
