@@ -41,12 +41,13 @@ pub enum SimError {
     #[error("{0}")]
     BadInput(String),
     /// A model rejected an enterprise's inputs.
-    #[error("enterprise `{enterprise}`: {message}")]
+    #[error("enterprise `{enterprise}`: {source}")]
     Enterprise {
         /// Enterprise name.
         enterprise: String,
-        /// What the model said.
-        message: String,
+        /// What the model said (boxed: some model errors are large).
+        #[source]
+        source: Box<ModelError>,
     },
     /// The load model rejected a parameter.
     #[error("load model: {0}")]
@@ -57,6 +58,35 @@ pub enum SimError {
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A model's error about one enterprise ([`SimError::Enterprise`]), kept whole so that the
+/// chain of causes reaches the caller.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The tariff model (measurement, bill, optimization).
+    #[error(transparent)]
+    Tariff(#[from] crate::tariff::TariffError),
+    /// The load model (synthesis, meter data, reactive power).
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
+    /// The battery's parameters or sizing.
+    #[error("storage: {0}")]
+    Storage(#[source] crate::storage::StorageError),
+    /// The storage dispatch.
+    #[error("storage dispatch: {0}")]
+    Dispatch(#[source] crate::storage::StorageError),
+}
+
+impl SimError {
+    /// A model's error about an enterprise.
+    pub fn enterprise(name: &str, source: impl Into<ModelError>) -> SimError {
+        SimError::Enterprise {
+            enterprise: name.to_string(),
+            source: Box::new(source.into()),
+        }
+    }
 }
 
 /// Options of a run.

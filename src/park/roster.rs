@@ -253,10 +253,7 @@ pub(super) fn build_one(
     cal: &Calendar,
     lib: &ArchetypeLibrary,
 ) -> Result<LoadProfile, SimError> {
-    let named = |err: load::LoadError| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: err.to_string(),
-    };
+    let named = |err: load::LoadError| SimError::enterprise(&e.name, err);
     let mut measured_q = None;
     let (p_kw, gaps) = match &e.load {
         LoadOrigin::Archetype {

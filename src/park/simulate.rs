@@ -145,11 +145,8 @@ pub struct Subject<'c, 'a> {
 
 impl Subject<'_, '_> {
     /// A tariff error named after the enterprise.
-    fn named(&self, err: tariff::TariffError) -> SimError {
-        SimError::Enterprise {
-            enterprise: self.spec.name.clone(),
-            message: err.to_string(),
-        }
+    fn named(&self, err: impl Into<super::ModelError>) -> SimError {
+        SimError::enterprise(&self.spec.name, err)
     }
 }
 
@@ -261,12 +258,8 @@ fn compensated_bill(
         bank_kvar_bits: bank_kvar.to_bits(),
     });
     let usage = ctx.memo_usage(key, || {
-        let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(bank_kvar)).map_err(
-            |err| SimError::Enterprise {
-                enterprise: sub.spec.name.clone(),
-                message: err.to_string(),
-            },
-        )?;
+        let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(bank_kvar))
+            .map_err(|err| sub.named(err))?;
         tariff::measure_usage(
             signal,
             grid.import_kw,
@@ -547,12 +540,8 @@ fn dispatch_storage(
     sized: &super::storage::Sized,
 ) -> Result<(Stored, Settled), SimError> {
     let (ctx, e) = (sub.ctx, sub.spec);
-    let failed = |what: &str, err: &dyn std::fmt::Display| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: format!("{what}: {err}"),
-    };
     let battery = crate::storage::battery::Battery::new(sized.params)
-        .map_err(|err| failed("storage", &err))?;
+        .map_err(|err| sub.named(super::ModelError::Storage(err)))?;
     let (import, export) = (&flows.import_kw, &flows.export_kw);
     let n = import.len();
     // Under full export (全额上网) all PV output is sold: the battery sees the load only.
@@ -579,7 +568,7 @@ fn dispatch_storage(
         let d = super::storage::input(ctx, billing.signal, e, net.clone(), price.clone(), demand);
         let mut r = super::storage::dispatcher(ctx.plan)
             .dispatch(&d, &battery)
-            .map_err(|err| failed("storage dispatch", &err))?;
+            .map_err(|err| sub.named(super::ModelError::Dispatch(err)))?;
         if ctx.full_export() {
             for (x, g) in r.export_kw.iter_mut().zip(prices.pv_ac) {
                 *x += g;
