@@ -633,6 +633,7 @@ fn storage_outcome(
         shared_savings: ctx.plan.storage.ownership
             == crate::scenario::choice::StorageOwnership::SharedSavings,
         charging_cost_yuan: r.charge_kw.iter().zip(price).map(|(c, p)| c * h * p).sum(),
+        life_years: super::storage::sizing_params(ctx.plan, &ctx.storage_data).life_years as f64,
     }
 }
 
@@ -791,7 +792,10 @@ fn describe_choices(choices: &[tariff::PeriodChoice]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp, reason = "sums of whole kW over whole hours are exact in f64")]
+#[allow(
+    clippy::float_cmp,
+    reason = "sums of whole kW over whole hours are exact in f64"
+)]
 mod tests {
     //! The stages of [`simulate`] on hand-built enterprises: a constant 100 kW load and an array
     //! giving 150 kW from 10:00 to 15:00 every day, so every flow is computable by hand.
