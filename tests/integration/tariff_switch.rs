@@ -369,8 +369,48 @@ fn example_scenario_runs_and_reports_lcoe_and_lcos() {
     let s = &summary["strategies"];
     let lcos = s["storage"]["storage_lcos_yuan_per_kwh"].as_f64().unwrap();
     let lcoe = s["pv"]["pv_lcoe_yuan_per_kwh"].as_f64().unwrap();
-    // Plausible ranges [yuan/kWh]: PV at 2.8 yuan/W over 25 years, LFP storage with charging.
-    assert!((0.15..0.6).contains(&lcoe), "{lcoe}");
+    // LCOE by hand from cashflows.csv: Σ_t owner's costs (capex, replacements, O&M) × d_t over
+    // Σ_t PV energy × d_t, d_t = (1 + r)^-t, over every PV owner's rows of the `pv` strategy.
+    let rate = parkenergy::scenario::load(&scenario)
+        .unwrap()
+        .finance
+        .discount_rate_fraction;
+    let flows = std::fs::read_to_string(dir.path().join("cashflows.csv")).unwrap();
+    let mut rows = flows.lines();
+    let head: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let at = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (cost_sum, kwh_sum) = {
+        let mut owners = std::collections::HashSet::new();
+        let parsed: Vec<Vec<String>> = rows
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .filter(|r: &Vec<String>| r[at("strategy")] == "pv")
+            .collect();
+        let num = |r: &Vec<String>, c: &str| r[at(c)].parse::<f64>().unwrap_or(0.0);
+        for r in &parsed {
+            if num(r, "capex_yuan") < 0.0 {
+                owners.insert((r[0].clone(), r[at("party")].clone()));
+            }
+        }
+        let (mut c, mut e) = (0.0, 0.0);
+        for r in parsed
+            .iter()
+            .filter(|r| owners.contains(&(r[0].clone(), r[at("party")].clone())))
+        {
+            let d = (1.0 + rate).powi(-num(r, "year") as i32);
+            c -= (num(r, "capex_yuan") + num(r, "replacement_yuan") + num(r, "om_yuan")) * d;
+            e += num(r, "pv_kwh") * d;
+        }
+        (c, e)
+    };
+    assert!(!cost_sum.is_nan() && kwh_sum > 0.0);
+    // cashflows.csv rounds to 0.0001 yuan and 0.1 kWh.
+    assert!(
+        (lcoe - cost_sum / kwh_sum).abs() < 2e-5,
+        "{lcoe} vs {}",
+        cost_sum / kwh_sum
+    );
+    // LCOS also counts the charging energy, which cashflows.csv does not hold: a plausible
+    // range for LFP storage with charging [yuan/kWh].
     assert!((0.3..1.5).contains(&lcos), "{lcos}");
     assert!(s["baseline"].get("pv_lcoe_yuan_per_kwh").is_none());
     // The park value is Σ discounted costs / Σ discounted energy: between the enterprises' values.
