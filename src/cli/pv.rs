@@ -36,6 +36,30 @@ impl FormatArg {
     }
 }
 
+/// The presets `--model` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum ModelArg {
+    /// PVWatts DC/AC, Fuentes cell temperature, PVWatts v8 glass cover and spectral modifier.
+    PvwattsFuentes,
+    /// PVWatts v8 as NREL SAM implements it.
+    PvwattsV8,
+    /// A pvlib ModelChain: SAPM cell temperature, physical IAM, PVWatts DC/losses/inverter.
+    Pvlib,
+}
+
+/// The mountings `--mounting` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum MountingArg {
+    /// Racks with free air behind the modules.
+    OpenRack,
+    /// On a roof with a small air gap (PVWatts roof mount).
+    Roof,
+    /// Flush on the roof (SAPM close mount; `--model pvlib` only).
+    CloseRoof,
+}
+
 /// Arguments of `parkenergy pv` (defaults: PVWatts v8 where the user gives none).
 #[derive(clap::Args, Debug)]
 pub struct PvArgs {
@@ -52,6 +76,12 @@ pub struct PvArgs {
     /// speed, and optionally DNI and DHI (default: timestamp,ghi,temp_air,wind_speed,dni,dhi).
     #[arg(long, value_delimiter = ',')]
     pub csv_columns: Option<Vec<String>>,
+    /// Model preset.
+    #[arg(long, value_enum, default_value = "pvwatts_fuentes")]
+    pub model: ModelArg,
+    /// How the modules are mounted (sets the cell-temperature parameters).
+    #[arg(long, value_enum, default_value = "roof")]
+    pub mounting: MountingArg,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -163,11 +193,18 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
     if let Some(lon) = a.lon {
         w.site.longitude_deg = lon;
     }
-    let mut s = PvSystem {
-        tilt_deg: a.tilt_deg,
-        azimuth_deg: a.azimuth_deg,
-        ..PvSystem::default()
+    let preset = match a.model {
+        ModelArg::PvwattsFuentes => solar::Preset::PvwattsFuentes,
+        ModelArg::PvwattsV8 => solar::Preset::PvwattsV8,
+        ModelArg::Pvlib => solar::Preset::Pvlib,
     };
+    let mounting = match a.mounting {
+        MountingArg::OpenRack => solar::Mounting::OpenRack,
+        MountingArg::Roof => solar::Mounting::Roof,
+        MountingArg::CloseRoof => solar::Mounting::CloseRoof,
+    };
+    let mut s =
+        PvSystem::preset(preset, mounting, a.tilt_deg, a.azimuth_deg).map_err(|e| bad(&e))?;
     for (field, v) in [
         (&mut s.dc_ac_ratio, a.dc_ac_ratio),
         (&mut s.losses_fraction, a.losses),
