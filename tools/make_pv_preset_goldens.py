@@ -11,6 +11,10 @@ Writes:
   tests/data/pv/presets/annual.csv                 AC energy [kWh/kWp/yr] per climate, orientation, reference
   tests/data/pv/presets/monthly.csv                the same per month
   tests/data/pv/presets/hourly_days.csv            hourly AC [W/kWp] on 4 days (the 15th of Mar, Jun, Sep, Dec)
+  tests/data/pv/presets/pvgis_offset_monthly.csv   pvlib_open_rack on the Greensboro weather written as a PVGIS
+                                                   TMY CSV (UTC rows, "Irradiance Time Offset (h): 0.1761"):
+                                                   the sun at each UTC hour's start plus the offset ("offset"),
+                                                   and at mid-hour ("mid") to show what ignoring it costs
 
 References (`reference` column):
   pvwatts_v8_open_rack  PySAM Pvwattsv8, array_type 0 (fixed open rack) with gcr 0.01 (rows 2.9 m x 100 apart,
@@ -96,6 +100,43 @@ def pvlib_modelchain(path, tilt, az, mount):
     return np.nan_to_num(np.asarray(mc.results.ac, dtype=float)) / 1000.0
 
 
+PVGIS_OFFSET_H = 0.1761
+PVGIS_ORIENTATIONS = [(20, 90), (20, 270), (90, 90), (90, 270), (20, 180)]
+
+
+def pvgis_offset_golden(path):
+    """pvlib_open_rack on the TMY3 data rolled to UTC hours (as a PVGIS file holds them), with the sun at
+    the label plus PVGIS's irradiance time offset, and at mid-hour."""
+    data, meta = pvlib.iotools.read_tmy3(path, coerce_year=YEAR, map_variables=True)
+    tz = int(meta["TZ"])
+    cols = data[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].to_numpy()
+    # TMY3 row j covers local hour j, i.e. UTC hour j - tz: UTC row u holds TMY3 row u + tz
+    rolled = np.roll(cols, -tz, axis=0)
+    rows = []
+    for label, minutes in [("offset", PVGIS_OFFSET_H * 60), ("mid", 30.0)]:
+        times = pd.date_range(f"{YEAR}-01-01 00:00", periods=8760, freq="h", tz="UTC") + pd.Timedelta(minutes=minutes)
+        w = pd.DataFrame(rolled, index=times, columns=["ghi", "dni", "dhi", "temp_air", "wind_speed"])
+        loc = Location(meta["latitude"], meta["longitude"], tz="UTC", altitude=meta["altitude"])
+        for tilt, az in PVGIS_ORIENTATIONS:
+            system = PVSystem(surface_tilt=tilt, surface_azimuth=az, albedo=ALBEDO,
+                              module_parameters={"pdc0": 1000.0, "gamma_pdc": GAMMA},
+                              inverter_parameters={"pdc0": 1000.0 / DC_AC / ETA, "eta_inv_nom": ETA},
+                              temperature_model_parameters=TEMPERATURE_MODEL_PARAMETERS["sapm"][
+                                  "open_rack_glass_polymer"],
+                              losses_parameters={})
+            mc = ModelChain(system, loc, aoi_model="physical", spectral_model="no_loss", temperature_model="sapm",
+                            transposition_model="perez", dc_model="pvwatts", ac_model="pvwatts",
+                            losses_model="pvwatts")
+            mc.run_model(w)
+            ac = np.nan_to_num(np.asarray(mc.results.ac, dtype=float)) / 1000.0
+            month = pd.date_range(f"{YEAR}-01-01", periods=8760, freq="h").month
+            for mo in range(1, 13):
+                rows.append(("greensboro", tilt, az, label, mo, round(ac[month == mo].sum(), 4)))
+            print("pvgis", label, tilt, az, round(ac.sum(), 2))
+    pd.DataFrame(rows, columns=["climate", "tilt_deg", "azimuth_deg", "sun", "month_utc", "ac_kwh_per_kwp"]).to_csv(
+        os.path.join(OUT, "pvgis_offset_monthly.csv"), index=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pvdata = os.path.join(os.path.dirname(pvlib.__file__), "data")
@@ -127,6 +168,7 @@ def main():
     h = pd.DataFrame(hourly)
     h.insert(0, "step", np.flatnonzero(day_sel))
     h.to_csv(os.path.join(OUT, "hourly_days.csv"), index=False)
+    pvgis_offset_golden(os.path.join(pvdata, CLIMATES["greensboro"]))
 
 
 if __name__ == "__main__":

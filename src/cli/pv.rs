@@ -112,6 +112,11 @@ pub struct PvArgs {
     /// Longitude override [deg, east positive].
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<f64>,
+    /// Offset of local standard time from UTC for the hourly output and the months [h]: weather
+    /// files in another zone are converted to it. Default: an EPW's or TMY3's own zone; UTC+8
+    /// (China) for PVGIS files, which are in UTC, and for plain CSV files, read as in it.
+    #[arg(long, allow_hyphen_values = true)]
+    pub utc_offset: Option<f64>,
     /// Seed of the synthetic year.
     #[arg(long, default_value_t = 20231)]
     pub seed: u64,
@@ -173,7 +178,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                     latitude_deg: a.lat.unwrap_or(n.site.latitude_deg),
                     longitude_deg: a.lon.unwrap_or(n.site.longitude_deg),
                     elevation_m: n.site.elevation_m,
-                    utc_offset_hours: 8.0,
+                    utc_offset_hours: a.utc_offset.unwrap_or(8.0),
                 },
                 columns: csv_columns(a.csv_columns.as_deref())?,
                 irradiance_unit: Default::default(),
@@ -182,11 +187,15 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                 time_label: Default::default(),
                 step_minutes: 60,
             };
-            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
+            let zone = a.utc_offset.unwrap_or(8.0);
+            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, zone)
                 .map_err(|e| bad(&e))?;
             (w, f.name())
         }
     };
+    if let Some(z) = a.utc_offset {
+        w = w.to_utc_offset(z).map_err(|e| bad(&e))?;
+    }
     if let Some(lat) = a.lat {
         w.site.latitude_deg = lat;
     }

@@ -443,7 +443,7 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     let step_s = weather.step_hours() * 3600.0;
     let site = &weather.site;
     let obs = Observer::at(site.latitude_deg, site.longitude_deg, site.elevation_m);
-    let start = weather.start_unix_s() + step_s / 2.0;
+    let start = weather.start_unix_s() + weather.sun_minutes_into_step * 60.0;
     // With DNI and DHI given, steps without any irradiance give zero POA whatever the sun does,
     // so their sun position is skipped; decomposition needs every step (DIRINT looks at neighbours).
     let lit: Option<Vec<bool>> = match (&weather.dni_w_per_m2, &weather.dhi_w_per_m2) {

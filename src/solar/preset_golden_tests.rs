@@ -176,3 +176,152 @@ fn default_model_is_not_pvwatts_v8() {
     let dev = pv_per_kwp(&w, &s).expect("chain").annual_ac_kwh_per_kwp() / f(&g[4]) - 1.0;
     assert!(dev.abs() > VS_PVWATTS_V8.annual, "{dev}");
 }
+
+/// The Greensboro TMY3 weather written as a PVGIS TMY CSV: UTC rows (row `u` holds the TMY3
+/// hour `u − 5`), with `Irradiance Time Offset (h): 0.1761`, as
+/// `tools/make_pv_preset_goldens.py` builds it for pvlib.
+fn greensboro_as_pvgis_csv() -> String {
+    use std::fmt::Write as _;
+    let w = weather("greensboro");
+    let n = w.n_steps();
+    let (dni, dhi) = (
+        w.dni_w_per_m2.as_ref().expect("TMY3 has DNI"),
+        w.dhi_w_per_m2.as_ref().expect("TMY3 has DHI"),
+    );
+    let mut s = format!(
+        "Latitude (decimal degrees):\t{}\nLongitude (decimal degrees):\t{}\nElevation (m):\t{}\nIrradiance Time Offset (h):\t0.1761\nmonth,year\n",
+        w.site.latitude_deg, w.site.longitude_deg, w.site.elevation_m
+    );
+    for m in 1..=12 {
+        let _ = writeln!(s, "{m},2005");
+    }
+    s.push_str("time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP\n");
+    let tz = w.site.utc_offset_hours as i64;
+    let cal =
+        crate::calendar::Calendar::without_holidays(2005, crate::calendar::StepLength::Hourly, 0.0);
+    for u in 0..n {
+        let j = (u as i64 + tz).rem_euclid(n as i64) as usize;
+        let t = cal.timestamp(u).to_string(); // 2005-MM-DDTHH:00+00:00
+        let _ = writeln!(
+            s,
+            "{}{}{}:{}00,{},80,{},{},{},300,{},0,100000",
+            &t[0..4],
+            &t[5..7],
+            &t[8..10],
+            &t[11..13],
+            w.temp_air_c[j],
+            w.ghi_w_per_m2[j],
+            dni[j],
+            dhi[j],
+            w.wind_speed_m_per_s[j]
+        );
+    }
+    s
+}
+
+#[test]
+fn pvgis_irradiance_time_offset_matches_pvlib() {
+    let text = greensboro_as_pvgis_csv();
+    let w = crate::weather::pvgis::parse_pvgis_tmy_csv(&text, "greensboro_pvgis.csv", 0.0)
+        .expect("PVGIS text reads");
+    assert!((w.sun_minutes_into_step - 0.1761 * 60.0).abs() < 1e-9);
+    let mid = crate::weather::WeatherYear {
+        sun_minutes_into_step: 30.0,
+        ..w.clone()
+    };
+    let rows = rows("pvgis_offset_monthly.csv");
+    let months = w.months();
+    let mut checked = 0;
+    for (tilt, az) in [
+        (20.0, 90.0),
+        (20.0, 270.0),
+        (90.0, 90.0),
+        (90.0, 270.0),
+        (20.0, 180.0),
+    ] {
+        let s = system("pvlib_open_rack", tilt, az);
+        let ours = pv_per_kwp(&w, &s).expect("chain");
+        let ours_mid = pv_per_kwp(&mid, &s).expect("chain");
+        let sel = |sun: &str| -> Vec<f64> {
+            rows.iter()
+                .filter(|r| f(&r[1]) - tilt == 0.0 && f(&r[2]) - az == 0.0 && r[3] == sun)
+                .map(|r| f(&r[5]))
+                .collect()
+        };
+        let (golden, golden_mid) = (sel("offset"), sel("mid"));
+        assert_eq!(golden.len(), 12);
+        let monthly = ours.monthly_ac_kwh_per_kwp(&months);
+        for (m, (o, g)) in monthly.iter().zip(&golden).enumerate() {
+            let dev = o / g - 1.0;
+            assert!(
+                dev.abs() <= VS_PVLIB.monthly,
+                "{tilt}/{az} month {}: {o} vs {g}",
+                m + 1
+            );
+            checked += 1;
+        }
+        let (a, g, gm) = (
+            ours.annual_ac_kwh_per_kwp(),
+            golden.iter().sum::<f64>(),
+            golden_mid.iter().sum::<f64>(),
+        );
+        assert!(
+            (a / g - 1.0).abs() <= VS_PVLIB.annual,
+            "{tilt}/{az}: {a} vs {g}"
+        );
+        // the sun at mid-hour is pvlib's mid-hour run, and misses the offset run on east and
+        // west faces by 2-7 %
+        let am = ours_mid.annual_ac_kwh_per_kwp();
+        assert!(
+            (am / gm - 1.0).abs() <= VS_PVLIB.annual,
+            "{tilt}/{az}: {am} vs {gm}"
+        );
+        if (az - 180.0).abs() > 1.0 {
+            assert!((am / g - 1.0).abs() > 0.02, "{tilt}/{az}: {am} vs {g}");
+        }
+    }
+    assert_eq!(checked, 60);
+}
+
+#[test]
+fn utc_minus5_file_in_a_utc_plus8_scenario_is_13_hours_later() {
+    // What a scenario does with its weather file (scenario::inputs::weather), at two offsets.
+    let p = path("tests/data/weather/723170TYA.CSV");
+    let spec = crate::weather::csv::CsvSpec {
+        site: crate::weather::Site {
+            name: "unused for TMY3".into(),
+            latitude_deg: 36.1,
+            longitude_deg: -79.95,
+            elevation_m: 273.0,
+            utc_offset_hours: 8.0,
+        },
+        columns: Default::default(),
+        irradiance_unit: Default::default(),
+        temperature_unit: Default::default(),
+        wind_unit: Default::default(),
+        time_label: Default::default(),
+        step_minutes: 60,
+    };
+    let at = |z: f64| {
+        let (d, _) = crate::scenario::inputs::weather(&p, None, &spec, z).expect("TMY3 reads");
+        assert!((d.year.site.utc_offset_hours - z).abs() < 1e-12);
+        pv_per_kwp(&d.year, &PvSystem::default()).expect("chain")
+    };
+    let (east, home) = (at(8.0), at(-5.0));
+    let n = home.ac_kw_per_kwp.len();
+    let mut worst = 0.0_f64;
+    let mut lit = 0;
+    for t in 0..n - 13 {
+        worst = worst.max((east.ac_kw_per_kwp[t + 13] - home.ac_kw_per_kwp[t]).abs());
+        lit += usize::from(home.ac_kw_per_kwp[t] > 0.0);
+    }
+    // the same UTC instants: equal but for the sun path's interpolation nodes (< 1e-5°) and the
+    // thermal model's start at the year's wrap
+    assert!(worst < 1e-4, "worst {worst} kW/kWp");
+    assert!(lit > 4000);
+    // and not equal without the shift
+    let unshifted = (0..n)
+        .map(|t| (east.ac_kw_per_kwp[t] - home.ac_kw_per_kwp[t]).abs())
+        .fold(0.0, f64::max);
+    assert!(unshifted > 0.3, "{unshifted}");
+}

@@ -93,6 +93,7 @@ pub fn parse_epw(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
             (-500.0, 9000.0),
         )?,
     };
+    super::check_zone_against_longitude(path, 1, site.utc_offset_hours, site.longitude_deg)?;
     let mut data_start = None;
     for (i, l) in lines.by_ref() {
         if l.starts_with("DATA PERIODS") {
@@ -221,6 +222,7 @@ pub fn parse_epw(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
         site,
         year,
         step_minutes: 60,
+        sun_minutes_into_step: 30.0,
         ghi_w_per_m2: ghi,
         dni_w_per_m2: Some(dni),
         dhi_w_per_m2: Some(dhi),
