@@ -547,15 +547,14 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         out.poa_w_per_m2.push(beam_v[i] + sky_v[i] + gnd_v[i]);
     }
     if let ModuleModel::PvwattsV8(v8) = &system.module_model {
-        pvwatts_v8_stage(
-            &mut out,
-            system,
-            v8,
-            weather,
-            (&beam_v, &sky_v, &gnd_v),
-            &cos_tt_v,
-            &sun.apparent_zenith_deg,
-        );
+        let plane = Plane {
+            beam: &beam_v,
+            sky: &sky_v,
+            ground: &gnd_v,
+            cos_aoi: &cos_tt_v,
+            zenith_deg: &sun.apparent_zenith_deg,
+        };
+        pvwatts_v8_stage(&mut out, system, v8, weather, &plane);
         return Ok(out);
     }
     out.cell_temp_c = system.temperature_model.cell_temperature_series(
@@ -598,6 +597,20 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
     Ok(out)
 }
 
+/// The plane-of-array components and angles of every step.
+struct Plane<'a> {
+    /// Beam on the plane [W/m²].
+    beam: &'a [f64],
+    /// Sky diffuse on the plane [W/m²].
+    sky: &'a [f64],
+    /// Ground-reflected on the plane [W/m²].
+    ground: &'a [f64],
+    /// Cosine of the angle of incidence [-].
+    cos_aoi: &'a [f64],
+    /// Apparent solar zenith [deg].
+    zenith_deg: &'a [f64],
+}
+
 /// The module and inverter stage of PVWatts v8 (see [`ModuleModel::PvwattsV8`]).
 ///
 /// Per step with light on the plane: the effective irradiance `G = (E_b k_b + E_s k_s + E_g k_g)
@@ -610,10 +623,15 @@ fn pvwatts_v8_stage(
     system: &PvSystem,
     v8: &PvwattsV8Params,
     weather: &WeatherYear,
-    (beam, sky, gnd): (&[f64], &[f64], &[f64]),
-    cos_aoi: &[f64],
-    zenith_deg: &[f64],
+    plane: &Plane,
 ) {
+    let Plane {
+        beam,
+        sky,
+        ground: gnd,
+        cos_aoi,
+        zenith_deg,
+    } = *plane;
     let n = out.poa_w_per_m2.len();
     let elevation_m = weather.site.elevation_m;
     let geff: Vec<f64> = (0..n)
