@@ -605,6 +605,31 @@ pub(crate) fn parse_f64(
     })
 }
 
+/// The comma-separated fields of a line, found by a byte scan (no allocation, no UTF-8
+/// decoding: a comma is one byte and never part of a multi-byte character).
+pub(crate) fn fields(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let rest = &bytes[start..];
+        match rest.iter().position(|&b| b == b',') {
+            Some(p) => {
+                let f = &line[start..start + p];
+                start += p + 1;
+                Some(f)
+            }
+            None => {
+                done = true;
+                Some(&line[start..])
+            }
+        }
+    })
+}
+
 /// Read a whole file, mapping the error to [`WeatherError::Io`].
 pub(crate) fn read_to_string(path: &std::path::Path) -> Result<String, WeatherError> {
     std::fs::read_to_string(path).map_err(|source| WeatherError::Io {
@@ -671,6 +696,17 @@ mod tests {
             h.sun_minutes_into_step
         );
         assert!(ramp_year(8.0).to_utc_offset(15.0).is_err());
+    }
+
+    #[test]
+    fn fields_split_like_str_split() {
+        for l in ["a,b,,c", "", ",", "x", "1,2,3,", "é,ü,中,文"] {
+            assert_eq!(
+                fields(l).collect::<Vec<_>>(),
+                l.split(',').collect::<Vec<_>>(),
+                "{l:?}"
+            );
+        }
     }
 
     #[test]
