@@ -483,6 +483,11 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         None => (1.0, 1.0),
     };
     let beam_iam = system.cover.as_ref().map(iam::BeamModifierTable::cached);
+    let physical_iam = system
+        .cover
+        .as_ref()
+        .filter(|_| system.cover_on_beam_only)
+        .map(iam::PhysicalTable::cached);
     let pac0 = 1.0 / system.dc_ac_ratio;
     let elevation_factor = (-0.0001184 * site.elevation_m).exp();
     let loss_factor = 1.0 - system.losses_fraction;
@@ -569,12 +574,10 @@ pub fn pv_per_kwp(weather: &WeatherYear, system: &PvSystem) -> Result<PvSeries, 
         let mut eff = poa;
         if system.cover_on_beam_only {
             // pvlib ModelChain: the modifier on the beam only, diffuse untouched
-            if let Some(c) = &system.cover {
-                let c_aoi = cos_tt_v[i].clamp(-1.0, 1.0);
-                if poa > 0.0 {
-                    let k = iam::physical(c_aoi.acos().to_degrees(), c);
-                    eff = beam_v[i] * k + sky_v[i] + gnd_v[i];
-                }
+            if let Some(t) = &physical_iam
+                && poa > 0.0
+            {
+                eff = beam_v[i] * t.at_cos_aoi(cos_tt_v[i]) + sky_v[i] + gnd_v[i];
             }
         } else if let Some(table) = &beam_iam {
             // PVWatts applies the cover model only for 0.5° < θ < 89.5°
