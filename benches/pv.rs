@@ -1,6 +1,7 @@
 //! PV chain benchmark: one orientation-year (8760 h) through SPA position, Perez transposition
-//! (EPW-style DNI/DHI given, no decomposition), cell temperature, PVWatts DC and inverter.
-//! Compare with the pvlib time printed by `tools/make_pv_goldens.py` in the same sitting.
+//! (EPW-style DNI/DHI given, no decomposition), cell temperature, PVWatts DC and inverter; the
+//! presets (`pvwatts_v8`, `pvlib`); the TMY3 reader alone and reader + chain.
+//! Compare with the pvlib times printed by `tools/time_pvlib_chain.py` in the same sitting.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use parkenergy::solar::temperature::{SAPM_CLOSE_ROOF_GLASS_GLASS, TemperatureModel};
@@ -93,5 +94,52 @@ fn bench_models(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_chain, bench_models);
+fn tmy3_path() -> &'static str {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/weather/723170TYA.CSV"
+    )
+}
+
+fn bench_presets_and_reader(c: &mut Criterion) {
+    use parkenergy::solar::{Mounting, Preset};
+    use parkenergy::weather::tmy3::read_tmy3;
+    let w = read_tmy3(tmy3_path()).expect("committed TMY3 present");
+    let n = w.n_steps() as u64;
+    let mut g = c.benchmark_group("pv_presets");
+    g.throughput(Throughput::Elements(n));
+    for (name, preset) in [
+        ("pvwatts_fuentes", Preset::PvwattsFuentes),
+        ("pvwatts_v8", Preset::PvwattsV8),
+        ("pvlib", Preset::Pvlib),
+    ] {
+        let s = PvSystem::preset(preset, Mounting::OpenRack, 20.0, 180.0).expect("preset");
+        g.bench_with_input(BenchmarkId::new(name, n), &w, |b, w| {
+            b.iter(|| pv_per_kwp(black_box(w), black_box(&s)).expect("valid"))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("pv_read");
+    g.throughput(Throughput::Elements(n));
+    g.bench_function(BenchmarkId::new("read_tmy3", n), |b| {
+        b.iter(|| read_tmy3(black_box(tmy3_path())).expect("reads"))
+    });
+    let s = PvSystem::preset(Preset::Pvlib, Mounting::OpenRack, 20.0, 180.0).expect("preset");
+    g.bench_function(BenchmarkId::new("read_tmy3_and_pvlib_chain", n), |b| {
+        b.iter(|| {
+            let w = read_tmy3(black_box(tmy3_path())).expect("reads");
+            pv_per_kwp(&w, &s).expect("valid")
+        })
+    });
+    let d = PvSystem::default();
+    g.bench_function(BenchmarkId::new("read_tmy3_and_default_chain", n), |b| {
+        b.iter(|| {
+            let w = read_tmy3(black_box(tmy3_path())).expect("reads");
+            pv_per_kwp(&w, &d).expect("valid")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_chain, bench_models, bench_presets_and_reader);
 criterion_main!(benches);

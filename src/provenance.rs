@@ -292,6 +292,13 @@ fn pv_files(plan: &Plan, out: &mut Vec<DataFile>) {
         crate::solar::chain::PVWATTS_DEFAULTS_TOML,
         "PV system defaults (losses, inverter, temperature coefficient) and degradation",
     ));
+    if plan.pv.model == Some(crate::scenario::choice::PvModel::PvwattsV8) {
+        out.push(builtin(
+            "data/pv/pvwatts_v8.toml",
+            crate::solar::chain::PVWATTS_V8_TOML,
+            "PVWatts v8's module, cell temperature, cover and inverter (`pv.model = \"pvwatts_v8\"`)",
+        ));
+    }
     out.push(builtin(
         "data/pv/roof_types.toml",
         crate::solar::array::ROOF_TYPES_TOML,

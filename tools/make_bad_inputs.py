@@ -94,7 +94,10 @@ def main():
     # A clock 8 hours off (UTC rows read as local time): full sun at night.
     n = len(b)
     write_csv("clock_8h_behind.csv", [b[i][:3] + b[(i + 8) % n][3:] for i in range(n)])
-    write_epw("cape_town.epw", b, "LOCATION,Cape Town,WC,ZAF,corpus,688160,-33.97,18.60,8.0,42.0")
+    write_epw("cape_town.epw", b, "LOCATION,Cape Town,WC,ZAF,corpus,688160,-33.97,18.60,2.0,42.0")
+    # An EPW as PVGIS exports it: rows in UTC under a local TZ (+1, Central Europe) at Changsha.
+    write_epw("pvgis_epw_utc_rows.epw", [b[i][:3] + b[(i + 8) % n][3:] for i in range(n)],
+              "LOCATION,Changsha PVGIS export,HN,CHN,PVGIS,576870,28.22,112.92,1.0,68.0")
     # Measured PV: 250 kW day and night; and a real-looking profile 12 hours off.
     with open("tests/data/pv/bad/output_at_night.csv", "w") as f:
         f.write("timestamp,value\n")

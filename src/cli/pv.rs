@@ -36,6 +36,30 @@ impl FormatArg {
     }
 }
 
+/// The presets `--model` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum ModelArg {
+    /// PVWatts DC/AC, Fuentes cell temperature, PVWatts v8 glass cover and spectral modifier.
+    PvwattsFuentes,
+    /// PVWatts v8 as NREL SAM implements it.
+    PvwattsV8,
+    /// A pvlib ModelChain: SAPM cell temperature, physical IAM, PVWatts DC/losses/inverter.
+    Pvlib,
+}
+
+/// The mountings `--mounting` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum MountingArg {
+    /// Racks with free air behind the modules.
+    OpenRack,
+    /// On a roof with a small air gap (PVWatts roof mount).
+    Roof,
+    /// Flush on the roof (SAPM close mount; `--model pvlib` only).
+    CloseRoof,
+}
+
 /// Arguments of `parkenergy pv` (defaults: PVWatts v8 where the user gives none).
 #[derive(clap::Args, Debug)]
 pub struct PvArgs {
@@ -52,6 +76,12 @@ pub struct PvArgs {
     /// speed, and optionally DNI and DHI (default: timestamp,ghi,temp_air,wind_speed,dni,dhi).
     #[arg(long, value_delimiter = ',')]
     pub csv_columns: Option<Vec<String>>,
+    /// Model preset.
+    #[arg(long, value_enum, default_value = "pvwatts_fuentes")]
+    pub model: ModelArg,
+    /// How the modules are mounted (sets the cell-temperature parameters).
+    #[arg(long, value_enum, default_value = "roof")]
+    pub mounting: MountingArg,
     /// Module tilt from horizontal [deg].
     #[arg(long, default_value_t = 15.0)]
     pub tilt_deg: f64,
@@ -82,6 +112,11 @@ pub struct PvArgs {
     /// Longitude override [deg, east positive].
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<f64>,
+    /// Offset of local standard time from UTC for the hourly output and the months [h]: weather
+    /// files in another zone are converted to it. Default: an EPW's or TMY3's own zone; UTC+8
+    /// (China) for PVGIS files, which are in UTC, and for plain CSV files, read as in it.
+    #[arg(long, allow_hyphen_values = true)]
+    pub utc_offset: Option<f64>,
     /// Seed of the synthetic year.
     #[arg(long, default_value_t = 20231)]
     pub seed: u64,
@@ -143,7 +178,7 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                     latitude_deg: a.lat.unwrap_or(n.site.latitude_deg),
                     longitude_deg: a.lon.unwrap_or(n.site.longitude_deg),
                     elevation_m: n.site.elevation_m,
-                    utc_offset_hours: 8.0,
+                    utc_offset_hours: a.utc_offset.unwrap_or(8.0),
                 },
                 columns: csv_columns(a.csv_columns.as_deref())?,
                 irradiance_unit: Default::default(),
@@ -152,22 +187,33 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                 time_label: Default::default(),
                 step_minutes: 60,
             };
-            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, 8.0)
+            let zone = a.utc_offset.unwrap_or(8.0);
+            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, zone)
                 .map_err(|e| bad(&e))?;
             (w, f.name())
         }
     };
+    if let Some(z) = a.utc_offset {
+        w = w.to_utc_offset(z).map_err(|e| bad(&e))?;
+    }
     if let Some(lat) = a.lat {
         w.site.latitude_deg = lat;
     }
     if let Some(lon) = a.lon {
         w.site.longitude_deg = lon;
     }
-    let mut s = PvSystem {
-        tilt_deg: a.tilt_deg,
-        azimuth_deg: a.azimuth_deg,
-        ..PvSystem::default()
+    let preset = match a.model {
+        ModelArg::PvwattsFuentes => solar::Preset::PvwattsFuentes,
+        ModelArg::PvwattsV8 => solar::Preset::PvwattsV8,
+        ModelArg::Pvlib => solar::Preset::Pvlib,
     };
+    let mounting = match a.mounting {
+        MountingArg::OpenRack => solar::Mounting::OpenRack,
+        MountingArg::Roof => solar::Mounting::Roof,
+        MountingArg::CloseRoof => solar::Mounting::CloseRoof,
+    };
+    let mut s =
+        PvSystem::preset(preset, mounting, a.tilt_deg, a.azimuth_deg).map_err(|e| bad(&e))?;
     for (field, v) in [
         (&mut s.dc_ac_ratio, a.dc_ac_ratio),
         (&mut s.losses_fraction, a.losses),

@@ -52,11 +52,9 @@ pub fn weather_year(plan: &Plan) -> Result<WeatherYear, SimError> {
 /// The PV system of an orientation, from the plan's `[pv]` (unset keys: PVWatts v8 defaults).
 pub fn system(plan: &Plan, tilt_deg: f64, azimuth_deg: f64) -> PvSystem {
     let p = &plan.pv;
-    let mut s = PvSystem {
-        tilt_deg,
-        azimuth_deg,
-        ..PvSystem::default()
-    };
+    let (preset, mounting) = crate::scenario::resolve::pv_preset(p);
+    let mut s = PvSystem::preset(preset, mounting, tilt_deg, azimuth_deg)
+        .expect("model and mounting checked when the scenario was resolved");
     if let Some(v) = p.albedo_fraction {
         s.albedo_fraction = v;
     }
@@ -80,14 +78,22 @@ pub fn system(plan: &Plan, tilt_deg: f64, azimuth_deg: f64) -> PvSystem {
         };
     }
     if let Some(m) = p.temperature_model {
+        use solar::temperature as t;
         s.temperature_model = match m {
-            TemperatureModel::Fuentes => PvSystem::default().temperature_model,
-            TemperatureModel::Sapm => solar::temperature::TemperatureModel::Sapm(
-                solar::temperature::SAPM_CLOSE_ROOF_GLASS_GLASS,
-            ),
-            TemperatureModel::Faiman => solar::temperature::TemperatureModel::Faiman {
-                u0: solar::temperature::FAIMAN_DEFAULT_U0,
-                u1: solar::temperature::FAIMAN_DEFAULT_U1,
+            TemperatureModel::Fuentes => {
+                t::TemperatureModel::Fuentes(t::FuentesParams::pvwatts(match mounting {
+                    solar::Mounting::OpenRack => t::PVWATTS_OPEN_RACK_NOCT_C,
+                    _ => t::PVWATTS_ROOF_MOUNT_NOCT_C,
+                }))
+            }
+            TemperatureModel::Sapm => t::TemperatureModel::Sapm(match mounting {
+                solar::Mounting::OpenRack => t::SAPM_OPEN_RACK_GLASS_POLYMER,
+                solar::Mounting::CloseRoof => t::SAPM_INSULATED_BACK_GLASS_POLYMER,
+                _ => t::SAPM_CLOSE_ROOF_GLASS_GLASS,
+            }),
+            TemperatureModel::Faiman => t::TemperatureModel::Faiman {
+                u0: t::FAIMAN_DEFAULT_U0,
+                u1: t::FAIMAN_DEFAULT_U1,
             },
         };
     }

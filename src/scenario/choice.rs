@@ -140,6 +140,33 @@ choice! {
 }
 
 choice! {
+    /// `pv.model`: which published configuration the PV chain reproduces.
+    PvModel {
+        /// PVWatts DC and inverter, Fuentes cell temperature, PVWatts v8's glass cover and
+        /// spectral modifier (the default for rooftops, `docs/pv.md`).
+        PvwattsFuentes = "pvwatts_fuentes",
+        /// PVWatts v8 as NREL SAM implements it (single-diode module, NOCT cell temperature,
+        /// anti-reflective cover, Sandia inverter).
+        PvwattsV8 = "pvwatts_v8",
+        /// A pvlib ModelChain: SAPM cell temperature, physical IAM on the beam, PVWatts DC,
+        /// losses and inverter, no spectral loss.
+        Pvlib = "pvlib",
+    }
+}
+
+choice! {
+    /// `pv.mounting`: how the modules are mounted (sets the cell-temperature parameters).
+    PvMounting {
+        /// Racks with free air behind the modules.
+        OpenRack = "open_rack",
+        /// On a roof with a small air gap (PVWatts "fixed roof mount").
+        Roof = "roof",
+        /// Flush on the roof, no air gap (SAPM close mount; `pv.model = "pvlib"` only).
+        CloseRoof = "close_roof",
+    }
+}
+
+choice! {
     /// `pv.grid_connection`: where PV energy goes.
     GridConnection {
         /// Self-consumption, surplus exported (自发自用、余电上网).
@@ -308,6 +335,8 @@ mod tests {
         round_trip(Forecast::NAMES, Forecast::ALL);
         round_trip(TranspositionModel::NAMES, TranspositionModel::ALL);
         round_trip(TemperatureModel::NAMES, TemperatureModel::ALL);
+        round_trip(PvModel::NAMES, PvModel::ALL);
+        round_trip(PvMounting::NAMES, PvMounting::ALL);
         round_trip(GridConnection::NAMES, GridConnection::ALL);
         round_trip(PvOwnership::NAMES, PvOwnership::ALL);
         round_trip(DispatchMode::NAMES, DispatchMode::ALL);

@@ -89,6 +89,8 @@ pub fn weather(
             source,
         })?;
         let (year, format) = crate::weather::read_file(path, declared, csv_spec, utc_offset_hours)?;
+        // A file in another zone (EPW, TMY3 state theirs) is converted to the scenario's.
+        let year = year.to_utc_offset(utc_offset_hours)?;
         Ok((
             super::WeatherData {
                 year: std::sync::Arc::new(year),

@@ -112,6 +112,8 @@ pub struct PvSection {
     pub inverter_efficiency_fraction: Option<f64>,
     pub gamma_pdc_per_c: Option<f64>,
     pub albedo_fraction: Option<f64>,
+    pub model: Option<PvModel>,
+    pub mounting: Option<PvMounting>,
     pub transposition_model: Option<TranspositionModel>,
     pub temperature_model: Option<TemperatureModel>,
     pub degradation_first_year_fraction: Option<f64>,

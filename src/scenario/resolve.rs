@@ -197,6 +197,15 @@ impl Resolver<'_> {
             ));
         }
         let weather = self.weather(&raw.weather, &raw.site, s.utc_offset_hours, step)?;
+        let (preset, mounting) = pv_preset(&raw.pv);
+        if let Err(e) = crate::solar::PvSystem::preset(preset, mounting, 15.0, 180.0) {
+            let key = if raw.pv.mounting.is_some() {
+                "pv.mounting"
+            } else {
+                "pv.model"
+            };
+            return Err(self.rule(key, e.to_string()));
+        }
         let versions = crate::tariff::builtin_names();
         let tariff_file = match &raw.tariff.file {
             Some(f) => Some(self.path("tariff.file", f, true)?),
@@ -788,4 +797,21 @@ impl Resolver<'_> {
 /// Name of the `k`-th (1-based) enterprise of a group: `<group>-001`.
 pub fn group_member_name(group: &str, k: u32) -> String {
     format!("{group}-{k:03}")
+}
+
+/// The solar preset and mounting of a `[pv]` section (unset: the default model, roof mount).
+pub fn pv_preset(pv: &raw::PvSection) -> (crate::solar::Preset, crate::solar::Mounting) {
+    use crate::scenario::choice::{PvModel, PvMounting};
+    use crate::solar::{Mounting, Preset};
+    let preset = match pv.model.unwrap_or(PvModel::PvwattsFuentes) {
+        PvModel::PvwattsFuentes => Preset::PvwattsFuentes,
+        PvModel::PvwattsV8 => Preset::PvwattsV8,
+        PvModel::Pvlib => Preset::Pvlib,
+    };
+    let mounting = match pv.mounting.unwrap_or(PvMounting::Roof) {
+        PvMounting::OpenRack => Mounting::OpenRack,
+        PvMounting::Roof => Mounting::Roof,
+        PvMounting::CloseRoof => Mounting::CloseRoof,
+    };
+    (preset, mounting)
 }

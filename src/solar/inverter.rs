@@ -1,4 +1,5 @@
-//! Inverter model (逆变器): PVWatts part-load efficiency curve and clipping at AC nameplate.
+//! Inverter models (逆变器): PVWatts part-load efficiency curve, and Sandia without voltage
+//! terms (PVWatts v8); both clip at the AC nameplate.
 
 /// Reference efficiency of the PVWatts curve (`η_ref`) [-].
 const ETA_REF: f64 = 0.9637;
@@ -29,6 +30,32 @@ pub fn pvwatts_ac(pdc_kw: f64, pac0_kw: f64, eta_nom_fraction: f64) -> f64 {
     (eta * pdc_kw).clamp(0.0, pac0_kw)
 }
 
+/// AC output of a Sandia inverter without voltage dependence (C0 = C1 = C2 = C3 = 0) [kW].
+///
+/// # Arguments
+/// * `pdc_kw`: DC input [kW]; `pac0_kw`: AC nameplate [kW], > 0; `eta_nom_fraction`: nominal
+///   efficiency [-], giving the DC rating `P_dc0 = P_ac0/η_nom`;
+/// * `pso_kw`: DC power the inverter needs to start (self-consumption) [kW].
+///
+/// # Returns
+/// AC power in `0..=pac0_kw` [kW].
+///
+/// # Notes
+/// `P_ac = P_ac0/(P_dc0 − P_so) · (P_dc − P_so)` (eq. 2 of the reference with C0 = 0), clipped at
+/// `P_ac0` and at 0. PVWatts v8 uses it with `P_so = 0.004931 P_ac0`.
+///
+/// # References
+/// D. L. King, S. Gonzalez, G. M. Galbraith and W. E. Boyson, "Performance model for
+/// grid-connected photovoltaic inverters," SAND2007-5036, Sandia National Laboratories, 2007.
+/// <https://doi.org/10.2172/920449>
+pub fn sandia_linear_ac(pdc_kw: f64, pac0_kw: f64, eta_nom_fraction: f64, pso_kw: f64) -> f64 {
+    if pdc_kw <= 0.0 {
+        return 0.0;
+    }
+    let pdc0 = pac0_kw / eta_nom_fraction;
+    (pac0_kw / (pdc0 - pso_kw) * (pdc_kw - pso_kw)).clamp(0.0, pac0_kw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +71,15 @@ mod tests {
         );
         assert_relative_eq!(pvwatts_ac(0.9, 1.0 / 1.2, 0.96), 1.0 / 1.2, epsilon = 1e-12);
         assert_relative_eq!(pvwatts_ac(0.0, 1.0, 0.96), 0.0);
+        // Sandia, no voltage terms: 0.3 kW DC, P_ac0 = 1/1.2, P_so = 0.004931 P_ac0
+        let pac0 = 1.0 / 1.2;
+        let pso = 0.004931 * pac0;
+        assert_relative_eq!(
+            sandia_linear_ac(0.3, pac0, 0.96, pso),
+            pac0 / (pac0 / 0.96 - pso) * (0.3 - pso),
+            epsilon = 1e-12
+        );
+        assert_relative_eq!(sandia_linear_ac(0.001, pac0, 0.96, pso), 0.0);
+        assert_relative_eq!(sandia_linear_ac(2.0, pac0, 0.96, pso), pac0);
     }
 }

@@ -20,12 +20,15 @@ pub mod inverter;
 pub mod measured;
 pub mod perez_coefficients;
 pub mod position;
+#[cfg(test)]
+mod preset_golden_tests;
 pub mod pv_power;
+pub mod single_diode;
 pub mod spa_coefficients;
 pub mod temperature;
 pub mod transposition;
 
-pub use chain::{PvSeries, PvSystem, pv_per_kwp};
+pub use chain::{ModuleModel, Mounting, Preset, PvSeries, PvSystem, pv_per_kwp};
 
 /// Errors of the PV models and the PV helpers.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,16 @@ pub enum SolarError {
         unit: String,
         /// Valid range in words.
         range: String,
+    },
+    /// A choice that the model cannot honour.
+    #[error("`{field}` = \"{value}\" (expected {expected})")]
+    Choice {
+        /// Parameter name, e.g. `pv.mounting`.
+        field: String,
+        /// Offending value.
+        value: String,
+        /// What is accepted, in words.
+        expected: String,
     },
     /// The weather year is not usable.
     #[error("weather: {0}")]

@@ -1,4 +1,4 @@
-//! Cell temperature models (组件温度): SAPM (Sandia) and Faiman.
+//! Cell temperature models (组件温度): Fuentes, SAPM (Sandia), NOCT (CEC) and Faiman.
 //!
 //! Must not know about irradiance models: POA irradiance, air temperature and wind in, °C out.
 
@@ -93,6 +93,22 @@ pub const FAIMAN_DEFAULT_U1: f64 = 6.84;
 /// Installed NOCT of a PVWatts "fixed roof mount" array [°C].
 pub const PVWATTS_ROOF_MOUNT_NOCT_C: f64 = 49.0;
 
+/// Installed NOCT of a PVWatts open-rack array (every array type but roof mount) [°C].
+pub const PVWATTS_OPEN_RACK_NOCT_C: f64 = 45.0;
+
+/// Parameters of the NOCT cell-temperature model of the CEC calculator (as PVWatts v8 uses it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NoctParams {
+    /// Installed nominal operating cell temperature [°C] (PVWatts v8: 45 open rack, 49 roof).
+    pub noct_c: f64,
+    /// Module efficiency at STC [-].
+    pub stc_efficiency: f64,
+    /// Transmittance-absorptance product [-] (0.9).
+    pub tau_alpha: f64,
+    /// Wind speed at the module over the measured wind speed [-] (PVWatts v8: 0.51).
+    pub wind_factor: f64,
+}
+
 /// Which cell-temperature model the chain uses.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -101,6 +117,8 @@ pub enum TemperatureModel {
     Fuentes(FuentesParams),
     /// Sandia model with the given parameters.
     Sapm(SapmParams),
+    /// NOCT model of the CEC calculator (as PVWatts v8), driven by the irradiance it is given.
+    Noct(NoctParams),
     /// Faiman model with `u0` [W/(m²·K)] and `u1` [W·s/(m³·K)].
     Faiman {
         /// Constant heat-loss factor [W/(m²·K)].
@@ -138,6 +156,9 @@ impl TemperatureModel {
             }
             TemperatureModel::Sapm(p) => (0..n)
                 .map(|i| sapm_cell(poa_w_per_m2[i], temp_air_c[i], wind_m_per_s[i], &p))
+                .collect(),
+            TemperatureModel::Noct(p) => (0..n)
+                .map(|i| noct_desoto(poa_w_per_m2[i], temp_air_c[i], wind_m_per_s[i], &p))
                 .collect(),
             TemperatureModel::Faiman { u0, u1 } => (0..n)
                 .map(|i| faiman(poa_w_per_m2[i], temp_air_c[i], wind_m_per_s[i], u0, u1))
@@ -310,6 +331,41 @@ pub fn faiman(poa_w_per_m2: f64, temp_air_c: f64, wind_m_per_s: f64, u0: f64, u1
     temp_air_c + poa_w_per_m2 / (u0 + u1 * wind_m_per_s)
 }
 
+/// Cell temperature, NOCT model of the CEC calculator as SAM and PVWatts v8 apply it [°C].
+///
+/// # Arguments
+/// * `irradiance_w_per_m2`: irradiance absorbed by the cells (PVWatts v8: POA through the cover,
+///   times the air-mass modifier) [W/m²]; `temp_air_c` [°C]; `wind_m_per_s`: measured wind [m/s];
+/// * `params`: see [`NoctParams`].
+///
+/// # Notes
+/// `T_c = T_a + G/800 · (NOCT − 20) · (1 − η_ref/τα) · 9.5/(5.7 + 3.8 v)` with
+/// `v = max(f_wind · WS, 0.001)` (eq. 17 of De Soto et al., after Duffie and Beckman eq. 23.3.3);
+/// the air temperature when `G ≤ 0`.
+///
+/// # References
+/// W. De Soto, S. A. Klein and W. A. Beckman, "Improvement and validation of a model for
+/// photovoltaic array performance," *Solar Energy*, vol. 80, no. 1, pp. 78-88, 2006.
+/// <https://doi.org/10.1016/j.solener.2005.06.010>; J. A. Duffie and W. A. Beckman, *Solar
+/// Engineering of Thermal Processes*, 4th ed., Wiley, 2013, sec. 23.3.
+pub fn noct_desoto(
+    irradiance_w_per_m2: f64,
+    temp_air_c: f64,
+    wind_m_per_s: f64,
+    params: &NoctParams,
+) -> f64 {
+    if irradiance_w_per_m2.is_nan() || irradiance_w_per_m2 <= 0.0 {
+        return temp_air_c;
+    }
+    let v = (wind_m_per_s.max(0.0) * params.wind_factor).max(0.001);
+    temp_air_c
+        + irradiance_w_per_m2 / 800.0
+            * (params.noct_c - 20.0)
+            * (1.0 - params.stc_efficiency / params.tau_alpha)
+            * 9.5
+            / (5.7 + 3.8 * v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +402,21 @@ mod tests {
             1.0,
         );
         assert_relative_eq!(t[0], 12.0);
+    }
+
+    #[test]
+    fn noct_desoto_by_hand() {
+        // 800 W/m², 20 °C, 1 m/s measured: 20 + 25 (1 − 0.19127/0.9) 9.5/(5.7 + 3.8 · 0.51)
+        let p = NoctParams {
+            noct_c: 45.0,
+            stc_efficiency: 35.8 * 9.01 / 1686.4,
+            tau_alpha: 0.9,
+            wind_factor: 0.51,
+        };
+        let expected = 20.0 + 25.0 * (1.0 - p.stc_efficiency / 0.9) * 9.5 / (5.7 + 3.8 * 0.51);
+        assert_relative_eq!(noct_desoto(800.0, 20.0, 1.0, &p), expected, epsilon = 1e-12);
+        assert_relative_eq!(expected, 44.486_243_7, epsilon = 1e-6);
+        assert_relative_eq!(noct_desoto(0.0, 12.0, 1.0, &p), 12.0);
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn parse_epw(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
             (-500.0, 9000.0),
         )?,
     };
+    super::check_zone_against_longitude(path, 1, site.utc_offset_hours, site.longitude_deg)?;
     let mut data_start = None;
     for (i, l) in lines.by_ref() {
         if l.starts_with("DATA PERIODS") {
@@ -134,11 +135,21 @@ pub fn parse_epw(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
         if l.trim().is_empty() {
             continue;
         }
-        let f: Vec<&str> = l.split(',').collect();
-        if f.len() < 22 {
+        // Zero-copy: the first 22 fields split in place, no allocation per row.
+        let mut f = [""; 22];
+        let mut n_fields = 0;
+        for (k, field) in super::fields(l).enumerate() {
+            if k >= 22 {
+                n_fields = k + 1;
+                break;
+            }
+            f[k] = field;
+            n_fields = k + 1;
+        }
+        if n_fields < 22 {
             return Err(fmt(
                 line,
-                format!("{} fields, an EPW data line has at least 22", f.len()),
+                format!("{n_fields} fields, an EPW data line has at least 22"),
             ));
         }
         let int = |k: usize, name: &str| -> Result<i64, WeatherError> {
@@ -221,6 +232,7 @@ pub fn parse_epw(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
         site,
         year,
         step_minutes: 60,
+        sun_minutes_into_step: 30.0,
         ghi_w_per_m2: ghi,
         dni_w_per_m2: Some(dni),
         dhi_w_per_m2: Some(dhi),

@@ -291,6 +291,37 @@ pub enum WeatherError {
     },
 }
 
+/// Largest difference between a file's stated time zone and the solar time of its longitude
+/// (`longitude/15`) that is accepted [h]: legal zones stay within about 1.5 h of it; a larger
+/// one is a file whose rows are not in the zone it states (PVGIS's EPW export writes UTC rows
+/// under a local `TZ`).
+pub const ZONE_LONGITUDE_TOLERANCE_HOURS: f64 = 2.0;
+
+/// Refuse a stated time zone that contradicts the file's longitude by more than
+/// [`ZONE_LONGITUDE_TOLERANCE_HOURS`].
+///
+/// # Errors
+/// [`WeatherError::Format`] naming the file and line and saying why.
+pub fn check_zone_against_longitude(
+    path: &str,
+    line: usize,
+    utc_offset_hours: f64,
+    longitude_deg: f64,
+) -> Result<(), WeatherError> {
+    let solar = longitude_deg / 15.0;
+    if (utc_offset_hours - solar).abs() > ZONE_LONGITUDE_TOLERANCE_HOURS {
+        return Err(WeatherError::Format {
+            path: path.into(),
+            line,
+            message: format!(
+                "the stated time zone UTC{utc_offset_hours:+} contradicts the longitude {longitude_deg}° (solar time UTC{solar:+.1}, more than {ZONE_LONGITUDE_TOLERANCE_HOURS} h apart): its rows would be read {:.0} h off the sun. A file with UTC rows under a local zone (as PVGIS writes EPW files) must state TZ = 0; otherwise correct the zone",
+                (utc_offset_hours - solar).abs()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Physical range of global, direct and diffuse irradiance accepted by the readers [W/m²].
 pub const IRRADIANCE_RANGE_W_PER_M2: (f64, f64) = (0.0, 1500.0);
 /// Physical range of air temperature accepted by the readers [°C].
@@ -345,6 +376,10 @@ pub struct WeatherYear {
     pub temp_air_c: Vec<f64>,
     /// Wind speed [m/s].
     pub wind_speed_m_per_s: Vec<f64>,
+    /// Minutes after the start of each step at which its irradiance holds, where the sun is
+    /// computed [min]: half a step for interval means; PVGIS states its own ("Irradiance Time
+    /// Offset"); a conversion by a fraction of a step moves it.
+    pub sun_minutes_into_step: f64,
     /// Where the data came from.
     pub source: SourceInfo,
 }
@@ -439,6 +474,51 @@ impl WeatherYear {
         Ok(())
     }
 
+    /// The same weather in another time zone: each series rotated by the difference of the
+    /// offsets (what the file calls 12:00 at UTC−5 is 01:00 the next day at UTC+8), the year's
+    /// end wrapping to its start as for a typical year.
+    ///
+    /// # Arguments
+    /// * `utc_offset_hours`: the offset of local standard time wanted [h], −12..=14.
+    ///
+    /// # Notes
+    /// A difference that is not a whole number of steps (e.g. +5.5 h on hourly data) rotates by
+    /// the nearest whole number of steps and moves [`WeatherYear::sun_minutes_into_step`] by the
+    /// rest, so that the sun is still computed at the data's true time.
+    ///
+    /// # Errors
+    /// [`WeatherError::Parameter`] for an offset out of range or not finite.
+    pub fn to_utc_offset(mut self, utc_offset_hours: f64) -> Result<WeatherYear, WeatherError> {
+        if !(-12.0..=14.0).contains(&utc_offset_hours) {
+            return Err(WeatherError::Parameter {
+                field: "utc_offset_hours".into(),
+                value: utc_offset_hours,
+                unit: "h".into(),
+                range: "in -12..=14".into(),
+            });
+        }
+        let diff_steps =
+            (utc_offset_hours - self.site.utc_offset_hours) * 60.0 / f64::from(self.step_minutes);
+        let whole = diff_steps.round();
+        let n = self.n_steps() as i64;
+        if n > 0 && whole != 0.0 {
+            let k = (whole as i64).rem_euclid(n) as usize;
+            let rot = |v: &mut Vec<f64>| v.rotate_right(k);
+            rot(&mut self.ghi_w_per_m2);
+            rot(&mut self.temp_air_c);
+            rot(&mut self.wind_speed_m_per_s);
+            if let Some(v) = self.dni_w_per_m2.as_mut() {
+                rot(v);
+            }
+            if let Some(v) = self.dhi_w_per_m2.as_mut() {
+                rot(v);
+            }
+        }
+        self.sun_minutes_into_step += (diff_steps - whole) * f64::from(self.step_minutes);
+        self.site.utc_offset_hours = utc_offset_hours;
+        Ok(self)
+    }
+
     /// Place the same weather on another calendar year: a 29 February is added (a copy of the
     /// 28th) or dropped as needed. Used to align a typical year with the simulation calendar.
     pub fn with_year(mut self, year: i32) -> WeatherYear {
@@ -525,6 +605,31 @@ pub(crate) fn parse_f64(
     })
 }
 
+/// The comma-separated fields of a line, found by a byte scan (no allocation, no UTF-8
+/// decoding: a comma is one byte and never part of a multi-byte character).
+pub(crate) fn fields(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let rest = &bytes[start..];
+        match rest.iter().position(|&b| b == b',') {
+            Some(p) => {
+                let f = &line[start..start + p];
+                start += p + 1;
+                Some(f)
+            }
+            None => {
+                done = true;
+                Some(&line[start..])
+            }
+        }
+    })
+}
+
 /// Read a whole file, mapping the error to [`WeatherError::Io`].
 pub(crate) fn read_to_string(path: &std::path::Path) -> Result<String, WeatherError> {
     std::fs::read_to_string(path).map_err(|source| WeatherError::Io {
@@ -543,6 +648,82 @@ pub(crate) fn distinct_years(mut years: Vec<i32>) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ramp_year(utc_offset_hours: f64) -> WeatherYear {
+        let n = steps_in_year(2025, 60);
+        WeatherYear {
+            site: Site {
+                name: "t".into(),
+                latitude_deg: 36.1,
+                longitude_deg: -79.95,
+                elevation_m: 0.0,
+                utc_offset_hours,
+            },
+            year: 2025,
+            step_minutes: 60,
+            ghi_w_per_m2: (0..n).map(|i| (i % 1000) as f64).collect(),
+            dni_w_per_m2: None,
+            dhi_w_per_m2: Some((0..n).map(|i| (i % 7) as f64).collect()),
+            temp_air_c: vec![10.0; n],
+            wind_speed_m_per_s: vec![1.0; n],
+            sun_minutes_into_step: 30.0,
+            source: SourceInfo::default(),
+        }
+    }
+
+    #[test]
+    fn conversion_to_another_zone_rotates_by_the_offset_difference() {
+        let w = ramp_year(-5.0);
+        let e = w.clone().to_utc_offset(8.0).unwrap();
+        // 00:00 at UTC-5 is 13:00 at UTC+8
+        assert!((e.ghi_w_per_m2[13] - w.ghi_w_per_m2[0]).abs() < 1e-12);
+        assert!((e.ghi_w_per_m2[0] - w.ghi_w_per_m2[8760 - 13]).abs() < 1e-12);
+        assert!(
+            (e.dhi_w_per_m2.as_ref().unwrap()[20] - w.dhi_w_per_m2.as_ref().unwrap()[7]).abs()
+                < 1e-12
+        );
+        assert!((e.site.utc_offset_hours - 8.0).abs() < 1e-12);
+        // the same instants: the start moves by 13 h
+        assert!((e.start_unix_s() - (w.start_unix_s() - 13.0 * 3600.0)).abs() < 1e-6);
+        // back again is the identity
+        assert_eq!(e.to_utc_offset(-5.0).unwrap(), w);
+        // half an hour: rotate by the nearest step, the sun moves by the rest
+        let h = ramp_year(8.0).to_utc_offset(5.5).unwrap();
+        assert!(
+            (h.sun_minutes_into_step - 60.0).abs() < 1e-9
+                || (h.sun_minutes_into_step - 0.0).abs() < 1e-9,
+            "{}",
+            h.sun_minutes_into_step
+        );
+        assert!(ramp_year(8.0).to_utc_offset(15.0).is_err());
+    }
+
+    #[test]
+    fn fields_split_like_str_split() {
+        for l in ["a,b,,c", "", ",", "x", "1,2,3,", "é,ü,中,文"] {
+            assert_eq!(
+                fields(l).collect::<Vec<_>>(),
+                l.split(',').collect::<Vec<_>>(),
+                "{l:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_zone_far_from_the_longitude_is_refused() {
+        assert!(check_zone_against_longitude("a.epw", 1, 8.0, 112.9).is_ok());
+        assert!(check_zone_against_longitude("a.epw", 1, -5.0, -79.95).is_ok());
+        let e = check_zone_against_longitude("changsha_pvgis.epw", 1, 1.0, 112.9)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("changsha_pvgis.epw:1:")
+                && e.contains("UTC+1")
+                && e.contains("112.9")
+                && e.contains("PVGIS"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn formats_are_recognised_from_their_first_lines() {
@@ -632,6 +813,7 @@ mod tests {
             },
             year,
             step_minutes: 60,
+            sun_minutes_into_step: 30.0,
             ghi_w_per_m2: (0..n).map(|i| (i % 24) as f64).collect(),
             dni_w_per_m2: None,
             dhi_w_per_m2: None,

@@ -74,6 +74,7 @@ pub fn parse_pvgis_tmy_csv(
     let mut lat = None;
     let mut lon = None;
     let mut elev = None;
+    let mut time_offset_h = None;
     let mut header: Option<(usize, Vec<String>)> = None;
     let mut recs = Vec::with_capacity(8760);
     for (i, l) in text.lines().enumerate() {
@@ -87,6 +88,16 @@ pub fn parse_pvgis_tmy_csv(
                 lon = num;
             } else if k.starts_with("Elevation") {
                 elev = num;
+            } else if k.starts_with("Irradiance Time Offset") {
+                time_offset_h = Some(num.filter(|h| (0.0..1.0).contains(h)).ok_or_else(|| {
+                    WeatherError::Format {
+                        path: path.into(),
+                        line,
+                        message: format!(
+                            "`{t}`: expected an irradiance time offset in hours, 0 to under 1"
+                        ),
+                    }
+                })?);
             }
         }
         if t.starts_with("time(UTC)") {
@@ -154,7 +165,10 @@ pub fn parse_pvgis_tmy_csv(
         elevation_m: elev.unwrap_or(0.0),
         utc_offset_hours,
     };
-    build(recs, site, path, "PVGIS TMY CSV")
+    // PVGIS labels each hour by its start in UTC; the irradiance holds at the label plus the
+    // stated offset (the satellite's scan time), otherwise at the middle of the hour.
+    let sun_minutes = time_offset_h.map_or(30.0, |h| h * 60.0);
+    build(recs, site, path, "PVGIS TMY CSV", sun_minutes)
 }
 
 /// Read a PVGIS TMY JSON file (`outputs.tmy_hourly`, location from `inputs.location`).
@@ -231,7 +245,7 @@ pub fn parse_pvgis_tmy_json(
             },
         ));
     }
-    build(recs, site, path, "PVGIS TMY JSON")
+    build(recs, site, path, "PVGIS TMY JSON", 30.0)
 }
 
 /// Check hourly continuity (UTC, hour-start) and rotate into local standard time.
@@ -240,6 +254,7 @@ fn build(
     site: Site,
     path: &str,
     format: &str,
+    sun_minutes: f64,
 ) -> Result<WeatherYear, WeatherError> {
     if site.utc_offset_hours.fract().abs() > 1e-9 || site.utc_offset_hours.abs() > 14.0 {
         return Err(WeatherError::Parameter {
@@ -296,6 +311,7 @@ fn build(
         site,
         year: TYPICAL_YEAR,
         step_minutes: 60,
+        sun_minutes_into_step: sun_minutes,
         ghi_w_per_m2: next(),
         dni_w_per_m2: Some(next()),
         dhi_w_per_m2: Some(next()),

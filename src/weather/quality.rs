@@ -180,6 +180,7 @@ mod tests {
             site,
             year: 2025,
             step_minutes: 60,
+            sun_minutes_into_step: 30.0,
             ghi_w_per_m2: vec![0.0; n],
             dni_w_per_m2: None,
             dhi_w_per_m2: Some(vec![0.0; n]),

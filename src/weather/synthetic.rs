@@ -386,6 +386,7 @@ pub fn synthetic_year(
         site: normals.site.clone(),
         year,
         step_minutes,
+        sun_minutes_into_step: f64::from(step_minutes) / 2.0,
         ghi_w_per_m2: ghi,
         dni_w_per_m2: None,
         dhi_w_per_m2: None,

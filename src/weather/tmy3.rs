@@ -80,6 +80,7 @@ pub fn parse_tmy3(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
             (-500.0, 9000.0),
         )?,
     };
+    super::check_zone_against_longitude(path, 1, site.utc_offset_hours, site.longitude_deg)?;
     let (_, names) = lines
         .next()
         .ok_or_else(|| fmt(2, "missing the column-name line".into()))?;
@@ -105,36 +106,60 @@ pub fn parse_tmy3(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
         .into_iter()
         .max()
         .unwrap_or(0);
-    let (mut ghi, mut dni, mut dhi, mut temp, mut wind, mut years) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    // Zero-copy row scan: each line is split in place and only the 7 columns read are kept
+    // (a TMY3 row has 68); no allocation per row.
+    let wanted = [id, it, ig, ib, idf, itemp, iw];
+    let mut slot_of = vec![usize::MAX; need + 1];
+    for (slot, &k) in wanted.iter().enumerate() {
+        slot_of[k] = slot;
+    }
+    let cap = 8784;
+    let (mut ghi, mut dni, mut dhi, mut temp, mut wind, mut years) = (
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+        Vec::with_capacity(cap),
+    );
     let mut prev: Option<(u8, u8, u8)> = None;
+    let mut f = [""; 7];
     for (i, l) in lines {
         let line = i + 1;
         if l.trim().is_empty() {
             continue;
         }
-        let f: Vec<&str> = l.split(',').collect();
-        if f.len() <= need {
+        let mut n_fields = 0;
+        for (k, field) in super::fields(l).enumerate() {
+            n_fields = k + 1;
+            if k > need {
+                break;
+            }
+            if slot_of[k] != usize::MAX {
+                f[slot_of[k]] = field;
+            }
+        }
+        if n_fields <= need {
             return Err(fmt(
                 line,
-                format!("{} fields, expected at least {}", f.len(), need + 1),
+                format!("{n_fields} fields, expected at least {}", need + 1),
             ));
         }
-        let d: Vec<&str> = f[id].trim().split('/').collect();
-        let t: Vec<&str> = f[it].trim().split(':').collect();
         let parsed = (|| {
+            let mut d = f[0].trim().splitn(3, '/');
+            let mut t = f[1].trim().splitn(2, ':');
             Some((
-                d.first()?.parse::<u8>().ok()?,
-                d.get(1)?.parse::<u8>().ok()?,
-                d.get(2)?.parse::<i32>().ok()?,
-                t.first()?.parse::<u8>().ok()?,
-                t.get(1)?.parse::<u8>().ok()?,
+                d.next()?.parse::<u8>().ok()?,
+                d.next()?.parse::<u8>().ok()?,
+                d.next()?.parse::<i32>().ok()?,
+                t.next()?.parse::<u8>().ok()?,
+                t.next()?.parse::<u8>().ok()?,
             ))
         })();
         let Some((m, day, y, hh, mm)) = parsed else {
             return Err(fmt(
                 line,
-                format!("date/time `{} {}` is not `MM/DD/YYYY,HH:MM`", f[id], f[it]),
+                format!("date/time `{} {}` is not `MM/DD/YYYY,HH:MM`", f[0], f[1]),
             ));
         };
         let cur = (m, day, hh);
@@ -151,22 +176,21 @@ pub fn parse_tmy3(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
             });
         }
         prev = Some(cur);
-        years.push(y);
-        let v = |k: usize, name: &str, unit: &str, r| {
-            check_range(
-                path,
-                line,
-                name,
-                parse_f64(path, line, name, f[k])?,
-                unit,
-                r,
-            )
+        if years.last() != Some(&y) {
+            years.push(y);
+        }
+        let v = |slot: usize, name: &str, unit: &str, r| {
+            let x = match f[slot].trim().parse::<f64>() {
+                Ok(x) => x,
+                Err(_) => parse_f64(path, line, name, f[slot])?,
+            };
+            check_range(path, line, name, x, unit, r)
         };
-        ghi.push(v(ig, "GHI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
-        dni.push(v(ib, "DNI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
-        dhi.push(v(idf, "DHI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
-        temp.push(v(itemp, "dry-bulb temperature", "°C", TEMPERATURE_RANGE_C)?);
-        wind.push(v(iw, "wind speed", "m/s", WIND_RANGE_M_PER_S)?);
+        ghi.push(v(2, "GHI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
+        dni.push(v(3, "DNI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
+        dhi.push(v(4, "DHI", "W/m²", IRRADIANCE_RANGE_W_PER_M2)?);
+        temp.push(v(5, "dry-bulb temperature", "°C", TEMPERATURE_RANGE_C)?);
+        wind.push(v(6, "wind speed", "m/s", WIND_RANGE_M_PER_S)?);
     }
     let n = ghi.len();
     let years_found = distinct_years(years);
@@ -187,6 +211,7 @@ pub fn parse_tmy3(text: &str, path: &str) -> Result<WeatherYear, WeatherError> {
         site,
         year,
         step_minutes: 60,
+        sun_minutes_into_step: 30.0,
         ghi_w_per_m2: ghi,
         dni_w_per_m2: Some(dni),
         dhi_w_per_m2: Some(dhi),
