@@ -337,6 +337,13 @@ fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
 
 fn check(path: &Path) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
+    let has_sweep = std::fs::read_to_string(path).ok().is_some_and(|t| {
+        toml_edit::ImDocument::parse(t).is_ok_and(|d| d.as_table().contains_key("sweep"))
+    });
+    if has_sweep {
+        // What `sweep` would refuse (methods, ranges, correlations), `check` refuses too.
+        crate::sweep::Sweep::load(path, None)?;
+    }
     println!("{}: ok", path.display());
     print_warnings(&plan.warnings);
     print!("{}", describe(&plan));

@@ -752,6 +752,8 @@ impl Resolver<'_> {
             samples: sw.samples,
             max_samples: sw.max_samples,
             parameters: sw.parameter.clone(),
+            storage_dispatch: sw.storage_dispatch,
+            correlations: sw.correlation.clone(),
         })
     }
 

@@ -8,6 +8,7 @@
 //! - [`rows`]: the columns of `sweep.csv`, reading back a file with a torn last line.
 //! - [`shard`]: `--shard K/N`, or the shard of a Slurm job array or Kubernetes indexed job.
 //! - [`summary`]: the data of the sweep's charts (distribution, PV savings, tornado, heat map).
+//! - [`sensitivity`]: global sensitivity of a random sweep (SRC, PRCC, bootstrap intervals).
 //! - [`merge`]: shards joined into one sweep.
 //!
 //! Determinism: sample `i`'s parameter values are drawn from `seed::derive(scenario seed,
@@ -21,6 +22,7 @@
 pub mod apply;
 pub mod merge;
 pub mod rows;
+pub mod sensitivity;
 pub mod shard;
 pub mod space;
 pub mod summary;
@@ -212,7 +214,21 @@ impl Sweep {
         sample: Option<u64>,
         values: &[Option<SweepValue>],
     ) -> Result<Plan, SweepError> {
-        apply::sample_plan(&self.text, &self.plan.file, &self.keys, values).map_err(|e| {
+        let (keys, values_all);
+        let (keys, values_all): (&[String], &[Option<SweepValue>]) =
+            match self.plan.sweep.storage_dispatch {
+                Some(d) => {
+                    keys = [self.keys.clone(), vec!["storage.dispatch".to_string()]].concat();
+                    values_all = [
+                        values.to_vec(),
+                        vec![Some(SweepValue::Str(d.name().into()))],
+                    ]
+                    .concat();
+                    (&keys, &values_all)
+                }
+                None => (&self.keys, values),
+            };
+        apply::sample_plan(&self.text, &self.plan.file, keys, values_all).map_err(|e| {
             let (inner_key, message) = match e {
                 Ok(se) => (se.key().map(String::from), se.kind.to_string()),
                 Err(m) => (None, m),
@@ -284,6 +300,69 @@ impl Sweep {
         Ok(rows::row(sample, &values, &self.base_values, &plan, &r))
     }
 
+    /// The base case: the scenario as written, run with the sweep's settings and, when those
+    /// differ from the scenario's (`sweep.storage_dispatch`), with the scenario's own, and how
+    /// much the difference moves each claim at this point. For `sweep.json`.
+    ///
+    /// # Errors
+    /// As [`Sweep::row`].
+    pub fn base_case(&self, cache: &Cache) -> Result<serde_json::Value, SweepError> {
+        let n = self.keys.len();
+        let sim = |plan: &Plan| {
+            park::run_cached(plan, &RunOptions::default(), cache).map_err(|e| match e {
+                SimError::Internal(m) => SweepError::Internal(format!("base case: {m}")),
+                other => SweepError::Sample {
+                    sample: 0,
+                    values: "the scenario as written".into(),
+                    message: other.to_string(),
+                },
+            })
+        };
+        let claims = |r: &park::ParkResult| {
+            let mut m = serde_json::Map::new();
+            for c in &r.claims {
+                m.insert(
+                    c.key.to_string(),
+                    serde_json::json!({ "simulated": c.simulated, "holds": c.holds }),
+                );
+            }
+            serde_json::Value::Object(m)
+        };
+        let at_sweep = sim(&self.plan_of(None, &vec![None; n])?)?;
+        let mut v = serde_json::json!({
+            "parameters": self.keys.iter().zip(&self.base_values)
+                .map(|(k, b)| (k.clone(), serde_json::Value::String(b.clone())))
+                .collect::<serde_json::Map<_, _>>(),
+        });
+        match self.plan.sweep.storage_dispatch {
+            Some(d) if d != self.plan.storage.dispatch => {
+                let as_written = sim(&self.plan)?;
+                v["claims"] = claims(&as_written);
+                v["claims_with_sweep_settings"] = claims(&at_sweep);
+                v["settings_differ"] = serde_json::json!([{
+                    "key": "storage.dispatch",
+                    "scenario": self.plan.storage.dispatch.name(),
+                    "sweep": d.name(),
+                }]);
+                let mut moved = serde_json::Map::new();
+                for c in &at_sweep.claims {
+                    if let Some(w) = as_written.claims.iter().find(|w| w.key == c.key) {
+                        moved.insert(
+                            c.key.to_string(),
+                            serde_json::json!(c.simulated - w.simulated),
+                        );
+                    }
+                }
+                v["sweep_settings_minus_scenario"] = serde_json::Value::Object(moved);
+            }
+            _ => {
+                v["claims"] = claims(&at_sweep);
+                v["settings_differ"] = serde_json::json!([]);
+            }
+        }
+        Ok(v)
+    }
+
     /// The metadata of a shard's output (`sweep.json`).
     pub fn metadata(&self, shard: Shard, complete: bool) -> serde_json::Value {
         serde_json::json!({
@@ -291,10 +370,14 @@ impl Sweep {
             "scenario": self.plan.name,
             "scenario_file": self.plan.file.display().to_string(),
             "scenario_hash": format!("{:016x}", self.plan.text_hash),
+            "seed": self.plan.seed,
             "sweep_hash": format!("{:016x}", self.hash),
             "method": self.plan.sweep.method,
             "samples": self.space.n_samples,
             "parameters": self.keys,
+            "correlations": self.space.correlations.iter().map(|&(j, k, r)| serde_json::json!({
+                "first": self.keys[j], "second": self.keys[k], "rank_correlation": r,
+            })).collect::<Vec<_>>(),
             "shard": { "index": shard.index, "count": shard.count },
             "complete": complete,
             "claims": {
@@ -379,7 +462,8 @@ impl Sweep {
             })?;
         drop(file);
         let text = self.finish(&csv, shard)?;
-        let m = self.metadata(shard, true);
+        let mut m = self.metadata(shard, true);
+        m["base_case"] = self.base_case(cache)?;
         if shard.count == 1 {
             write_summary(dir, &text, &m)?;
         }
@@ -490,8 +574,29 @@ pub fn write_summary(
         let p = dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     }
+    let sens = if matches!(method, Some(Method::MonteCarlo | Method::LatinHypercube)) {
+        let seed = meta
+            .get("seed")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        summary::sensitivity(&t, &keys, seed)
+    } else {
+        Vec::new()
+    };
+    let p = dir.join("sensitivity.csv");
+    if sens.is_empty() {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(io(&p))?;
+        }
+    } else {
+        write_atomic(&p, summary::sensitivity_csv(&sens).as_bytes()).map_err(io(&p))?;
+    }
     let p = dir.join("sweep-summary.json");
-    write_atomic(&p, summary::summary_json(&t, &claimed, meta).as_bytes()).map_err(io(&p))
+    write_atomic(
+        &p,
+        summary::summary_json(&t, &claimed, meta, &sens).as_bytes(),
+    )
+    .map_err(io(&p))
 }
 
 #[cfg(test)]

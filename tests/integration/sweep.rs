@@ -364,6 +364,20 @@ fn every_broken_sweep_exits_2_naming_line_and_key() {
             stderr.contains(&format!("`{key}`")),
             "{name}: expected key `{key}` in: {stderr}"
         );
+        // `check` refuses what `sweep` refuses, with the same message.
+        let c = bin().arg("check").arg(f).output().unwrap();
+        assert_eq!(c.status.code(), Some(2), "{name}: check accepted it");
+        assert_eq!(
+            String::from_utf8_lossy(&c.stderr),
+            stderr,
+            "{name}: check and sweep differ"
+        );
+        if let Some(want) = header("expect-text") {
+            assert!(
+                stderr.contains(&want),
+                "{name}: expected {want:?} in: {stderr}"
+            );
+        }
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
     assert!(!out.path().join("x").exists(), "a bad sweep wrote output");
