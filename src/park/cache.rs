@@ -1,22 +1,28 @@
 //! Stages of a park run kept across runs, for sweeps: a sample that changes only prices reuses
-//! the loads and the PV output of the samples before it.
+//! the loads, the PV output and the results that do not depend on what it changed.
 //!
-//! Each entry is keyed by a hash of the inputs that make it (the DESIGN's "compute once, scale
-//! many"): a load profile by the calendar, the enterprise's load origin (archetype, targets,
-//! seed, or meter file and scale) and its power factor; PV output per kWp by the weather inputs
-//! (source, site, year, seed), the PV physics of `[pv]` and the orientation. A cached value is
-//! bit-identical to a freshly computed one, since every stage is deterministic. Memory is
-//! bounded: when the loads held exceed [`Cache::with_limit`]'s byte budget the cache is emptied
-//! (runs in progress keep their own references).
+//! Each entry is stored under a key struct of [`super::keys`] that holds the inputs that make
+//! it (the DESIGN's "compute once, scale many"): a load profile under the calendar, the
+//! enterprise's load origin (archetype, targets, seed, or meter series and scale) and its
+//! power factor; PV output per kWp under the weather inputs (source, site, year, seed), the PV
+//! physics of `[pv]` and the orientation; and so on. Keys are compared whole on lookup, so a
+//! cached value is the one a fresh computation would give (every stage is deterministic).
+//! Memory is bounded: when the loads held exceed [`Cache::with_limit`]'s byte budget the
+//! loads are dropped (runs in progress keep their own references), and each memo map is
+//! emptied when it reaches its entry limit.
 
 use super::SimError;
+use super::keys::{
+    CompensationKey, FlowsKey, ForecastKey, Interners, LoadKey, OutcomeKey, PvKey, UsageKey,
+};
 use super::roster::{self, EnterpriseSpec, LoadProfile};
 use crate::calendar::Calendar;
 use crate::load::ArchetypeLibrary;
-use crate::scenario::{Plan, fnv1a};
+use crate::scenario::Plan;
 use crate::tariff::optimize::CompensationResult;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -27,14 +33,16 @@ pub const DEFAULT_LIMIT_BYTES: usize = 256 << 20;
 /// of a sweep.
 #[derive(Debug)]
 pub struct Cache {
-    loads: Mutex<HashMap<u64, Arc<LoadProfile>>>,
+    /// The numbers of the run-level inputs seen.
+    pub(super) interned: Interners,
+    loads: Mutex<HashMap<LoadKey, Arc<LoadProfile>>>,
     load_bytes: AtomicU64,
-    pv: Mutex<HashMap<u64, Arc<Vec<f64>>>>,
-    compensation: RwLock<HashMap<u64, CompensationResult>>,
-    forecast: RwLock<HashMap<u64, [f64; 12]>>,
-    usage: RwLock<HashMap<u64, crate::tariff::YearUsage>>,
-    outcomes: RwLock<HashMap<u64, super::Outcome>>,
-    flows: RwLock<HashMap<u64, Arc<super::simulate::Flows>>>,
+    pv: Mutex<HashMap<PvKey, Arc<Vec<f64>>>>,
+    compensation: RwLock<HashMap<CompensationKey, CompensationResult>>,
+    forecast: RwLock<HashMap<ForecastKey, [f64; 12]>>,
+    usage: RwLock<HashMap<UsageKey, crate::tariff::YearUsage>>,
+    outcomes: RwLock<HashMap<OutcomeKey, super::Outcome>>,
+    flows: RwLock<HashMap<FlowsKey, Arc<super::simulate::Flows>>>,
     limit_bytes: usize,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -59,6 +67,7 @@ impl Cache {
     /// An empty cache holding at most about `limit_bytes` of load profiles [bytes].
     pub fn with_limit(limit_bytes: usize) -> Self {
         Cache {
+            interned: Interners::default(),
             loads: Mutex::new(HashMap::new()),
             load_bytes: AtomicU64::new(0),
             pv: Mutex::new(HashMap::new()),
@@ -93,11 +102,11 @@ impl Cache {
         cal: &Calendar,
         lib: &ArchetypeLibrary,
     ) -> Result<Vec<Arc<LoadProfile>>, SimError> {
-        let cal_key = calendar_key(plan);
+        let calendar = self.interned.calendar(plan);
         let loads: Vec<Result<Arc<LoadProfile>, SimError>> = roster
             .par_iter()
             .map(|e| {
-                let key = fnv1a(format!("{cal_key}|{:?}|{:?}", e.load, e.power_factor).as_bytes());
+                let key = LoadKey::of(calendar, e);
                 if let Some(l) = self.lock_loads().get(&key) {
                     self.hits.fetch_add(1, Ordering::Relaxed);
                     return Ok(Arc::clone(l));
@@ -136,8 +145,8 @@ impl Cache {
         roster: &[EnterpriseSpec],
     ) -> Result<BTreeMap<(u64, u64), Vec<f64>>, SimError> {
         let needed = super::pv::orientations(roster);
-        let base = pv_key(plan);
-        let key_of = |&(t, a): &(f64, f64)| fnv1a(format!("{base}|{t:?}|{a:?}").as_bytes());
+        let inputs = self.interned.pv(plan);
+        let key_of = |&(t, a): &(f64, f64)| PvKey::of(inputs, t, a);
         let mut out = BTreeMap::new();
         let mut missing = Vec::new();
         {
@@ -174,19 +183,19 @@ impl Cache {
 
     /// A memoized value: from `map` under `key`, or computed by `f` and kept (the map is
     /// emptied when it reaches `MEMO_LIMIT` entries).
-    fn memo<T: Clone, E>(
+    fn memo<K: Hash + Eq, T: Clone, E>(
         &self,
-        map: &RwLock<HashMap<u64, T>>,
-        key: u64,
+        map: &RwLock<HashMap<K, T>>,
+        key: K,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
         self.memo_bounded(map, key, MEMO_LIMIT, f)
     }
 
-    fn memo_bounded<T: Clone, E>(
+    fn memo_bounded<K: Hash + Eq, T: Clone, E>(
         &self,
-        map: &RwLock<HashMap<u64, T>>,
-        key: u64,
+        map: &RwLock<HashMap<K, T>>,
+        key: K,
         limit: usize,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
@@ -205,33 +214,32 @@ impl Cache {
         Ok(v)
     }
 
-    /// The reactive-compensation choice of the tariff measure, keyed by a hash of all its
-    /// inputs (see [`super::Context::compensation`]).
+    /// The reactive-compensation choice of the tariff measure (see
+    /// [`super::Context::compensation`]).
     pub(super) fn compensation<E>(
         &self,
-        key: u64,
+        key: CompensationKey,
         f: impl FnOnce() -> Result<CompensationResult, E>,
     ) -> Result<CompensationResult, E> {
         self.memo(&self.compensation, key, f)
     }
 
-    /// One enterprise's outcome under one strategy (before the lifetime money), keyed by a hash
-    /// of every input it depends on (see [`super::Context::outcome_key`]). At most
-    /// `OUTCOME_LIMIT` outcomes are kept (a few kB each).
+    /// One enterprise's outcome under one strategy (before the lifetime money), under the
+    /// inputs it depends on (see [`super::Context::outcome_key`]). At most `OUTCOME_LIMIT`
+    /// outcomes are kept (a few kB each).
     pub(super) fn outcome<E>(
         &self,
-        key: u64,
+        key: OutcomeKey,
         f: impl FnOnce() -> Result<super::Outcome, E>,
     ) -> Result<super::Outcome, E> {
         self.memo_bounded(&self.outcomes, key, OUTCOME_LIMIT, f)
     }
 
-    /// An enterprise's grid flows before storage, keyed by a hash of their inputs (see
-    /// [`super::Context::flows`]). They hold two series of `n_steps` values each; at most the
-    /// cache's byte budget of them is kept.
+    /// An enterprise's grid flows before storage (see [`super::Context::flows`]). They hold
+    /// two series of `n_steps` values each; at most the cache's byte budget of them is kept.
     pub(super) fn flows<E>(
         &self,
-        key: u64,
+        key: FlowsKey,
         n_steps: usize,
         f: impl FnOnce() -> Result<Arc<super::simulate::Flows>, E>,
     ) -> Result<Arc<super::simulate::Flows>, E> {
@@ -239,25 +247,25 @@ impl Cache {
         self.memo_bounded(&self.flows, key, limit, f)
     }
 
-    /// The measured usage of a grid import, keyed by a hash of its inputs.
+    /// The measured usage of grid series.
     pub(super) fn usage<E>(
         &self,
-        key: u64,
+        key: UsageKey,
         f: impl FnOnce() -> Result<crate::tariff::YearUsage, E>,
     ) -> Result<crate::tariff::YearUsage, E> {
         self.memo(&self.usage, key, f)
     }
 
-    /// Monthly energy of a contract's "last year" forecast load, keyed by the load's inputs.
+    /// Monthly energy of a contract's "last year" forecast load.
     pub(super) fn forecast<E>(
         &self,
-        key: u64,
+        key: ForecastKey,
         f: impl FnOnce() -> Result<[f64; 12], E>,
     ) -> Result<[f64; 12], E> {
         self.memo(&self.forecast, key, f)
     }
 
-    fn lock_loads(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<LoadProfile>>> {
+    fn lock_loads(&self) -> std::sync::MutexGuard<'_, HashMap<LoadKey, Arc<LoadProfile>>> {
         // A panic in another thread cannot leave the map inconsistent (inserts are single
         // calls), so a poisoned lock is still usable.
         self.loads.lock().unwrap_or_else(|p| p.into_inner())
@@ -270,56 +278,3 @@ const MEMO_LIMIT: usize = 1 << 20;
 /// Outcomes kept before the map is emptied (about 40 park-samples of 214 enterprises × 6
 /// strategies; some 100-200 MB).
 const OUTCOME_LIMIT: usize = 50_000;
-
-/// A hash of a series' bits, chained onto `h`: four independent multiply-rotate lanes (fast:
-/// no long dependency chain), mixed with splitmix64 at the end. Not cryptographic; collisions
-/// between real series are as unlikely as for any 64-bit hash.
-pub fn hash_series(h: u64, xs: &[f64]) -> u64 {
-    const P: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes = [h, h ^ 1, h ^ 2, h ^ 3];
-    let mut chunks = xs.chunks_exact(4);
-    for c in &mut chunks {
-        for (l, x) in lanes.iter_mut().zip(c) {
-            *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
-        }
-    }
-    for (l, x) in lanes.iter_mut().zip(chunks.remainder()) {
-        *l = (*l ^ x.to_bits()).wrapping_mul(P).rotate_left(29);
-    }
-    lanes
-        .iter()
-        .fold(xs.len() as u64, |acc, &l| crate::seed::splitmix64(acc ^ l))
-}
-
-/// What a load depends on besides the enterprise: the calendar.
-pub(super) fn calendar_key(plan: &Plan) -> String {
-    format!(
-        "{}|{:?}|{:?}|{:x}",
-        plan.year,
-        plan.step,
-        plan.utc_offset_hours,
-        fnv1a(format!("{:?}", plan.holidays).as_bytes())
-    )
-}
-
-/// What PV per kWp depends on besides the orientation: the weather inputs and PV physics.
-pub(super) fn pv_key(plan: &Plan) -> String {
-    let p = &plan.pv;
-    format!(
-        "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-        calendar_key(plan),
-        plan.weather,
-        plan.site.latitude_deg,
-        plan.site.longitude_deg,
-        plan.site.elevation_m,
-        plan.seed,
-        p.albedo_fraction,
-        p.losses_fraction,
-        p.dc_ac_ratio,
-        p.inverter_efficiency_fraction,
-        p.gamma_pdc_per_c,
-        p.transposition_model,
-        p.temperature_model,
-        super::pv::system(plan, 0.0, 180.0),
-    )
-}

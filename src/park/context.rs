@@ -2,6 +2,10 @@
 //! price signals per voltage level, the market rules, PV output per kWp per orientation.
 
 use super::SimError;
+use super::keys::{
+    CompensationKey, EnterpriseKey, FlowsKey, ForecastKey, MarketPart, OutcomeKey, PvPart, RunKeys,
+    SeriesKey, UsageKey,
+};
 use super::roster::{EnterpriseSpec, LoadOrigin, LoadProfile};
 use crate::calendar::Calendar;
 use crate::finance::EmcPrice;
@@ -17,6 +21,7 @@ use crate::tariff::{
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// PV output of one enterprise's array.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,11 +57,8 @@ pub struct Context<'a> {
     /// PV output relative to the first year, for re-simulated project years (degradation
     /// factor; 1 in year 1) [fraction].
     pub pv_scale_fraction: f64,
-    /// Stages kept across runs (sweeps), with the keys of this run's calendar and tariff.
-    cache: Option<(&'a super::Cache, String, u64)>,
-    /// Parts of [`Context::outcome_key`] shared by every enterprise: common, market (with
-    /// and without the measure), PV, storage.
-    outcome_keys: [u64; 5],
+    /// Stages kept across runs (sweeps), with the numbers of this run's inputs.
+    cache: Option<(&'a super::Cache, RunKeys)>,
 }
 
 fn voltage(key: &str) -> Option<VoltageLevel> {
@@ -121,89 +123,75 @@ impl<'a> Context<'a> {
                 .map_err(|e| SimError::Internal(format!("data/storage/defaults.toml: {e}")))?,
             pv_scale_fraction: 1.0,
             cache: None,
-            outcome_keys: Default::default(),
         })
     }
 
     /// Keep the stages that do not depend on this run's prices in `cache` (sweeps).
     pub fn use_cache(&mut self, cache: &'a super::Cache) {
-        let cal_key = super::cache::calendar_key(self.plan);
-        let tariff_key = crate::scenario::fnv1a(
-            format!(
-                "{cal_key}|{:?}|{:?}",
-                self.plan.tariff_model, self.compensation
-            )
-            .as_bytes(),
-        );
-        let p = self.plan;
-        self.outcome_keys = [
-            format!("{cal_key}|{tariff_key}|{:?}|{}", p.tariff, p.seed),
-            format!("{:?}", p.market),
-            format!("returned_user={}", p.market.returned_user),
-            format!("{:?}|{}", p.pv, super::cache::pv_key(p)),
-            format!("{:?}|{:?}", p.storage, p.finance),
-        ]
-        .map(|k| crate::scenario::fnv1a(k.as_bytes()));
-        self.cache = Some((cache, cal_key, tariff_key));
+        let keys = cache.interned.run(self.plan, &self.compensation);
+        self.cache = Some((cache, keys));
     }
 
-    /// The key of an enterprise's outcome under a strategy, when a cache is in use: a hash of
-    /// every input [`super::simulate::simulate`] reads. The enterprise (its spec after the
-    /// transformer fit, its roster index: the contract's forecast error is seeded by it), the
-    /// calendar, the tariff and `[tariff]`, the scenario seed; `[market]` when the strategy has
-    /// the market measure (else only `returned_user`, which sets the baseline purchase);
-    /// `[pv]` and the PV inputs when it has PV; `[storage]` when it has storage.
+    /// The key of an enterprise's outcome under a strategy, when a cache is in use: every
+    /// input [`super::simulate::simulate`] reads. The enterprise with the calendar, the tariff,
+    /// `[tariff]` and the seed ([`Context::enterprise_key`]); `[market]` when the strategy has
+    /// the market measure (else only `returned_user`, which sets the baseline purchase); the PV
+    /// inputs and output scale when it has PV; storage and finance when it has storage.
     pub fn outcome_key(
         &self,
-        enterprise_key: Option<u64>,
+        enterprise: Option<&Arc<EnterpriseKey>>,
         s: crate::strategy::Strategy,
-    ) -> Option<u64> {
-        let ek = enterprise_key?;
-        let k = &self.outcome_keys;
-        let market = if s.market { k[1] } else { k[2] };
-        let pv = if s.pv {
-            k[3] ^ self.pv_scale_fraction.to_bits()
-        } else {
-            0
-        };
-        let storage = if s.storage { k[4] } else { 0 };
-        Some(crate::scenario::fnv1a(
-            format!("{ek}|{s}|{market}|{pv}|{storage}").as_bytes(),
-        ))
+    ) -> Option<OutcomeKey> {
+        let (_, k) = self.cache.as_ref()?;
+        Some(OutcomeKey {
+            enterprise: Arc::clone(enterprise?),
+            strategy: s,
+            market: if s.market {
+                MarketPart::Measure(k.market)
+            } else {
+                MarketPart::Baseline {
+                    returned_user: k.returned_user,
+                }
+            },
+            pv: s.pv.then(|| PvPart::of(k.pv, self.pv_scale_fraction)),
+            storage: s.storage.then_some(k.storage),
+        })
     }
 
     /// The part of [`Context::outcome_key`] and [`Context::flows`]' key that names the
     /// enterprise (its spec after the transformer fit and its roster index) with the calendar,
-    /// the tariff and the seed, when a cache is in use; computed once per enterprise and run.
-    pub fn enterprise_key(&self, index: usize, e: &EnterpriseSpec) -> Option<u64> {
-        self.cache.as_ref()?;
-        Some(crate::scenario::fnv1a(
-            format!("{}|{index}|{e:?}", self.outcome_keys[0]).as_bytes(),
-        ))
+    /// the tariff and the seed, when a cache is in use; made once per enterprise and run.
+    pub fn enterprise_key(&self, index: usize, e: &EnterpriseSpec) -> Option<Arc<EnterpriseKey>> {
+        let (_, k) = self.cache.as_ref()?;
+        Some(Arc::new(EnterpriseKey {
+            billing: k.billing,
+            index,
+            spec: e.clone(),
+        }))
     }
 
     /// The grid flows of an enterprise before storage ([`super::simulate::Flows`]), memoized
-    /// when a cache is in use under a hash of what they depend on: the enterprise, its roster
-    /// index, the calendar, the tariff, the seed and, with PV, `[pv]` and the PV inputs. Prices
-    /// of the market measure do not enter: a price-only sweep reuses them.
+    /// when a cache is in use under what they depend on: the enterprise, its roster index, the
+    /// calendar, the tariff, the seed and, with PV, the PV inputs and output scale. Prices of
+    /// the market measure do not enter: a price-only sweep reuses them.
     ///
     /// # Errors
     /// As `f`.
     pub fn flows(
         &self,
-        enterprise_key: Option<u64>,
+        enterprise: Option<&Arc<EnterpriseKey>>,
         pv: bool,
         f: impl FnOnce() -> Result<super::simulate::Flows, SimError>,
-    ) -> Result<std::sync::Arc<super::simulate::Flows>, SimError> {
-        match (&self.cache, enterprise_key) {
-            (Some((cache, _, _)), Some(ek)) => {
-                let pv_key = if pv { self.outcome_keys[3] } else { 0 };
-                let key = crate::scenario::fnv1a(
-                    format!("flows|{ek}|{pv}|{pv_key}|{:?}", self.pv_scale_fraction).as_bytes(),
-                );
-                cache.flows(key, self.cal.n_steps(), || f().map(std::sync::Arc::new))
+    ) -> Result<Arc<super::simulate::Flows>, SimError> {
+        match (&self.cache, enterprise) {
+            (Some((cache, k)), Some(ek)) => {
+                let key = FlowsKey {
+                    enterprise: Arc::clone(ek),
+                    pv: pv.then(|| PvPart::of(k.pv, self.pv_scale_fraction)),
+                };
+                cache.flows(key, self.cal.n_steps(), || f().map(Arc::new))
             }
-            _ => f().map(std::sync::Arc::new),
+            _ => f().map(Arc::new),
         }
     }
 
@@ -214,31 +202,31 @@ impl<'a> Context<'a> {
     /// As `f`.
     pub fn outcome(
         &self,
-        key: Option<u64>,
+        key: Option<OutcomeKey>,
         f: impl FnOnce() -> Result<super::Outcome, SimError>,
     ) -> Result<super::Outcome, SimError> {
         match (&self.cache, key) {
-            (Some((cache, _, _)), Some(k)) => cache.outcome(k, f),
+            (Some((cache, _)), Some(k)) => cache.outcome(k, f),
             _ => f(),
         }
     }
 
-    /// A key of a strategy's grid series (import, export, reactive power) on a voltage level's
-    /// signal, when a cache is in use: what [`Context::usage`] and [`Context::compensation`]
-    /// memoize on.
+    /// The key of a strategy's grid series (import, export, reactive power) on a voltage
+    /// level's signal, when a cache is in use: what [`Context::usage`] and
+    /// [`Context::compensation`] memoize on.
     pub fn series_key(
         &self,
         signal: &PriceSignal,
         import_kw: &[f64],
         export_kw: &[f64],
         reactive_kvar: &[f64],
-    ) -> Option<u64> {
-        let (_, _, tariff_key) = self.cache.as_ref()?;
-        let h =
-            crate::scenario::fnv1a(format!("{tariff_key}|{:?}", signal.voltage_level()).as_bytes());
-        let h = super::cache::hash_series(h, import_kw);
-        let h = super::cache::hash_series(h, export_kw);
-        Some(super::cache::hash_series(h, reactive_kvar))
+    ) -> Option<SeriesKey> {
+        let (_, k) = self.cache.as_ref()?;
+        Some(SeriesKey {
+            signal: k.signal,
+            level: signal.voltage_level(),
+            digest: super::keys::digest(&[import_kw, export_kw, reactive_kvar]),
+        })
     }
 
     /// [`tariff::measure_usage`] of a strategy's grid series, memoized under `key`
@@ -248,13 +236,13 @@ impl<'a> Context<'a> {
     /// As [`tariff::measure_usage`].
     pub fn usage(
         &self,
-        key: Option<u64>,
+        key: Option<SeriesKey>,
         signal: &PriceSignal,
         import_kw: &[f64],
         export_kw: &[f64],
         reactive_kvar: &[f64],
     ) -> Result<YearUsage, tariff::TariffError> {
-        self.memo_usage(key, || {
+        self.memo_usage(key.map(UsageKey::Plain), || {
             tariff::measure_usage(
                 signal,
                 import_kw,
@@ -270,30 +258,28 @@ impl<'a> Context<'a> {
     /// As `f`.
     pub fn memo_usage<E>(
         &self,
-        key: Option<u64>,
+        key: Option<UsageKey>,
         f: impl FnOnce() -> Result<YearUsage, E>,
     ) -> Result<YearUsage, E> {
         match (&self.cache, key) {
-            (Some((cache, _, _)), Some(k)) => cache.usage(k, f),
+            (Some((cache, _)), Some(k)) => cache.usage(k, f),
             _ => f(),
         }
     }
 
     /// The reactive compensation of the tariff measure
     /// ([`tariff::optimize::reactive_compensation`]), memoized under `key`
-    /// ([`Context::series_key`]) and the options when a cache is in use.
+    /// ([`Context::series_key`]), the customer and the options when a cache is in use.
     ///
     /// # Errors
     /// As [`tariff::optimize::reactive_compensation`].
-    #[allow(clippy::too_many_arguments)]
     pub fn compensation(
         &self,
-        key: Option<u64>,
+        key: Option<SeriesKey>,
         signal: &PriceSignal,
         customer: &Customer,
         options: &[BillingOption; 12],
-        import_kw: &[f64],
-        reactive_kvar: &[f64],
+        (import_kw, reactive_kvar): (&[f64], &[f64]),
     ) -> Result<tariff::optimize::CompensationResult, tariff::TariffError> {
         let f = || {
             tariff::optimize::reactive_compensation(
@@ -306,10 +292,8 @@ impl<'a> Context<'a> {
             )
         };
         match (&self.cache, key) {
-            (Some((cache, _, _)), Some(k)) => {
-                let key =
-                    crate::scenario::fnv1a(format!("{k}|{customer:?}|{options:?}").as_bytes());
-                cache.compensation(key, f)
+            (Some((cache, _)), Some(k)) => {
+                cache.compensation(CompensationKey::of(k, customer, options), f)
             }
             _ => f(),
         }
@@ -404,6 +388,11 @@ impl<'a> Context<'a> {
         } else {
             (PurchaseMode::Agency, "agency".into())
         }
+    }
+
+    /// Whether PV is connected for full export (全额上网): all PV output sold, all load bought.
+    pub fn full_export(&self) -> bool {
+        self.plan.pv.grid_connection == choice::GridConnection::FullExport
     }
 
     /// The EMC price of PV energy, when the PV is investor-owned.
@@ -637,11 +626,11 @@ impl<'a> Context<'a> {
                             *load.last_year_monthly_kwh.get_or_init(|| v)
                         }
                     },
-                    Some((cache, cal_key, _)) => {
-                        let key = crate::scenario::fnv1a(
-                            format!("{cal_key}|{name}|{annual_kwh:?}|{peak_kw:?}|{seed}")
-                                .as_bytes(),
-                        );
+                    Some((cache, k)) => {
+                        let key = ForecastKey {
+                            calendar: k.calendar,
+                            origin: e.load.clone(),
+                        };
                         cache.forecast(key, f)?
                     }
                 }

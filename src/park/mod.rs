@@ -8,9 +8,12 @@
 //! roster order) → totals → claims. [`run_cached`] does the same with loads and PV per kWp
 //! kept in a [`Cache`] across runs (sweeps).
 
+#![warn(clippy::too_many_lines)]
+
 pub mod cache;
 pub mod claims;
 pub mod context;
+pub mod keys;
 pub mod money;
 pub mod pv;
 pub mod result;
@@ -22,7 +25,7 @@ pub use cache::{Cache, CacheStats};
 pub use context::Context;
 pub use result::{ClaimCheck, EnterpriseResult, Outcome, ParkResult, StrategyTotals};
 pub use roster::{EnterpriseSpec, LoadProfile};
-pub use simulate::Series;
+pub use simulate::{Detail, Series};
 
 use crate::calendar::Calendar;
 use crate::scenario::Plan;
@@ -38,12 +41,13 @@ pub enum SimError {
     #[error("{0}")]
     BadInput(String),
     /// A model rejected an enterprise's inputs.
-    #[error("enterprise `{enterprise}`: {message}")]
+    #[error("enterprise `{enterprise}`: {source}")]
     Enterprise {
         /// Enterprise name.
         enterprise: String,
-        /// What the model said.
-        message: String,
+        /// What the model said (boxed: some model errors are large).
+        #[source]
+        source: Box<ModelError>,
     },
     /// The load model rejected a parameter.
     #[error("load model: {0}")]
@@ -54,6 +58,35 @@ pub enum SimError {
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A model's error about one enterprise ([`SimError::Enterprise`]), kept whole so that the
+/// chain of causes reaches the caller.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The tariff model (measurement, bill, optimization).
+    #[error(transparent)]
+    Tariff(#[from] crate::tariff::TariffError),
+    /// The load model (synthesis, meter data, reactive power).
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
+    /// The battery's parameters or sizing.
+    #[error("storage: {0}")]
+    Storage(#[source] crate::storage::StorageError),
+    /// The storage dispatch.
+    #[error("storage dispatch: {0}")]
+    Dispatch(#[source] crate::storage::StorageError),
+}
+
+impl SimError {
+    /// A model's error about an enterprise.
+    pub fn enterprise(name: &str, source: impl Into<ModelError>) -> SimError {
+        SimError::Enterprise {
+            enterprise: name.to_string(),
+            source: Box::new(source.into()),
+        }
+    }
 }
 
 /// Options of a run.
@@ -222,6 +255,9 @@ struct RunParts {
 /// at once (about 140 kB per hourly enterprise), whatever the park's size.
 const CHUNK: usize = 256;
 
+/// The stages of a run, in the order data flows: calendar and roster, shared inputs
+/// ([`Context`], PV per kWp), the contexts of later project years, then chunk by chunk the
+/// loads, every enterprise × strategy and the reduction, and last the totals and claims.
 fn run_with(
     plan: &Plan,
     opts: &RunOptions,
@@ -232,112 +268,35 @@ fn run_with(
         .map_err(|e| SimError::BadInput(e.to_string()))?;
     let lib = crate::load::ArchetypeLibrary::embedded();
     let mut roster = roster::roster(plan, &cal, &lib)?;
-    // The shared inputs come before the loads: they depend on the roster's voltage levels,
-    // orientations and transformer sizes as declared (a transformer fitted to its load later
-    // only grows, so the price signals prepared cover it).
-    let mut ctx = Context::new(plan, cal, &roster)?;
-    if let Some(c) = cache {
-        ctx.use_cache(c);
-    }
-    if plan.strategies.iter().any(|s| s.pv) {
-        ctx.pv_per_kwp = match cache {
-            Some(c) => c.pv_per_kwp(plan, &ctx.cal, &roster)?,
-            None => pv::per_kwp_by_orientation(plan, &ctx.cal, &roster)?,
-        };
-    }
-    let strategies: Vec<Strategy> = plan.strategies.clone();
+    let ctx = shared_inputs(plan, cal, &roster, cache)?;
     let later_plan = plan
         .tariff_switch
         .as_ref()
         .map(|sw| later_tariff_plan(plan, sw));
-    let later_ctx = match &later_plan {
-        Some(p) => Some(later_context(p, &ctx, &roster, 1.0)?),
-        None => None,
-    };
-    let switch_year = plan.tariff_switch.as_ref().map_or(u32::MAX, |sw| sw.year);
-    let mut resim_ctx = Vec::with_capacity(plan.resimulate_years.len());
-    for &y in &plan.resimulate_years {
-        let (d1, da) = money::pv_degradation(plan);
-        let k = crate::finance::cashflow::degradation_factor(y, d1, da);
-        let p = match &later_plan {
-            Some(p) if y >= switch_year => p,
-            _ => plan,
-        };
-        resim_ctx.push((y, later_context(p, &ctx, &roster, k)?));
-    }
+    let (switch_ctx, resim_ctx) = later_contexts(plan, later_plan.as_ref(), &ctx, &roster)?;
     let later = Later {
-        switch: later_ctx.as_ref().map(|c| (switch_year, c)),
+        switch: switch_ctx.as_ref().map(|(y, c)| (*y, c)),
         resim: &resim_ctx,
     };
-    // Chunk by chunk: build the loads (the transformer fit of `roster::build_loads`),
-    // simulate every strategy, keep the results and only the loads a caller asked for.
-    let n = roster.len();
-    let mut enterprises = Vec::with_capacity(n);
-    let mut series = Vec::with_capacity(n);
-    let mut kept = Vec::with_capacity(n);
-    let mut typical = Vec::with_capacity(n);
-    let mut totals = result::totals_start(&strategies);
-    for start in (0..n).step_by(CHUNK) {
-        let end = (start + CHUNK).min(n);
-        let chunk = &mut roster[start..end];
-        let loads: Vec<Arc<LoadProfile>> = match cache {
-            Some(c) => c.loads(plan, chunk, &ctx.cal, &lib)?,
-            None => roster::build_loads(chunk, &ctx.cal, &lib)?
-                .into_iter()
-                .map(Arc::new)
-                .collect(),
-        };
-        let per: Vec<Result<EnterpriseRun, SimError>> = chunk
-            .par_iter()
-            .zip(loads.par_iter())
-            .enumerate()
-            .map(|(j, (e, l))| {
-                simulate_enterprise(&ctx, &later, &strategies, start + j, e, l, opts)
-            })
-            .collect();
-        let mut done = Vec::with_capacity(per.len());
-        let mut done_series = Vec::with_capacity(per.len());
-        for r in per {
-            let (e, s) = r?;
-            done.push(e);
-            done_series.push(s);
-        }
-        if let Some(what) = result::first_non_finite(&done) {
-            return Err(SimError::BadInput(format!(
-                "the simulation gave a number that is not finite ({what}): an input lies far outside any plausible range (a price, a tariff override, a size); check the values the scenario gives"
-            )));
-        }
-        for e in &done {
-            result::totals_add(&mut totals, e);
-        }
-        sink(Chunk {
-            start,
-            enterprises: &done,
-            series: &done_series,
-            loads: &loads,
-            calendar: &ctx.cal,
-        })?;
-        for (j, ((mut e, mut s), l)) in done.into_iter().zip(done_series).zip(loads).enumerate() {
-            let charted = opts.chart_enterprise == Some(start + j);
-            if opts.stream_series && !charted {
-                s.iter_mut().for_each(|x| *x = None);
-            }
-            if opts.compact {
-                e.compact();
-            }
-            let keep = s.iter().any(Option::is_some);
-            typical.push(crate::load::typical_days(&ctx.cal, &l.p_kw).ok());
-            kept.push(keep.then_some(l));
-            enterprises.push(e);
-            series.push(s);
-        }
+    let stage = Stage {
+        ctx: &ctx,
+        later: &later,
+        strategies: &plan.strategies,
+        opts,
+        cache,
+        lib: &lib,
+    };
+    let mut acc = Reduced::new(roster.len(), &plan.strategies);
+    for start in (0..roster.len()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(roster.len());
+        run_chunk(&stage, start, &mut roster[start..end], &mut acc, sink)?;
     }
-    result::totals_finish(&mut totals);
-    let claims = claims::check(plan, &totals);
+    result::totals_finish(&mut acc.totals);
+    let claims = claims::check(plan, &acc.totals);
     let result = ParkResult {
         scenario: plan.name.clone(),
-        enterprises,
-        totals,
+        enterprises: acc.enterprises,
+        totals: acc.totals,
         claims,
         pv_kwh_share_by_period: ctx.pv_kwh_share_by_period(),
         claims_by_tariff: Vec::new(),
@@ -346,10 +305,159 @@ fn run_with(
     Ok(RunParts {
         result,
         calendar: ctx.cal,
-        series,
-        loads: kept,
-        typical_days: typical,
+        series: acc.series,
+        loads: acc.kept,
+        typical_days: acc.typical,
     })
+}
+
+/// The inputs every enterprise shares: price signals per voltage level, market rules and, for
+/// strategies with PV, PV per kWp per orientation (from `cache` when given). They come before
+/// the loads: they depend on the roster's voltage levels, orientations and transformer sizes as
+/// declared (a transformer fitted to its load later only grows, so the price signals prepared
+/// cover it).
+fn shared_inputs<'a>(
+    plan: &'a Plan,
+    cal: Calendar,
+    roster: &[EnterpriseSpec],
+    cache: Option<&'a Cache>,
+) -> Result<Context<'a>, SimError> {
+    let mut ctx = Context::new(plan, cal, roster)?;
+    if let Some(c) = cache {
+        ctx.use_cache(c);
+    }
+    if plan.strategies.iter().any(|s| s.pv) {
+        ctx.pv_per_kwp = match cache {
+            Some(c) => c.pv_per_kwp(plan, &ctx.cal, roster)?,
+            None => pv::per_kwp_by_orientation(plan, &ctx.cal, roster)?,
+        };
+    }
+    Ok(ctx)
+}
+
+/// The contexts of the later project years: the later tariff's from its first year, and each
+/// re-simulated year's (under the later tariff from its first year on), with the year's PV
+/// degradation factor.
+fn later_contexts<'a>(
+    plan: &'a Plan,
+    later_plan: Option<&'a Plan>,
+    first: &Context,
+    roster: &[EnterpriseSpec],
+) -> Result<(Option<YearContext<'a>>, Vec<YearContext<'a>>), SimError> {
+    let switch_year = plan.tariff_switch.as_ref().map_or(u32::MAX, |sw| sw.year);
+    let switch = match later_plan {
+        Some(p) => Some((switch_year, later_context(p, first, roster, 1.0)?)),
+        None => None,
+    };
+    let mut resim = Vec::with_capacity(plan.resimulate_years.len());
+    for &y in &plan.resimulate_years {
+        let (d1, da) = money::pv_degradation(plan);
+        let k = crate::finance::cashflow::degradation_factor(y, d1, da);
+        let p = match later_plan {
+            Some(p) if y >= switch_year => p,
+            _ => plan,
+        };
+        resim.push((y, later_context(p, first, roster, k)?));
+    }
+    Ok((switch, resim))
+}
+
+/// A project year and its context.
+type YearContext<'a> = (u32, Context<'a>);
+
+/// What simulating a chunk of enterprises reads.
+struct Stage<'s, 'a> {
+    ctx: &'s Context<'a>,
+    later: &'s Later<'s, 'a>,
+    strategies: &'s [Strategy],
+    opts: &'s RunOptions,
+    cache: Option<&'s Cache>,
+    lib: &'s crate::load::ArchetypeLibrary,
+}
+
+/// What a run keeps of the chunks done: results, kept series and loads, typical days, totals.
+struct Reduced {
+    enterprises: Vec<EnterpriseResult>,
+    series: Vec<Vec<Option<Series>>>,
+    kept: Vec<Option<Arc<LoadProfile>>>,
+    typical: Vec<Option<crate::load::TypicalDays>>,
+    totals: Vec<StrategyTotals>,
+}
+
+impl Reduced {
+    fn new(n: usize, strategies: &[Strategy]) -> Self {
+        Reduced {
+            enterprises: Vec::with_capacity(n),
+            series: Vec::with_capacity(n),
+            kept: Vec::with_capacity(n),
+            typical: Vec::with_capacity(n),
+            totals: result::totals_start(strategies),
+        }
+    }
+}
+
+/// One chunk: build the loads (the transformer fit of [`roster::build_loads`]), simulate every
+/// strategy of every enterprise in parallel, hand the chunk to the sink, and keep the results
+/// and only the series and loads a caller asked for.
+fn run_chunk(
+    stage: &Stage,
+    start: usize,
+    chunk: &mut [EnterpriseSpec],
+    acc: &mut Reduced,
+    sink: &mut Sink<'_>,
+) -> Result<(), SimError> {
+    let (ctx, opts) = (stage.ctx, stage.opts);
+    let loads: Vec<Arc<LoadProfile>> = match stage.cache {
+        Some(c) => c.loads(ctx.plan, chunk, &ctx.cal, stage.lib)?,
+        None => roster::build_loads(chunk, &ctx.cal, stage.lib)?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+    };
+    let per: Vec<Result<EnterpriseRun, SimError>> = chunk
+        .par_iter()
+        .zip(loads.par_iter())
+        .enumerate()
+        .map(|(j, (e, l))| simulate_enterprise(stage, start + j, e, l))
+        .collect();
+    let mut done = Vec::with_capacity(per.len());
+    let mut done_series = Vec::with_capacity(per.len());
+    for r in per {
+        let (e, s) = r?;
+        done.push(e);
+        done_series.push(s);
+    }
+    if let Some(what) = result::first_non_finite(&done) {
+        return Err(SimError::BadInput(format!(
+            "the simulation gave a number that is not finite ({what}): an input lies far outside any plausible range (a price, a tariff override, a size); check the values the scenario gives"
+        )));
+    }
+    for e in &done {
+        result::totals_add(&mut acc.totals, e);
+    }
+    sink(Chunk {
+        start,
+        enterprises: &done,
+        series: &done_series,
+        loads: &loads,
+        calendar: &ctx.cal,
+    })?;
+    for (j, ((mut e, mut s), l)) in done.into_iter().zip(done_series).zip(loads).enumerate() {
+        let charted = opts.chart_enterprise == Some(start + j);
+        if opts.stream_series && !charted {
+            s.iter_mut().for_each(|x| *x = None);
+        }
+        if opts.compact {
+            e.compact();
+        }
+        let keep = s.iter().any(Option::is_some);
+        acc.typical
+            .push(crate::load::typical_days(&ctx.cal, &l.p_kw).ok());
+        acc.kept.push(keep.then_some(l));
+        acc.enterprises.push(e);
+        acc.series.push(s);
+    }
+    Ok(())
 }
 
 /// One enterprise's results and, when kept, its series per strategy.
@@ -410,22 +518,25 @@ fn needed_later(strategies: &[Strategy], s: Strategy) -> bool {
 fn simulate_later_years(
     later: &Later,
     strategies: &[Strategy],
-    index: usize,
-    e: &EnterpriseSpec,
-    load: &LoadProfile,
-    battery: Option<&storage::Sized>,
-    first: &[Outcome],
+    first: &simulate::Subject,
+    outcomes: &[Outcome],
 ) -> Result<money::LaterYears, SimError> {
     let needed: Vec<bool> = strategies
         .iter()
         .map(|s| needed_later(strategies, *s))
         .collect();
+    let in_year = |c| simulate::Subject {
+        ctx: c,
+        key: None,
+        ..*first
+    };
     let mut out = money::LaterYears::default();
     if let Some((y, c)) = later.switch {
+        let sub = in_year(c);
         let mut v = Vec::with_capacity(strategies.len());
         for (k, &s) in strategies.iter().enumerate() {
             v.push(if needed[k] {
-                Some(simulate::simulate(c, index, e, load, s, battery, false, None)?.0)
+                Some(simulate::simulate(&sub, s, Detail::Outcome)?.0)
             } else {
                 None
             });
@@ -439,54 +550,73 @@ fn simulate_later_years(
                 v.push(None);
                 continue;
             }
-            let aged = match (battery, &first[k].storage) {
-                (Some(b), Some(st)) if s.storage => {
-                    let data = &c.storage_data;
-                    let sp = storage::sizing_params(c.plan, data);
-                    let late = out.switch.as_ref();
-                    let discharged = |t: u32| match late {
-                        Some((ys, lv)) if t >= *ys => lv[k]
-                            .as_ref()
-                            .and_then(|o| o.storage.as_ref())
-                            .map_or(st.discharged_kwh, |x| x.discharged_kwh),
-                        _ => st.discharged_kwh,
-                    };
-                    let (f, _) =
-                        money::storage_factors(sp.fade, st.usable_kwh, sp.life_years, discharged);
-                    let soh = f.get(*y as usize - 1).or(f.last()).copied().unwrap_or(1.0);
-                    let mut b = b.clone();
-                    b.params.capacity_kwh *= soh;
-                    Some(b)
-                }
-                _ => None,
+            let aged = aged_battery(c, *y, (k, s), first.battery, (outcomes, &out));
+            let sub = simulate::Subject {
+                battery: aged.as_ref().or(first.battery),
+                ..in_year(c)
             };
-            let bat = aged.as_ref().or(battery);
-            v.push(Some(
-                simulate::simulate(c, index, e, load, s, bat, false, None)?.0,
-            ));
+            v.push(Some(simulate::simulate(&sub, s, Detail::Outcome)?.0));
         }
         out.resimulated.push((*y, v));
     }
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The first year's battery with its usable energy scaled by its state of health in year `y`
+/// (the fade of the energy discharged each year before, under the later tariff from its first
+/// year on), for strategy `s` at index `k` of the strategies; `None` without storage.
+fn aged_battery(
+    c: &Context,
+    y: u32,
+    (k, s): (usize, Strategy),
+    battery: Option<&storage::Sized>,
+    (first, later): (&[Outcome], &money::LaterYears),
+) -> Option<storage::Sized> {
+    let (Some(b), Some(st)) = (battery, &first[k].storage) else {
+        return None;
+    };
+    if !s.storage {
+        return None;
+    }
+    let sp = storage::sizing_params(c.plan, &c.storage_data);
+    let late = later.switch.as_ref();
+    let discharged = |t: u32| match late {
+        Some((ys, lv)) if t >= *ys => lv[k]
+            .as_ref()
+            .and_then(|o| o.storage.as_ref())
+            .map_or(st.discharged_kwh, |x| x.discharged_kwh),
+        _ => st.discharged_kwh,
+    };
+    let (f, _) = money::storage_factors(sp.fade, st.usable_kwh, sp.life_years, discharged);
+    let soh = f.get(y as usize - 1).or(f.last()).copied().unwrap_or(1.0);
+    let mut b = b.clone();
+    b.params.capacity_kwh *= soh;
+    Some(b)
+}
+
+/// One enterprise: its battery (sized once), every strategy's first year (memoized in sweeps
+/// unless its series are kept), the later years, and the lifetime money.
 fn simulate_enterprise(
-    ctx: &Context,
-    later: &Later,
-    strategies: &[Strategy],
+    stage: &Stage,
     index: usize,
     e: &EnterpriseSpec,
     load: &LoadProfile,
-    opts: &RunOptions,
 ) -> Result<EnterpriseRun, SimError> {
-    let stats = load.stats;
+    let (ctx, opts, strategies) = (stage.ctx, stage.opts, stage.strategies);
     let battery = if strategies.iter().any(|s| s.storage) {
         Some(storage::size(ctx, e, load)?)
     } else {
         None
     };
-    let enterprise_key = ctx.enterprise_key(index, e);
+    let key = ctx.enterprise_key(index, e);
+    let sub = simulate::Subject {
+        ctx,
+        index,
+        spec: e,
+        load,
+        battery: battery.as_ref(),
+        key: key.as_ref(),
+    };
     let mut outcomes = Vec::with_capacity(strategies.len());
     let mut series = Vec::with_capacity(strategies.len());
     for &s in strategies {
@@ -494,65 +624,44 @@ fn simulate_enterprise(
             || opts.chart_enterprise == Some(index)
             || opts.series_strategy == Some(s);
         if keep {
-            let (o, ser) = simulate::simulate(
-                ctx,
-                index,
-                e,
-                load,
-                s,
-                battery.as_ref(),
-                true,
-                enterprise_key,
-            )?;
+            let (o, ser) = simulate::simulate(&sub, s, Detail::Series)?;
             outcomes.push(o);
             series.push(ser);
         } else {
-            let key = ctx.outcome_key(enterprise_key, s);
-            let o = ctx.outcome(key, || {
-                simulate::simulate(
-                    ctx,
-                    index,
-                    e,
-                    load,
-                    s,
-                    battery.as_ref(),
-                    false,
-                    enterprise_key,
-                )
-                .map(|(o, _)| o)
+            let o = ctx.outcome(ctx.outcome_key(key.as_ref(), s), || {
+                simulate::simulate(&sub, s, Detail::Outcome).map(|(o, _)| o)
             })?;
             outcomes.push(o);
             series.push(None);
         }
     }
-    let later_years = simulate_later_years(
-        later,
-        strategies,
-        index,
-        e,
-        load,
-        battery.as_ref(),
-        &outcomes,
-    )?;
+    let later_years = simulate_later_years(stage.later, strategies, &sub, &outcomes)?;
     money::fill(ctx.plan, &ctx.storage_data, &mut outcomes, &later_years);
     if let Some(p) = &opts.progress {
         p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
-    Ok((
-        EnterpriseResult {
-            name: e.name.clone(),
-            group: e.group.clone(),
-            archetype: match &e.load {
-                roster::LoadOrigin::Archetype { name, .. } => name.clone(),
-                roster::LoadOrigin::Meter { .. } => "meter".into(),
-            },
-            transformer_kva: e.transformer_kva,
-            meter_filled_steps: load.gaps.as_ref().map(|g| g.missing_intervals),
-            annual_kwh: stats.annual_kwh,
-            peak_kw: stats.peak_kw,
-            load_factor: stats.load_factor,
-            outcomes,
+    Ok((enterprise_result(e, load, outcomes), series))
+}
+
+/// An enterprise's results: who it is, its load's figures and its outcomes.
+fn enterprise_result(
+    e: &EnterpriseSpec,
+    load: &LoadProfile,
+    outcomes: Vec<Outcome>,
+) -> EnterpriseResult {
+    let stats = load.stats;
+    EnterpriseResult {
+        name: e.name.clone(),
+        group: e.group.clone(),
+        archetype: match &e.load {
+            roster::LoadOrigin::Archetype { name, .. } => name.clone(),
+            roster::LoadOrigin::Meter { .. } => "meter".into(),
         },
-        series,
-    ))
+        transformer_kva: e.transformer_kva,
+        meter_filled_steps: load.gaps.as_ref().map(|g| g.missing_intervals),
+        annual_kwh: stats.annual_kwh,
+        peak_kw: stats.peak_kw,
+        load_factor: stats.load_factor,
+        outcomes,
+    }
 }

@@ -161,34 +161,40 @@ pub fn fill(
         updates.push(money_of(plan, storage_data, &m, &states, o));
     }
     for (o, u) in outcomes.iter_mut().zip(updates) {
-        let Some(mut money) = u.money else { continue };
-        if let (Some(st), Some((demand, energy))) = (o.storage.as_mut(), u.storage_split) {
-            st.demand_saving_yuan = demand;
-            st.energy_saving_yuan = energy;
-        }
-        o.cost_yuan += u.shared_payment;
-        o.shared_savings_payment_yuan = u.shared_payment;
-        let ent = crate::finance::CashFlows {
-            net_yuan: money.enterprise_flows_yuan.clone(),
+        apply(o, u, rate);
+    }
+}
+
+/// Put an [`Update`] on its outcome: the storage saving's split, the shared-savings payment,
+/// and the money with the enterprise's and the investor's NPV, IRR and payback at `rate`.
+fn apply(o: &mut Outcome, u: Update, rate: f64) {
+    let Some(mut money) = u.money else { return };
+    if let (Some(st), Some((demand, energy))) = (o.storage.as_mut(), u.storage_split) {
+        st.demand_saving_yuan = demand;
+        st.energy_saving_yuan = energy;
+    }
+    o.cost_yuan += u.shared_payment;
+    o.shared_savings_payment_yuan = u.shared_payment;
+    let ent = crate::finance::CashFlows {
+        net_yuan: money.enterprise_flows_yuan.clone(),
+        ..Default::default()
+    }
+    .metrics(rate);
+    money.npv_yuan = ent.npv_yuan;
+    money.irr = ent.irr;
+    money.irr_note = ent.irr_note;
+    money.payback_years = ent.payback_years.filter(|_| money.investment_yuan > 0.0);
+    if !money.investor_flows_yuan.is_empty() {
+        let inv = crate::finance::CashFlows {
+            net_yuan: money.investor_flows_yuan.clone(),
             ..Default::default()
         }
         .metrics(rate);
-        money.npv_yuan = ent.npv_yuan;
-        money.irr = ent.irr;
-        money.irr_note = ent.irr_note;
-        money.payback_years = ent.payback_years.filter(|_| money.investment_yuan > 0.0);
-        if !money.investor_flows_yuan.is_empty() {
-            let inv = crate::finance::CashFlows {
-                net_yuan: money.investor_flows_yuan.clone(),
-                ..Default::default()
-            }
-            .metrics(rate);
-            money.investor_npv_yuan = Some(inv.npv_yuan);
-            money.investor_irr = inv.irr;
-            money.investor_irr_note = inv.irr_note;
-        }
-        o.money = Some(money);
+        money.investor_npv_yuan = Some(inv.npv_yuan);
+        money.investor_irr = inv.irr;
+        money.investor_irr_note = inv.irr_note;
     }
+    o.money = Some(money);
 }
 
 /// Every simulated state of an enterprise.

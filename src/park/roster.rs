@@ -87,8 +87,6 @@ pub struct LoadProfile {
     pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
     /// Annual energy, peak and load factor of `p_kw`.
     pub stats: load::LoadStats,
-    /// A hash of `p_kw` ([`super::cache::hash_series`]), for memo keys.
-    pub p_kw_hash: u64,
 }
 
 /// Every enterprise of the plan: named ones first, then each group's members in order.
@@ -101,101 +99,117 @@ pub fn roster(
     lib: &ArchetypeLibrary,
 ) -> Result<Vec<EnterpriseSpec>, SimError> {
     let mut out = Vec::with_capacity(plan.enterprise_count());
-    // Load growth scales the energy and peak targets (and measured power); the multiplication
-    // is skipped at 0 growth so that the targets keep their exact bits.
-    let grow = |x: f64| {
-        if plan.load_growth_fraction.abs() > 0.0 {
-            x * (1.0 + plan.load_growth_fraction)
-        } else {
-            x
-        }
-    };
     for e in &plan.enterprises {
-        let load = match &e.load {
-            LoadSource::Archetype {
-                name,
-                annual_kwh,
-                peak_kw,
-            } => LoadOrigin::Archetype {
-                name: name.clone(),
-                annual_kwh: annual_kwh.map(grow),
-                peak_kw: peak_kw.map(grow),
-                seed: seed::derive(plan.seed, &[streams::LOAD, 0, e.index as u64]),
-            },
-            LoadSource::Meter { path, data, .. } => LoadOrigin::Meter {
-                path: path.clone(),
-                data: data.clone(),
-                scale: 1.0 + plan.load_growth_fraction,
-            },
-        };
-        out.push(EnterpriseSpec {
-            name: e.name.clone(),
-            group: None,
-            load,
-            transformer_kva: e.transformer_kva,
-            voltage_level: e.voltage_level.clone(),
-            pf_standard: e.pf_standard,
-            power_factor: e.power_factor,
-            roof_area_m2: e.roof_area_m2,
-            roof_type: e.roof_type.clone(),
-            tilt_deg: e.tilt_deg,
-            azimuth_deg: e.azimuth_deg,
-            pv_file: e.pv_file.clone(),
-            pv_kw: e.pv_kw,
-            storage_kwh: e.storage_kwh,
-            storage_kw: e.storage_kw,
-        });
+        out.push(named_member(plan, e));
     }
     for (gi, g) in plan.groups.iter().enumerate() {
-        let arch = lib.get(&g.archetype).map_err(SimError::Load)?;
-        let group_seed = seed::derive(plan.seed, &[streams::GROUP, gi as u64]);
-        let (_, _, load_factor) = load::load_factor_range(cal, arch, group_seed);
-        let spec = load::GroupSpec {
-            count: g.count as usize,
-            archetype: g.archetype.clone(),
-            annual_kwh_median: g.annual_kwh_median,
-            annual_kwh_sigma: g.annual_kwh_sigma,
-            load_factor,
-            transformer: load::TransformerRule {
-                loading_fraction: g.transformer_loading_fraction,
-                sizes_kva: lib.transformer_sizes_kva().to_vec(),
-            },
-            roof: load::RoofRule::PerAnnualEnergy {
-                m2_per_mwh: g.roof_m2_per_mwh,
-                sigma: g.roof_sigma,
-            },
-            power_factor_range: [g.power_factor_min, g.power_factor_max],
-        };
-        let draws = load::sample_group(&spec, group_seed).map_err(SimError::Load)?;
-        for (k, d) in draws.into_iter().enumerate() {
-            out.push(EnterpriseSpec {
-                name: crate::scenario::resolve::group_member_name(&g.name, k as u32 + 1),
-                group: Some(g.name.clone()),
-                load: LoadOrigin::Archetype {
-                    name: g.archetype.clone(),
-                    annual_kwh: Some(grow(d.annual_kwh)),
-                    peak_kw: None,
-                    seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
-                },
-                transformer_kva: d.transformer_kva,
-                voltage_level: g.voltage_level.clone(),
-                pf_standard: g.pf_standard,
-                power_factor: d.power_factor,
-                roof_area_m2: d.roof_area_m2,
-                roof_type: g
-                    .roof_type
-                    .clone()
-                    .unwrap_or_else(|| plan.pv.roof_type.clone()),
-                tilt_deg: plan.pv.tilt_deg,
-                azimuth_deg: plan.pv.azimuth_deg,
-                pv_file: None,
-                pv_kw: None,
-                storage_kwh: None,
-                storage_kw: None,
-            });
-        }
+        out.extend(group_members(plan, cal, lib, (gi, g))?);
     }
     Ok(out)
+}
+
+/// Load growth applied to an energy or peak target; the multiplication is skipped at 0 growth
+/// so that the targets keep their exact bits.
+fn grow(plan: &Plan, x: f64) -> f64 {
+    if plan.load_growth_fraction.abs() > 0.0 {
+        x * (1.0 + plan.load_growth_fraction)
+    } else {
+        x
+    }
+}
+
+/// An enterprise named in the scenario; load growth scales its targets (or measured power).
+fn named_member(plan: &Plan, e: &crate::scenario::EnterprisePlan) -> EnterpriseSpec {
+    let load = match &e.load {
+        LoadSource::Archetype {
+            name,
+            annual_kwh,
+            peak_kw,
+        } => LoadOrigin::Archetype {
+            name: name.clone(),
+            annual_kwh: annual_kwh.map(|x| grow(plan, x)),
+            peak_kw: peak_kw.map(|x| grow(plan, x)),
+            seed: seed::derive(plan.seed, &[streams::LOAD, 0, e.index as u64]),
+        },
+        LoadSource::Meter { path, data, .. } => LoadOrigin::Meter {
+            path: path.clone(),
+            data: data.clone(),
+            scale: 1.0 + plan.load_growth_fraction,
+        },
+    };
+    EnterpriseSpec {
+        name: e.name.clone(),
+        group: None,
+        load,
+        transformer_kva: e.transformer_kva,
+        voltage_level: e.voltage_level.clone(),
+        pf_standard: e.pf_standard,
+        power_factor: e.power_factor,
+        roof_area_m2: e.roof_area_m2,
+        roof_type: e.roof_type.clone(),
+        tilt_deg: e.tilt_deg,
+        azimuth_deg: e.azimuth_deg,
+        pv_file: e.pv_file.clone(),
+        pv_kw: e.pv_kw,
+        storage_kwh: e.storage_kwh,
+        storage_kw: e.storage_kw,
+    }
+}
+
+/// The members of group `gi`: sizes, roofs and power factors drawn by the load model
+/// ([`load::sample_group`]) from the group's seed, each with its own load seed.
+fn group_members(
+    plan: &Plan,
+    cal: &Calendar,
+    lib: &ArchetypeLibrary,
+    (gi, g): (usize, &crate::scenario::raw::GroupEntry),
+) -> Result<Vec<EnterpriseSpec>, SimError> {
+    let arch = lib.get(&g.archetype).map_err(SimError::Load)?;
+    let group_seed = seed::derive(plan.seed, &[streams::GROUP, gi as u64]);
+    let (_, _, load_factor) = load::load_factor_range(cal, arch, group_seed);
+    let spec = load::GroupSpec {
+        count: g.count as usize,
+        archetype: g.archetype.clone(),
+        annual_kwh_median: g.annual_kwh_median,
+        annual_kwh_sigma: g.annual_kwh_sigma,
+        load_factor,
+        transformer: load::TransformerRule {
+            loading_fraction: g.transformer_loading_fraction,
+            sizes_kva: lib.transformer_sizes_kva().to_vec(),
+        },
+        roof: load::RoofRule::PerAnnualEnergy {
+            m2_per_mwh: g.roof_m2_per_mwh,
+            sigma: g.roof_sigma,
+        },
+        power_factor_range: [g.power_factor_min, g.power_factor_max],
+    };
+    let draws = load::sample_group(&spec, group_seed).map_err(SimError::Load)?;
+    let member = |(k, d): (usize, load::EnterpriseDraw)| EnterpriseSpec {
+        name: crate::scenario::resolve::group_member_name(&g.name, k as u32 + 1),
+        group: Some(g.name.clone()),
+        load: LoadOrigin::Archetype {
+            name: g.archetype.clone(),
+            annual_kwh: Some(grow(plan, d.annual_kwh)),
+            peak_kw: None,
+            seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
+        },
+        transformer_kva: d.transformer_kva,
+        voltage_level: g.voltage_level.clone(),
+        pf_standard: g.pf_standard,
+        power_factor: d.power_factor,
+        roof_area_m2: d.roof_area_m2,
+        roof_type: g
+            .roof_type
+            .clone()
+            .unwrap_or_else(|| plan.pv.roof_type.clone()),
+        tilt_deg: plan.pv.tilt_deg,
+        azimuth_deg: plan.pv.azimuth_deg,
+        pv_file: None,
+        pv_kw: None,
+        storage_kwh: None,
+        storage_kw: None,
+    };
+    Ok(draws.into_iter().enumerate().map(member).collect())
 }
 
 /// Build every enterprise's load, in parallel, in roster order.
@@ -239,10 +253,7 @@ pub(super) fn build_one(
     cal: &Calendar,
     lib: &ArchetypeLibrary,
 ) -> Result<LoadProfile, SimError> {
-    let named = |err: load::LoadError| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: err.to_string(),
-    };
+    let named = |err: load::LoadError| SimError::enterprise(&e.name, err);
     let mut measured_q = None;
     let (p_kw, gaps) = match &e.load {
         LoadOrigin::Archetype {
@@ -284,7 +295,6 @@ pub(super) fn build_one(
     };
     Ok(LoadProfile {
         stats: load::load_stats(&p_kw, cal.step_hours()),
-        p_kw_hash: super::cache::hash_series(0, &p_kw),
         p_kw,
         q_kvar,
         gaps,

@@ -14,11 +14,13 @@
 //!    deviation costs, EMC payments for PV energy and annualized compensation cost.
 
 use super::SimError;
-use super::context::Context;
+use super::context::{Context, PvArray};
+use super::keys::{EnterpriseKey, SeriesKey, UsageKey};
 use super::result::{MarketOutcome, Outcome, PvOutcome, StorageOutcome, TariffOutcome};
 use super::roster::{EnterpriseSpec, LoadProfile};
 use crate::strategy::Strategy;
 use crate::tariff::{self, BasicCharge, BillingOption, Customer, Reactive};
+use std::sync::Arc;
 
 /// Per-step series of one simulated strategy, for `--hourly` output.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,7 +65,7 @@ pub struct Flows {
     /// option and are priced after the bill ([`pv_account`]).
     pub pv_avoided_agency_by_month_yuan: [f64; 12],
     /// Key of the grid series for the usage and compensation memos (sweeps).
-    pub series_key: Option<u64>,
+    pub series_key: Option<super::keys::SeriesKey>,
 }
 
 /// The flows of step 1: PV used on site first, the surplus exported (or, under full export
@@ -72,12 +74,11 @@ fn flows_of(
     ctx: &Context,
     signal: &tariff::PriceSignal,
     load: &LoadProfile,
-    pv: Option<&super::context::PvArray>,
+    pv: Option<&PvArray>,
 ) -> Flows {
     let n = load.p_kw.len();
     let h = ctx.cal.step_hours();
-    let full_export =
-        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
+    let full_export = ctx.full_export();
     let pv_ac: &[f64] = pv.map_or(&[], |p| p.ac_kw.as_slice());
     let mut import = vec![0.0; n];
     let mut export = vec![0.0; n];
@@ -126,32 +127,88 @@ struct Settled {
     deviation_by_month_yuan: [f64; 12],
 }
 
-/// Bill grid flows: measure, reprice the purchase under the mode, then the baseline option or
-/// (tariff measure) the cheapest legal options and reactive compensation when it pays. `key` is
-/// the flows' [`Context::series_key`] (memos of sweeps).
-#[allow(clippy::too_many_arguments)]
-fn settle(
-    ctx: &Context,
-    e: &EnterpriseSpec,
-    signal: &tariff::PriceSignal,
-    customer: &Customer,
-    strategy: Strategy,
-    mode: &crate::market::PurchaseMode,
-    flows: (&[f64], &[f64]),
-    key: Option<u64>,
-    load: &LoadProfile,
-) -> Result<Settled, SimError> {
-    let named = |err: tariff::TariffError| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: err.to_string(),
+/// The enterprise being simulated: what every stage of [`simulate`] reads about it.
+pub struct Subject<'c, 'a> {
+    /// The run's shared inputs.
+    pub ctx: &'c Context<'a>,
+    /// Roster index (seeds the contract's forecast error).
+    pub index: usize,
+    /// The enterprise.
+    pub spec: &'c EnterpriseSpec,
+    /// Its load.
+    pub load: &'c LoadProfile,
+    /// Its battery, for strategies with storage.
+    pub battery: Option<&'c super::storage::Sized>,
+    /// [`Context::enterprise_key`] (memos of sweeps).
+    pub key: Option<&'c Arc<EnterpriseKey>>,
+}
+
+impl Subject<'_, '_> {
+    /// A tariff error named after the enterprise.
+    fn named(&self, err: impl Into<super::ModelError>) -> SimError {
+        SimError::enterprise(&self.spec.name, err)
+    }
+}
+
+/// How the enterprise is billed: the signal of its voltage level (usage is measured on it; each
+/// month's bill prices the T&D energy rate of its own option), its rates as the tariff sees
+/// them and the baseline option.
+struct Billing<'c> {
+    signal: &'c tariff::PriceSignal,
+    customer: Customer,
+    baseline: BillingOption,
+}
+
+/// Stage 0: the enterprise's signal, customer and baseline option.
+fn billing_of<'c>(sub: &Subject<'c, '_>) -> Result<Billing<'c>, SimError> {
+    let (ctx, e) = (sub.ctx, sub.spec);
+    let signal = ctx.signal(&e.voltage_level)?;
+    let customer = Customer {
+        transformer_kva: e.transformer_kva,
+        voltage_level: signal.voltage_level(),
+        pf_standard: ctx.pf_standard(e.pf_standard),
     };
-    let (import, export) = flows;
+    let baseline = ctx.baseline_option(signal, &customer);
+    Ok(Billing {
+        signal,
+        customer,
+        baseline,
+    })
+}
+
+/// The purchase mode of a strategy and its name.
+struct Purchase {
+    mode: crate::market::PurchaseMode,
+    name: String,
+}
+
+/// Grid series to bill, with their key for the memos of sweeps.
+#[derive(Clone, Copy)]
+struct Grid<'s> {
+    import_kw: &'s [f64],
+    export_kw: &'s [f64],
+    key: Option<SeriesKey>,
+}
+
+/// Bill grid flows: measure, reprice the purchase under the mode, then the baseline option or
+/// (tariff measure) the cheapest legal options and reactive compensation when it pays.
+fn settle(
+    sub: &Subject,
+    billing: &Billing,
+    strategy: Strategy,
+    purchase: &Purchase,
+    grid: Grid,
+) -> Result<Settled, SimError> {
+    let (ctx, load) = (sub.ctx, sub.load);
+    let (signal, customer, mode) = (billing.signal, &billing.customer, &purchase.mode);
+    let named = |err| sub.named(err);
+    let (import, export) = (grid.import_kw, grid.export_kw);
     let usage = ctx
-        .usage(key, signal, import, export, &load.q_kvar)
+        .usage(grid.key, signal, import, export, &load.q_kvar)
         .map_err(named)?;
     let (usage, deviation_by_month_yuan) = ctx.apply_market(mode, usage);
     if !strategy.tariff {
-        let opt = ctx.baseline_option(signal, customer);
+        let opt = billing.baseline;
         let bill = tariff::bill_usage(signal, customer, &[opt; 12], &usage).map_err(named)?;
         return Ok(Settled {
             bill,
@@ -166,25 +223,10 @@ fn settle(
     let r = tariff::optimize(signal, customer, &usage, ctx.choice_period()).map_err(named)?;
     let options = months_options(&r.choices);
     let comp = ctx
-        .compensation(key, signal, customer, &options, import, &load.q_kvar)
+        .compensation(grid.key, signal, customer, &options, (import, &load.q_kvar))
         .map_err(named)?;
     let (bill, kvar, annual) = if comp.pays {
-        // The usage with the bank in service, memoized on the flows and the bank size.
-        let key_c = key.map(|k| {
-            let p = load.p_kw_hash;
-            crate::scenario::fnv1a(format!("{k}|{p}|bank|{:?}", comp.bank_kvar).as_bytes())
-        });
-        let usage_c = ctx.memo_usage(key_c, || {
-            let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(comp.bank_kvar))
-                .map_err(|err| SimError::Enterprise {
-                    enterprise: e.name.clone(),
-                    message: err.to_string(),
-                })?;
-            tariff::measure_usage(signal, import, Some(export), Reactive::SeriesKvar(&q))
-                .map_err(named)
-        })?;
-        let (usage_c, _) = ctx.apply_market(mode, usage_c);
-        let b = tariff::bill_usage(signal, customer, &options, &usage_c).map_err(named)?;
+        let b = compensated_bill(sub, billing, purchase, grid, (&options, comp.bank_kvar))?;
         (b, comp.bank_kvar, comp.annual_cost_yuan)
     } else {
         (r.bill.clone(), 0.0, 0.0)
@@ -198,6 +240,36 @@ fn settle(
         },
         deviation_by_month_yuan,
     })
+}
+
+/// The bill of grid series with a capacitor bank of `bank_kvar` in service under the options
+/// of each month; the usage is memoized on the series, the load and the bank size.
+fn compensated_bill(
+    sub: &Subject,
+    billing: &Billing,
+    purchase: &Purchase,
+    grid: Grid,
+    (options, bank_kvar): (&[BillingOption; 12], f64),
+) -> Result<tariff::AnnualBill, SimError> {
+    let (ctx, load, signal) = (sub.ctx, sub.load, billing.signal);
+    let key = grid.key.map(|series| UsageKey::Compensated {
+        series,
+        load_digest: super::keys::digest(&[&load.p_kw]),
+        bank_kvar_bits: bank_kvar.to_bits(),
+    });
+    let usage = ctx.memo_usage(key, || {
+        let q = crate::load::compensate(&load.p_kw, &load.q_kvar, 1.0, Some(bank_kvar))
+            .map_err(|err| sub.named(err))?;
+        tariff::measure_usage(
+            signal,
+            grid.import_kw,
+            Some(grid.export_kw),
+            Reactive::SeriesKvar(&q),
+        )
+        .map_err(|err| sub.named(err))
+    })?;
+    let (usage, _) = ctx.apply_market(&purchase.mode, usage);
+    tariff::bill_usage(signal, &billing.customer, options, &usage).map_err(|err| sub.named(err))
 }
 
 /// The enterprise's cost of a settled year [yuan]: grid charges − the export credit it keeps
@@ -290,260 +362,341 @@ fn pv_outcome(
     })
 }
 
-/// Simulate one enterprise under one strategy. `enterprise_key` is
-/// [`Context::enterprise_key`] (memos of sweeps).
+/// What [`simulate`] returns besides the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The outcome only.
+    Outcome,
+    /// The outcome and the per-step [`Series`].
+    Series,
+}
+
+/// Simulate one enterprise under one strategy: the stages of the module's documentation.
 ///
 /// # Errors
 /// [`SimError`] naming the enterprise when a model rejects its inputs.
-#[allow(clippy::too_many_arguments)]
 pub fn simulate(
-    ctx: &Context,
-    index: usize,
-    e: &EnterpriseSpec,
-    load: &LoadProfile,
+    sub: &Subject,
     strategy: Strategy,
-    battery: Option<&super::storage::Sized>,
-    keep_series: bool,
-    enterprise_key: Option<u64>,
+    detail: Detail,
 ) -> Result<(Outcome, Option<Series>), SimError> {
-    let named = |err: tariff::TariffError| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: err.to_string(),
-    };
-    // The billing signal (usage is measured on it; each month's bill prices the T&D energy
-    // rate of its own option) and the enterprise's rates.
-    let signal = ctx.signal(&e.voltage_level)?;
-    let customer = Customer {
-        transformer_kva: e.transformer_kva,
-        voltage_level: signal.voltage_level(),
-        pf_standard: ctx.pf_standard(e.pf_standard),
-    };
-    let (single_ok, two_ok) = tariff::allowed_energy_rates(signal, e.transformer_kva);
-    let baseline_option = ctx.baseline_option(signal, &customer);
-    let n = load.p_kw.len();
-    let h = ctx.cal.step_hours();
-
+    let keep_series = detail == Detail::Series;
+    let billing = billing_of(sub)?;
     // 1. PV, and the flows before storage (shared across the samples of a price sweep).
-    let full_export =
-        ctx.plan.pv.grid_connection == crate::scenario::choice::GridConnection::FullExport;
+    let (flows, pv) = pv_flows(sub, &billing, strategy, keep_series)?;
+    // 2. Purchase mode.
+    let purchase = purchase_of(sub, &billing, strategy, &flows)?;
+    // The mode's purchase price per step: only storage and series need it.
+    let step_purchase: Vec<f64> = if strategy.storage || keep_series {
+        sub.ctx.step_purchase_prices(billing.signal, &purchase.mode)
+    } else {
+        Vec::new()
+    };
+    let pv_ac: &[f64] = pv.as_ref().map_or(&[], |p| p.ac_kw.as_slice());
+    // 3. Storage: dispatch once per candidate (energy rate, demand charge), keep the cheapest.
+    let (stored, settled) = match sub.battery {
+        Some(b) if strategy.storage && b.params.capacity_kwh > 0.0 => {
+            let prices = Prices {
+                step_purchase: &step_purchase,
+                pv_ac,
+            };
+            let (st, settled) =
+                dispatch_storage(sub, &billing, strategy, (&purchase, &flows), prices, b)?;
+            (Some(st), Some(settled))
+        }
+        _ => (None, None),
+    };
+    // 4. The bill.
+    let settled = match settled {
+        Some(s) => s,
+        None => {
+            let grid = Grid {
+                import_kw: &flows.import_kw,
+                export_kw: &flows.export_kw,
+                key: flows.series_key,
+            };
+            settle(sub, &billing, strategy, &purchase, grid)?
+        }
+    };
+    // PV accounting under the year's bill: what the on-site PV energy avoided, the EMC
+    // payment for it, and PV surplus the battery stored instead of exporting.
+    let mut pv_out = pv_outcome(
+        sub.ctx,
+        billing.signal,
+        &flows,
+        &purchase.mode,
+        &settled.bill,
+    );
+    if let (Some(p), Some(st)) = (pv_out.as_mut(), stored.as_ref())
+        && !sub.ctx.full_export()
+    {
+        absorb_stored_pv(sub.ctx, billing.signal, &flows, &st.dispatch, p);
+    }
+    // 5. Money of the year.
+    let emc = sub.ctx.emc_price().is_some();
+    let cost = cost_of(&settled, pv_out.as_ref(), emc);
+    let series = keep_series.then(|| {
+        let step_prices =
+            billed_step_prices(sub.ctx, billing.signal, &step_purchase, &settled.bill);
+        series_of(sub, stored.as_ref(), &flows, pv_ac, step_prices)
+    });
+    let outcome = Outcome {
+        strategy,
+        load_kwh: sub.load.stats.annual_kwh,
+        bill: settled.bill,
+        deviation_yuan: settled.deviation_by_month_yuan.iter().sum(),
+        deviation_by_month_yuan: settled.deviation_by_month_yuan,
+        shared_savings_payment_yuan: 0.0,
+        cost_yuan: cost,
+        tariff: settled.tariff,
+        market: MarketOutcome {
+            mode: purchase.name,
+        },
+        pv: pv_out,
+        storage: stored.map(|s| s.outcome),
+        money: None,
+        components_yuan: None,
+    };
+    Ok((outcome, series))
+}
+
+/// Stage 1: the strategy's PV array and the grid flows before storage. The flows are memoized
+/// across runs (sweeps); the array is built when the flows are, or when the series or the
+/// full-export battery need it.
+fn pv_flows(
+    sub: &Subject,
+    billing: &Billing,
+    strategy: Strategy,
+    keep_series: bool,
+) -> Result<(Arc<Flows>, Option<PvArray>), SimError> {
+    let ctx = sub.ctx;
     let mut pv = None;
     let mut pv_built = false;
-    let flows = ctx.flows(enterprise_key, strategy.pv, || {
+    let flows = ctx.flows(sub.key, strategy.pv, || {
         pv = if strategy.pv {
-            ctx.pv_output(index, e)?
+            ctx.pv_output(sub.index, sub.spec)?
         } else {
             None
         };
         pv_built = true;
-        Ok(flows_of(ctx, signal, load, pv.as_ref()))
+        Ok(flows_of(ctx, billing.signal, sub.load, pv.as_ref()))
     })?;
-    if strategy.pv && !pv_built && (keep_series || (strategy.storage && full_export)) {
-        pv = ctx.pv_output(index, e)?;
+    if strategy.pv && !pv_built && (keep_series || (strategy.storage && ctx.full_export())) {
+        pv = ctx.pv_output(sub.index, sub.spec)?;
     }
-    let pv_ac: &[f64] = pv.as_ref().map_or(&[], |p| p.ac_kw.as_slice());
-    let (import, export) = (&flows.import_kw, &flows.export_kw);
+    Ok((flows, pv))
+}
 
-    // 2. Purchase mode.
-    let (mode, mode_name) = if strategy.market {
+/// Stage 2: agency purchase, or with the market measure the cheapest mode on the load net of
+/// PV.
+fn purchase_of(
+    sub: &Subject,
+    billing: &Billing,
+    strategy: Strategy,
+    flows: &Flows,
+) -> Result<Purchase, SimError> {
+    let ctx = sub.ctx;
+    let (mode, name) = if strategy.market {
         let usage0 = ctx
-            .usage(flows.series_key, signal, import, export, &load.q_kvar)
-            .map_err(named)?;
-        ctx.cheapest_mode(index, e, &usage0, load)?
+            .usage(
+                flows.series_key,
+                billing.signal,
+                &flows.import_kw,
+                &flows.export_kw,
+                &sub.load.q_kvar,
+            )
+            .map_err(|err| sub.named(err))?;
+        ctx.cheapest_mode(sub.index, sub.spec, &usage0, sub.load)?
     } else {
         ctx.baseline_mode()
     };
-    // The mode's purchase price per step: only storage and series need it.
-    let purchase: Vec<f64> = if strategy.storage || keep_series {
-        ctx.step_purchase_prices(signal, &mode)
+    Ok(Purchase { mode, name })
+}
+
+/// The prices storage is dispatched on, and the PV output it may have to add back.
+#[derive(Clone, Copy)]
+struct Prices<'s> {
+    /// The mode's purchase price per step [yuan/kWh].
+    step_purchase: &'s [f64],
+    /// PV AC output per step [kW] (empty without PV).
+    pv_ac: &'s [f64],
+}
+
+/// The battery's year: its dispatch and its outcome.
+struct Stored {
+    dispatch: crate::storage::DispatchResult,
+    outcome: StorageOutcome,
+}
+
+/// Stage 3: dispatch the battery once per candidate (T&D energy rate, demand charge in the
+/// objective) on the import prices of that rate, bill each result and keep the cheapest year
+/// for the enterprise.
+fn dispatch_storage(
+    sub: &Subject,
+    billing: &Billing,
+    strategy: Strategy,
+    (purchase, flows): (&Purchase, &Flows),
+    prices: Prices,
+    sized: &super::storage::Sized,
+) -> Result<(Stored, Settled), SimError> {
+    let (ctx, e) = (sub.ctx, sub.spec);
+    let battery = crate::storage::battery::Battery::new(sized.params)
+        .map_err(|err| sub.named(super::ModelError::Storage(err)))?;
+    let (import, export) = (&flows.import_kw, &flows.export_kw);
+    let n = import.len();
+    // Under full export (全额上网) all PV output is sold: the battery sees the load only.
+    let net: Vec<f64> = if ctx.full_export() {
+        import.to_vec()
     } else {
-        Vec::new()
+        (0..n).map(|t| import[t] - export[t]).collect()
     };
-    // Import price per step at an energy rate: the mode's purchase price plus the other
-    // per-kWh components of that rate.
-    let prices_at = |rate: tariff::EnergyRate| -> Result<Vec<f64>, SimError> {
-        let sig = ctx.signal_at(&e.voltage_level, rate)?;
-        let (total, own) = (sig.total_yuan_per_kwh(), sig.purchase_yuan_per_kwh());
-        Ok((0..n).map(|t| total[t] - own[t] + purchase[t]).collect())
-    };
+    let (single_ok, two_ok) = tariff::allowed_energy_rates(billing.signal, e.transformer_kva);
+    let baseline_demand = matches!(
+        billing.baseline,
+        BillingOption::TwoPart(BasicCharge::ActualDemand)
+    );
+    let candidates = dispatch_candidates(
+        strategy.tariff,
+        (single_ok, two_ok),
+        billing.baseline.energy_rate(),
+        baseline_demand,
+    );
     let emc = ctx.emc_price().is_some();
-
-    // 3. Storage: dispatch once per candidate (energy rate, demand charge), keep the cheapest
-    //    year.
-    let mut storage_out = None;
-    let mut dispatched: Option<crate::storage::DispatchResult> = None;
-    let mut settled = None;
-    if let Some(b) = battery.filter(|b| strategy.storage && b.params.capacity_kwh > 0.0) {
-        let battery = crate::storage::battery::Battery::new(b.params).map_err(|err| {
-            SimError::Enterprise {
-                enterprise: e.name.clone(),
-                message: format!("storage: {err}"),
-            }
-        })?;
-        // Under full export (全额上网) all PV output is sold: the battery sees the load only.
-        let net: Vec<f64> = if full_export {
-            import.to_vec()
-        } else {
-            (0..n).map(|t| import[t] - export[t]).collect()
-        };
-        let baseline_demand = matches!(
-            baseline_option,
-            BillingOption::TwoPart(BasicCharge::ActualDemand)
-        );
-        let candidates = dispatch_candidates(
-            strategy.tariff,
-            (single_ok, two_ok),
-            baseline_option.energy_rate(),
-            baseline_demand,
-        );
-        let mut best: Option<(f64, Settled, crate::storage::DispatchResult, Vec<f64>)> = None;
-        for (rate, demand) in candidates {
-            let price = prices_at(rate)?;
-            let d = super::storage::input(ctx, signal, e, net.clone(), price.clone(), demand);
-            let mut r = super::storage::dispatcher(ctx.plan)
-                .dispatch(&d, &battery)
-                .map_err(|err| SimError::Enterprise {
-                    enterprise: e.name.clone(),
-                    message: format!("storage dispatch: {err}"),
-                })?;
-            if full_export {
-                for (x, g) in r.export_kw.iter_mut().zip(pv_ac) {
-                    *x += g;
-                }
-            }
-            let key = ctx.series_key(signal, &r.import_kw, &r.export_kw, &load.q_kvar);
-            let st = settle(
-                ctx,
-                e,
-                signal,
-                &customer,
-                strategy,
-                &mode,
-                (&r.import_kw, &r.export_kw),
-                key,
-                load,
-            )?;
-            let pv_c = pv_outcome(ctx, signal, &flows, &mode, &st.bill);
-            let c = cost_of(&st, pv_c.as_ref(), emc);
-            if best.as_ref().is_none_or(|(bc, _, _, _)| c < *bc) {
-                best = Some((c, st, r, price));
+    let mut best: Option<(f64, Settled, crate::storage::DispatchResult, Vec<f64>)> = None;
+    for (rate, demand) in candidates {
+        let price = import_prices_at(sub, rate, prices.step_purchase)?;
+        let d = super::storage::input(ctx, billing.signal, e, net.clone(), price.clone(), demand);
+        let mut r = super::storage::dispatcher(ctx.plan)
+            .dispatch(&d, &battery)
+            .map_err(|err| sub.named(super::ModelError::Dispatch(err)))?;
+        if ctx.full_export() {
+            for (x, g) in r.export_kw.iter_mut().zip(prices.pv_ac) {
+                *x += g;
             }
         }
-        if let Some((_, st, r, price)) = best {
-            let discharged: f64 = r.discharge_kw.iter().sum::<f64>() * h;
-            let usable = battery.usable_energy_kwh();
-            storage_out = Some(StorageOutcome {
-                kwh: b.params.capacity_kwh,
-                kw: b.params.discharge_power_kw,
-                discharged_kwh: discharged,
-                cycles: if usable > 0.0 {
-                    discharged / usable
-                } else {
-                    0.0
-                },
-                usable_kwh: usable,
-                demand_saving_yuan: 0.0,
-                energy_saving_yuan: 0.0,
-                shared_savings: ctx.plan.storage.ownership
-                    == crate::scenario::choice::StorageOwnership::SharedSavings,
-                charging_cost_yuan: r.charge_kw.iter().zip(&price).map(|(c, p)| c * h * p).sum(),
-            });
-            settled = Some(st);
-            dispatched = Some(r);
-        }
-    }
-    let (import, export, key) = match &dispatched {
-        Some(r) => (r.import_kw.as_slice(), r.export_kw.as_slice(), None),
-        None => (import.as_slice(), export.as_slice(), flows.series_key),
-    };
-
-    // 4. The bill.
-    let settled = match settled {
-        Some(s) => s,
-        None => settle(
-            ctx,
-            e,
-            signal,
-            &customer,
-            strategy,
-            &mode,
-            (import, export),
+        let key = ctx.series_key(billing.signal, &r.import_kw, &r.export_kw, &sub.load.q_kvar);
+        let grid = Grid {
+            import_kw: &r.import_kw,
+            export_kw: &r.export_kw,
             key,
-            load,
-        )?,
-    };
-
-    // PV accounting under the year's bill: what the on-site PV energy avoided, the EMC
-    // payment for it, and PV surplus the battery stored instead of exporting.
-    let mut pv_out = pv_outcome(ctx, signal, &flows, &mode, &settled.bill);
-    if let (Some(p), Some(r)) = (pv_out.as_mut(), dispatched.as_ref())
-        && !full_export
-    {
-        // Stored PV surplus is used on site. Under EMC it belongs to the investor: the
-        // enterprise pays it the export price the investor forgoes.
-        let months = ctx.cal.months();
-        let mut absorbed_by_month = [0.0; 12];
-        for t in 0..n {
-            let a = (flows.export_kw[t] - r.export_kw[t]).clamp(0.0, flows.export_kw[t]);
-            absorbed_by_month[usize::from(months[t]) - 1] += a * h;
-        }
-        let absorbed_kwh: f64 = absorbed_by_month.iter().sum();
-        let xp = signal.export_yuan_per_kwh();
-        p.exported_kwh -= absorbed_kwh;
-        p.battery_absorbed_kwh = absorbed_kwh;
-        p.self_consumed_kwh += absorbed_kwh;
-        p.export_revenue_yuan = p.exported_kwh * xp;
-        if emc {
-            for (m, a) in p
-                .emc_payment_by_month_yuan
-                .iter_mut()
-                .zip(absorbed_by_month)
-            {
-                *m += a * xp;
-            }
-            p.emc_payment_yuan += absorbed_kwh * xp;
+        };
+        let st = settle(sub, billing, strategy, purchase, grid)?;
+        let pv_c = pv_outcome(ctx, billing.signal, flows, &purchase.mode, &st.bill);
+        let c = cost_of(&st, pv_c.as_ref(), emc);
+        if best.as_ref().is_none_or(|(bc, _, _, _)| c < *bc) {
+            best = Some((c, st, r, price));
         }
     }
+    let (_, settled, dispatch, price) =
+        best.ok_or_else(|| SimError::Internal("no storage dispatch candidate".into()))?;
+    let outcome = storage_outcome(ctx, sized, &battery, &dispatch, &price);
+    Ok((Stored { dispatch, outcome }, settled))
+}
 
-    // 5. Money of the year.
-    let cost = cost_of(&settled, pv_out.as_ref(), emc);
-    let series = keep_series.then(|| Series {
-        pv_kw: pv_ac.to_vec(),
-        charge_kw: dispatched
-            .as_ref()
-            .map_or(vec![0.0; n], |r| r.charge_kw.clone()),
-        discharge_kw: dispatched
-            .as_ref()
-            .map_or(vec![0.0; n], |r| r.discharge_kw.clone()),
-        soc_kwh: dispatched
-            .as_ref()
-            .map_or(vec![0.0; n], |r| r.energy_kwh.clone()),
-        aux_kw: if dispatched.is_some() {
-            battery.map_or(0.0, |b| b.params.aux_power_kw)
+/// Import price per step at an energy rate: the mode's purchase price plus the other per-kWh
+/// components of that rate [yuan/kWh].
+fn import_prices_at(
+    sub: &Subject,
+    rate: tariff::EnergyRate,
+    step_purchase: &[f64],
+) -> Result<Vec<f64>, SimError> {
+    let sig = sub.ctx.signal_at(&sub.spec.voltage_level, rate)?;
+    let (total, own) = (sig.total_yuan_per_kwh(), sig.purchase_yuan_per_kwh());
+    Ok((0..step_purchase.len())
+        .map(|t| total[t] - own[t] + step_purchase[t])
+        .collect())
+}
+
+/// The storage outcome of a dispatched year: energy discharged, cycles, charging cost.
+fn storage_outcome(
+    ctx: &Context,
+    sized: &super::storage::Sized,
+    battery: &crate::storage::battery::Battery,
+    r: &crate::storage::DispatchResult,
+    price: &[f64],
+) -> StorageOutcome {
+    let h = ctx.cal.step_hours();
+    let discharged: f64 = r.discharge_kw.iter().sum::<f64>() * h;
+    let usable = battery.usable_energy_kwh();
+    StorageOutcome {
+        kwh: sized.params.capacity_kwh,
+        kw: sized.params.discharge_power_kw,
+        discharged_kwh: discharged,
+        cycles: if usable > 0.0 {
+            discharged / usable
         } else {
             0.0
         },
-        import_kw: import.to_vec(),
-        export_kw: export.to_vec(),
-        import_price_yuan_per_kwh: billed_step_prices(ctx, signal, &purchase, &settled.bill),
-    });
-    Ok((
-        Outcome {
-            strategy,
-            load_kwh: load.stats.annual_kwh,
-            bill: settled.bill,
-            deviation_yuan: settled.deviation_by_month_yuan.iter().sum(),
-            deviation_by_month_yuan: settled.deviation_by_month_yuan,
-            shared_savings_payment_yuan: 0.0,
-            cost_yuan: cost,
-            tariff: settled.tariff,
-            market: MarketOutcome { mode: mode_name },
-            pv: pv_out,
-            storage: storage_out,
-            money: None,
-            components_yuan: None,
+        usable_kwh: usable,
+        demand_saving_yuan: 0.0,
+        energy_saving_yuan: 0.0,
+        shared_savings: ctx.plan.storage.ownership
+            == crate::scenario::choice::StorageOwnership::SharedSavings,
+        charging_cost_yuan: r.charge_kw.iter().zip(price).map(|(c, p)| c * h * p).sum(),
+    }
+}
+
+/// PV surplus the battery stored instead of exporting is used on site. Under EMC it belongs
+/// to the investor: the enterprise pays it the export price the investor forgoes.
+fn absorb_stored_pv(
+    ctx: &Context,
+    signal: &tariff::PriceSignal,
+    flows: &Flows,
+    r: &crate::storage::DispatchResult,
+    p: &mut PvOutcome,
+) {
+    let h = ctx.cal.step_hours();
+    let months = ctx.cal.months();
+    let mut absorbed_by_month = [0.0; 12];
+    for t in 0..flows.export_kw.len() {
+        let a = (flows.export_kw[t] - r.export_kw[t]).clamp(0.0, flows.export_kw[t]);
+        absorbed_by_month[usize::from(months[t]) - 1] += a * h;
+    }
+    let absorbed_kwh: f64 = absorbed_by_month.iter().sum();
+    let xp = signal.export_yuan_per_kwh();
+    p.exported_kwh -= absorbed_kwh;
+    p.battery_absorbed_kwh = absorbed_kwh;
+    p.self_consumed_kwh += absorbed_kwh;
+    p.export_revenue_yuan = p.exported_kwh * xp;
+    if ctx.emc_price().is_some() {
+        for (m, a) in p
+            .emc_payment_by_month_yuan
+            .iter_mut()
+            .zip(absorbed_by_month)
+        {
+            *m += a * xp;
+        }
+        p.emc_payment_yuan += absorbed_kwh * xp;
+    }
+}
+
+/// The per-step series of a simulated strategy (`--hourly`, typical days).
+fn series_of(
+    sub: &Subject,
+    stored: Option<&Stored>,
+    flows: &Flows,
+    pv_ac: &[f64],
+    import_price_yuan_per_kwh: Vec<f64>,
+) -> Series {
+    let n = sub.load.p_kw.len();
+    let r = stored.map(|s| &s.dispatch);
+    let (import, export) = match r {
+        Some(r) => (&r.import_kw, &r.export_kw),
+        None => (&flows.import_kw, &flows.export_kw),
+    };
+    Series {
+        pv_kw: pv_ac.to_vec(),
+        charge_kw: r.map_or(vec![0.0; n], |r| r.charge_kw.clone()),
+        discharge_kw: r.map_or(vec![0.0; n], |r| r.discharge_kw.clone()),
+        soc_kwh: r.map_or(vec![0.0; n], |r| r.energy_kwh.clone()),
+        aux_kw: match (r, sub.battery) {
+            (Some(_), Some(b)) => b.params.aux_power_kw,
+            _ => 0.0,
         },
-        series,
-    ))
+        import_kw: import.clone(),
+        export_kw: export.clone(),
+        import_price_yuan_per_kwh,
+    }
 }
 
 /// The storage dispatch candidates of an enterprise: (T&D energy rate, demand charge in the

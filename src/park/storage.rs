@@ -123,10 +123,8 @@ pub fn input(
 /// # Errors
 /// [`SimError`] when the storage model rejects the inputs.
 pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Sized, SimError> {
-    let named = |err: storage::StorageError| SimError::Enterprise {
-        enterprise: e.name.clone(),
-        message: format!("storage: {err}"),
-    };
+    let named =
+        |err: storage::StorageError| SimError::enterprise(&e.name, super::ModelError::Storage(err));
     let mut params = template(ctx.plan);
     let peak = load.p_kw.iter().copied().fold(0.0, f64::max);
     let s = &ctx.plan.storage;

@@ -250,6 +250,10 @@ fn add_series(acc: &mut Vec<f64>, x: &[f64]) {
 }
 
 /// The rows of one party's flows (none when it has no flows).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "predates the six-parameter limit of clippy.toml"
+)]
 fn cashflow_rows(
     out: &mut String,
     enterprise: &str,

@@ -211,6 +211,10 @@ impl Resolver<'_> {
 
     /// A measured PV series (`enterprise[i].pv_file`) against the sun at `[site]` and the
     /// scenario's year.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     pub(super) fn plausible_pv_series(
         &self,
         raw: &RawScenario,

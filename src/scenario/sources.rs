@@ -247,6 +247,10 @@ impl Resolver<'_> {
     /// The synthetic load `enterprise[i]` gets in a run (same seed, grown targets) [kW]: the
     /// load model's own checks (e.g. whether the archetype reaches the load factor of
     /// `annual_kwh` and `peak_kw` together) run here, so that `check` refuses what the run would.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     pub(super) fn synthetic_p_kw(
         &self,
         raw: &RawScenario,
@@ -426,6 +430,10 @@ impl Resolver<'_> {
     /// `meter_reactive_file`: a second export of the same layout and columns holding the
     /// reactive values (as 96-point portals export 有功 and 无功 curves apart); its series
     /// becomes the enterprise's reactive series.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     pub(super) fn reactive_file(
         &self,
         e: &raw::EnterpriseEntry,

@@ -123,6 +123,10 @@ pub fn hay_davies(
 /// R. Perez, P. Ineichen, R. Seals, J. Michalsky and R. Stewart, "Modeling daylight availability
 /// and irradiance components from direct and global irradiance," *Solar Energy*, vol. 44, no. 5,
 /// pp. 271-289, 1990. <https://doi.org/10.1016/0038-092X(90)90055-H>
+#[allow(
+    clippy::too_many_arguments,
+    reason = "predates the six-parameter limit of clippy.toml"
+)]
 pub fn perez(
     surface: Surface,
     dhi_w_per_m2: f64,
@@ -145,6 +149,10 @@ pub fn perez(
 }
 
 /// Perez with the angle-of-incidence projection and the tilt's (sin, cos) already computed.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "predates the six-parameter limit of clippy.toml"
+)]
 pub(crate) fn perez_with_projection(
     (sin_tilt, cos_tilt): (f64, f64),
     cos_tt: f64,

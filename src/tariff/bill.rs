@@ -709,6 +709,10 @@ pub(crate) mod tests {
         }
     }
 
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     fn bill1(
         s: &PriceSignal,
         c: &Customer,

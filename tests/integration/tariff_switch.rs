@@ -2,7 +2,7 @@
 //! (`finance.tariff_switch_*`) and with re-simulated years (`finance.resimulate_years`), end to
 //! end through `park::run`.
 
-use parkenergy::park::{self, EnterpriseResult, RunOptions};
+use parkenergy::park::{self, Detail, EnterpriseResult, RunOptions};
 use parkenergy::strategy::Strategy;
 use std::path::PathBuf;
 
@@ -284,21 +284,18 @@ fn resimulated_year_10_saving_is_the_simulated_one() {
     let pv_s = Strategy::parse("pv").unwrap();
     let mut saving_at = |k: f64, i: usize| {
         ctx.pv_scale_fraction = k;
-        let with = simulate::simulate(&ctx, i, &ros[i], &loads[i], pv_s, None, false, None)
+        let sub = simulate::Subject {
+            ctx: &ctx,
+            index: i,
+            spec: &ros[i],
+            load: &loads[i],
+            battery: None,
+            key: None,
+        };
+        let with = simulate::simulate(&sub, pv_s, Detail::Outcome).unwrap().0;
+        let without = simulate::simulate(&sub, Strategy::BASELINE, Detail::Outcome)
             .unwrap()
             .0;
-        let without = simulate::simulate(
-            &ctx,
-            i,
-            &ros[i],
-            &loads[i],
-            Strategy::BASELINE,
-            None,
-            false,
-            None,
-        )
-        .unwrap()
-        .0;
         without.cost_yuan - with.cost_yuan
     };
     for (i, (f, _)) in flows_pv.iter().enumerate() {

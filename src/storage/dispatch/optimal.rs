@@ -554,6 +554,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Forward pass over a period from the stored value functions; writes `u` per step.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     fn forward(
         &self,
         range: std::ops::Range<usize>,
@@ -983,6 +987,10 @@ impl OptimalDispatch {
 impl Ctx<'_> {
     /// Final pass of a period at (D, λ): backward DP with storage, forward recovery into `u`;
     /// returns the battery-side discharged energy [kWh].
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "predates the six-parameter limit of clippy.toml"
+    )]
     fn period_power(
         &self,
         p: std::ops::Range<usize>,

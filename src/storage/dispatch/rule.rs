@@ -170,6 +170,10 @@ impl Dispatch for RuleDispatch {
 /// Allots `energy_kwh` (battery side) over the discharge block starting at `start`: critical steps
 /// first, then peak steps, each up to its power limit. Writes AC powers into `plan` (one per step
 /// of the block) and returns the block end.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "predates the six-parameter limit of clippy.toml"
+)]
 fn allot(
     input: &DispatchInput,
     dis: &[f64],
