@@ -10,6 +10,7 @@
 //! - [`summary`]: the data of the sweep's charts (distribution, PV savings, tornado, heat map).
 //! - [`sensitivity`]: global sensitivity of a random sweep (SRC, PRCC, bootstrap intervals).
 //! - [`merge`]: shards joined into one sweep.
+//! - [`solve`]: break-even values of a key for a claim (bracketing, Brent's method).
 //!
 //! Determinism: sample `i`'s parameter values are drawn from `seed::derive(scenario seed,
 //! [SWEEP, 2, i])`; inside a sample, every enterprise keeps the seeds of the scenario
@@ -24,6 +25,7 @@ pub mod merge;
 pub mod rows;
 pub mod sensitivity;
 pub mod shard;
+pub mod solve;
 pub mod space;
 pub mod summary;
 pub mod value;
