@@ -14,6 +14,7 @@ pub mod finance;
 pub mod load;
 pub mod market;
 pub mod park;
+pub mod provenance;
 pub mod report;
 pub mod scenario;
 pub mod seed;

@@ -8,7 +8,7 @@
 //! tariff. Contracts add a deviation cost per month. Knows nothing of PV or storage: it is given
 //! the energy the enterprise draws from the grid.
 
-mod rules;
+pub mod rules;
 pub use rules::{MarketError, MarketRules};
 
 /// TOU bands, in the order used by every `[f64; 4]` of this module.

@@ -301,6 +301,7 @@ fn run_with(
         pv_kwh_share_by_period: ctx.pv_kwh_share_by_period(),
         claims_by_tariff: Vec::new(),
         warnings: plan.warnings.clone(),
+        data_sources: crate::provenance::used_by(plan),
     };
     Ok(RunParts {
         result,

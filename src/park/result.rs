@@ -422,6 +422,8 @@ pub struct ParkResult {
     pub claims_by_tariff: Vec<TariffClaims>,
     /// Plausibility warnings about the inputs (the plan's, then the run's).
     pub warnings: Vec<String>,
+    /// The data files the run used, with the source, date and confidence of their tables.
+    pub data_sources: Vec<crate::provenance::DataFile>,
 }
 
 /// Sum the enterprises' outcomes per strategy.

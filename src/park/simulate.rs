@@ -789,3 +789,297 @@ fn describe_choices(choices: &[tariff::PeriodChoice]) -> String {
         .collect::<Vec<_>>()
         .join(" + ")
 }
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, reason = "sums of whole kW over whole hours are exact in f64")]
+mod tests {
+    //! The stages of [`simulate`] on hand-built enterprises: a constant 100 kW load and an array
+    //! giving 150 kW from 10:00 to 15:00 every day, so every flow is computable by hand.
+    use super::*;
+    use crate::scenario::Plan;
+
+    fn plan(grid_connection: &str, ownership: &str) -> Plan {
+        let text = format!(
+            "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n\
+             [claims]\ncost_reduction_strategy = \"pv\"\npv_saving_strategy = \"pv\"\n\
+             [pv]\ngrid_connection = \"{grid_connection}\"\nownership = \"{ownership}\"\n\
+             emc_discount_fraction = 0.2\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\n"
+        );
+        crate::scenario::load_str(&text, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    fn context(plan: &Plan) -> Context<'_> {
+        let cal = crate::calendar::Calendar::new(
+            plan.year,
+            plan.step,
+            plan.utc_offset_hours,
+            &plan.holidays,
+        )
+        .unwrap();
+        let lib = crate::load::ArchetypeLibrary::embedded();
+        let roster = super::super::roster::roster(plan, &cal, &lib).unwrap();
+        Context::new(plan, cal, &roster).unwrap()
+    }
+
+    fn flat_load(n: usize, kw: f64) -> LoadProfile {
+        let p_kw = vec![kw; n];
+        LoadProfile {
+            stats: crate::load::load_stats(&p_kw, 1.0),
+            q_kvar: vec![0.0; n],
+            p_kw,
+            gaps: None,
+            last_year_monthly_kwh: std::sync::OnceLock::new(),
+            monthly_sum_kw: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// 150 kW from 10:00 to 14:59 (five hourly steps a day).
+    fn midday_array(ctx: &Context) -> PvArray {
+        let ac_kw = (0..ctx.cal.n_steps())
+            .map(|t| {
+                if (10..15).contains(&ctx.cal.hour(t)) {
+                    150.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        PvArray {
+            dc_kw: 200.0,
+            ac_kw,
+        }
+    }
+
+    #[test]
+    fn pv_is_used_on_site_first_and_the_surplus_exported() {
+        let p = plan("surplus_export", "self");
+        let ctx = context(&p);
+        let n = ctx.cal.n_steps();
+        let days = (n / 24) as f64;
+        let signal = ctx.signal("kv1_10").unwrap();
+        let pv = midday_array(&ctx);
+        let f = flows_of(&ctx, signal, &flat_load(n, 100.0), Some(&pv));
+        assert_eq!(f.pv_self_kwh, 100.0 * 5.0 * days);
+        assert_eq!(f.pv_export_kwh, 50.0 * 5.0 * days);
+        let import: f64 = f.import_kw.iter().sum();
+        assert_eq!(import, 100.0 * 19.0 * days);
+        // The on-site energy by month and TOU period adds up to the year's, and each period's
+        // share is the PV hours' count in that period.
+        let by_band: f64 = f.pv_self_by_band_kwh.iter().flatten().sum();
+        assert!((by_band - f.pv_self_kwh).abs() < 1e-6);
+        let periods = signal.period_indices();
+        let valley_pv_hours = (0..n)
+            .filter(|&t| pv.ac_kw[t] > 0.0 && periods[t] == 3)
+            .count() as f64;
+        let valley: f64 = f.pv_self_by_band_kwh.iter().map(|m| m[3]).sum();
+        assert!((valley - 100.0 * valley_pv_hours).abs() < 1e-6);
+        // What it avoided of the agency purchase: 100 kWh at each PV hour's purchase price.
+        let purchase = signal.purchase_yuan_per_kwh();
+        let hand: f64 = (0..n)
+            .filter(|&t| pv.ac_kw[t] > 0.0)
+            .map(|t| 100.0 * purchase[t])
+            .sum();
+        let got: f64 = f.pv_avoided_agency_by_month_yuan.iter().sum();
+        assert!((got - hand).abs() < 1e-6 * hand, "{got} vs {hand}");
+    }
+
+    #[test]
+    fn full_export_sells_all_pv_and_buys_all_load() {
+        let p = plan("full_export", "self");
+        let ctx = context(&p);
+        let n = ctx.cal.n_steps();
+        let days = (n / 24) as f64;
+        let signal = ctx.signal("kv1_10").unwrap();
+        let f = flows_of(
+            &ctx,
+            signal,
+            &flat_load(n, 100.0),
+            Some(&midday_array(&ctx)),
+        );
+        assert_eq!(f.pv_self_kwh, 0.0);
+        assert_eq!(f.pv_export_kwh, 150.0 * 5.0 * days);
+        assert!(f.import_kw.iter().all(|&x| x == 100.0));
+        assert_eq!(f.pv_avoided_agency_by_month_yuan, [0.0; 12]);
+    }
+
+    fn settled(charges: f64, export_credit: f64) -> Settled {
+        let mut bill = tariff::AnnualBill::from_months(Vec::new());
+        bill.charges_yuan = charges;
+        bill.export_credit_yuan = export_credit;
+        Settled {
+            bill,
+            tariff: TariffOutcome {
+                options: String::new(),
+                compensation_kvar: 10.0,
+                compensation_annual_yuan: 7.0,
+            },
+            deviation_by_month_yuan: [1.0; 12],
+        }
+    }
+
+    fn pv_outcome_of(emc_payment: f64) -> PvOutcome {
+        PvOutcome {
+            dc_kw: 200.0,
+            kwh: 1000.0,
+            self_consumed_kwh: 600.0,
+            exported_kwh: 400.0,
+            export_revenue_yuan: 400.0 * 0.4,
+            avoided_energy_yuan: 300.0,
+            emc_payment_yuan: emc_payment,
+            emc_payment_by_month_yuan: [emc_payment / 12.0; 12],
+            emc_owned: emc_payment > 0.0,
+            battery_absorbed_kwh: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_export_credit_is_the_enterprises_only_when_it_owns_the_pv() {
+        let s = settled(1000.0, 100.0);
+        // Charges − export credit + 12 × 1 deviation + compensation 7.
+        assert_eq!(cost_of(&s, Some(&pv_outcome_of(0.0)), false), 919.0);
+        assert_eq!(cost_of(&s, None, false), 919.0);
+        // Under EMC the credit is the investor's, and the enterprise pays for the PV energy.
+        assert_eq!(cost_of(&s, Some(&pv_outcome_of(50.0)), true), 1069.0);
+        // EMC without PV in the strategy: the grid's export credit stays the enterprise's.
+        assert_eq!(cost_of(&s, None, true), 919.0);
+    }
+
+    #[test]
+    fn emc_pays_the_discounted_value_of_the_pv_energy_used_on_site() {
+        let p = plan("surplus_export", "emc");
+        let ctx = context(&p);
+        let n = ctx.cal.n_steps();
+        let signal = ctx.signal("kv1_10").unwrap();
+        let f = flows_of(
+            &ctx,
+            signal,
+            &flat_load(n, 100.0),
+            Some(&midday_array(&ctx)),
+        );
+        let bill = tariff::AnnualBill::from_months(Vec::new());
+        let acc = pv_account(
+            &ctx,
+            signal,
+            &f,
+            &crate::market::PurchaseMode::Agency,
+            &bill,
+        );
+        for m in 0..12 {
+            // Avoided: the agency purchase plus the other per-kWh components of the two-part
+            // rate (no month bill given) of each period's energy.
+            let other: f64 = (0..4)
+                .map(|i| {
+                    f.pv_self_by_band_kwh[m][i]
+                        * signal.other_than_purchase_yuan_per_kwh(
+                            m as u8 + 1,
+                            tariff::TouPeriod::ALL[i],
+                            tariff::EnergyRate::TwoPart,
+                        )
+                })
+                .sum();
+            let avoided = f.pv_avoided_agency_by_month_yuan[m] + other;
+            assert!((acc.avoided_by_month_yuan[m] - avoided).abs() < 1e-9 * avoided);
+            // 20 % off: the enterprise pays 80 % of it.
+            assert!((acc.emc_by_month_yuan[m] - 0.8 * avoided).abs() < 1e-9 * avoided);
+        }
+    }
+
+    #[test]
+    fn stored_pv_surplus_is_used_on_site_and_paid_to_the_emc_investor_at_the_export_price() {
+        let p = plan("surplus_export", "emc");
+        let ctx = context(&p);
+        let n = ctx.cal.n_steps();
+        let days = (n / 24) as f64;
+        let signal = ctx.signal("kv1_10").unwrap();
+        let f = flows_of(
+            &ctx,
+            signal,
+            &flat_load(n, 100.0),
+            Some(&midday_array(&ctx)),
+        );
+        // The battery takes 30 of the 50 kW surplus.
+        let export_kw: Vec<f64> = f
+            .export_kw
+            .iter()
+            .map(|&x| if x > 0.0 { 20.0 } else { 0.0 })
+            .collect();
+        let r = crate::storage::DispatchResult {
+            battery_kw: vec![0.0; n],
+            charge_kw: vec![0.0; n],
+            discharge_kw: vec![0.0; n],
+            energy_kwh: vec![0.0; n],
+            import_kw: f.import_kw.clone(),
+            export_kw,
+            cost: Default::default(),
+        };
+        let mut pv = pv_outcome_of(12.0);
+        pv.exported_kwh = f.pv_export_kwh;
+        pv.self_consumed_kwh = f.pv_self_kwh;
+        absorb_stored_pv(&ctx, signal, &f, &r, &mut pv);
+        let absorbed = 30.0 * 5.0 * days;
+        let xp = signal.export_yuan_per_kwh();
+        assert_eq!(pv.battery_absorbed_kwh, absorbed);
+        assert_eq!(pv.exported_kwh, 20.0 * 5.0 * days);
+        assert_eq!(pv.self_consumed_kwh, 130.0 * 5.0 * days);
+        assert!((pv.export_revenue_yuan - 20.0 * 5.0 * days * xp).abs() < 1e-9);
+        assert!((pv.emc_payment_yuan - (12.0 + absorbed * xp)).abs() < 1e-9);
+        let by_month: f64 = pv.emc_payment_by_month_yuan.iter().sum();
+        assert!((by_month - pv.emc_payment_yuan).abs() < 1e-9);
+    }
+
+    #[test]
+    fn storage_is_dispatched_for_every_legal_option_with_the_tariff_measure() {
+        use tariff::EnergyRate::{SinglePart, TwoPart};
+        assert_eq!(
+            dispatch_candidates(true, (true, true), TwoPart, false),
+            vec![(TwoPart, false), (TwoPart, true), (SinglePart, false)]
+        );
+        assert_eq!(
+            dispatch_candidates(true, (false, true), TwoPart, false),
+            vec![(TwoPart, false), (TwoPart, true)]
+        );
+        assert_eq!(
+            dispatch_candidates(true, (true, false), SinglePart, false),
+            vec![(SinglePart, false)]
+        );
+        // Without the measure: the baseline's option only.
+        assert_eq!(
+            dispatch_candidates(false, (true, true), TwoPart, true),
+            vec![(TwoPart, true)]
+        );
+    }
+
+    #[test]
+    fn period_choices_spread_over_their_months_and_read_in_few_words() {
+        let demand = BillingOption::TwoPart(BasicCharge::ActualDemand);
+        let choices = [
+            tariff::PeriodChoice {
+                first_month: 1,
+                last_month: 3,
+                option: BillingOption::TwoPart(BasicCharge::Capacity),
+                cost_yuan: 0.0,
+            },
+            tariff::PeriodChoice {
+                first_month: 4,
+                last_month: 12,
+                option: demand,
+                cost_yuan: 0.0,
+            },
+        ];
+        let o = months_options(&choices);
+        assert_eq!(o[2], BillingOption::TwoPart(BasicCharge::Capacity));
+        assert!(o[3..].iter().all(|x| *x == demand));
+        assert_eq!(
+            describe_choices(&choices),
+            "capacity 3 mo + actual demand 9 mo"
+        );
+        assert_eq!(
+            option_label(&BillingOption::TwoPart(BasicCharge::DeclaredDemand {
+                kw: 208.4
+            })),
+            "two-part, declared demand 208 kW"
+        );
+    }
+}

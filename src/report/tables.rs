@@ -519,7 +519,7 @@ pub fn summary_json(r: &ParkResult) -> String {
             serde_json::json!({
                 "tariff_version": t.version,
                 "title": t.title,
-                "confidence": confidence_word(t.confidence),
+                "confidence": t.confidence.word(),
                 "claims": claims_json(&t.claims),
                 "saving_fraction": t.saving_fraction.iter().map(|(k, v)| (k.clone(), serde_json::json!(round(*v, 6)))).collect::<serde_json::Map<_, _>>(),
                 "pv_kwh_share_by_period": {
@@ -538,6 +538,7 @@ pub fn summary_json(r: &ParkResult) -> String {
         "claims": claims,
         "claims_by_tariff": by_tariff,
         "warnings": r.warnings,
+        "data_sources": r.data_sources,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
@@ -666,23 +667,18 @@ fn claims_text(s: &mut String, r: &ParkResult) {
             "  - {} ({}; confidence {}): {}; PV output in critical+peak {:.0}%, flat {:.0}%, valley {:.0}%",
             t.version,
             t.title,
-            confidence_word(t.confidence),
+            t.confidence.word(),
             parts.join(", "),
             (p[0] + p[1]) * 100.0,
             p[2] * 100.0,
             p[3] * 100.0
         );
-        if matches!(
-            t.confidence,
-            crate::tariff::Confidence::Low
-                | crate::tariff::Confidence::LowMed
-                | crate::tariff::Confidence::Est
-        ) {
+        if t.confidence.is_weak() {
             let _ = writeln!(
                 s,
                 "      ({} rests on {} data: a sensitivity, not a verdict)",
                 t.version,
-                confidence_word(t.confidence)
+                t.confidence.word()
             );
         }
     }
@@ -706,14 +702,6 @@ fn claims_text(s: &mut String, r: &ParkResult) {
             }
         );
     }
-}
-
-/// The data files' word for a confidence (`HIGH` … `EST`).
-fn confidence_word(c: crate::tariff::Confidence) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// A levelized cost for the text summary.
@@ -901,7 +889,23 @@ pub fn text_summary(out: &RunOutput) -> String {
     }
     savings_account_text(&mut s, r);
     claims_text(&mut s, r);
+    data_sources_text(&mut s, r);
     s
+}
+
+/// The results that rest on LOW-MED, LOW or EST data (数据可信度), from `data_sources`.
+fn data_sources_text(s: &mut String, r: &ParkResult) {
+    let lines = crate::provenance::weak_lines(&r.data_sources);
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n  results resting on LOW-MED, LOW or EST data (a sensitivity, not a verdict; every source in summary.json data_sources):"
+    );
+    for l in lines {
+        let _ = writeln!(s, "    - {l}");
+    }
 }
 
 /// One enterprise × strategy per-step CSV (`--hourly`): what each step costs, so an analyst can

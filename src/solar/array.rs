@@ -32,6 +32,9 @@ pub struct RoofType {
 struct RoofFile {
     transformer_limit_fraction: f64,
     roof: Vec<RoofType>,
+    /// Read by [`crate::provenance`].
+    #[serde(rename = "provenance")]
+    _provenance: serde::de::IgnoredAny,
 }
 
 fn roof_file() -> RoofFile {

@@ -48,7 +48,8 @@ pub struct HunanDefaults {
     pub degradation_cost_per_kwh: f64,
 }
 
-const DEFAULTS_TOML: &str = include_str!("../../data/storage/defaults.toml");
+/// The embedded storage defaults, `data/storage/defaults.toml`.
+pub const DEFAULTS_TOML: &str = include_str!("../../data/storage/defaults.toml");
 
 fn num(t: &toml::Table, sec: &str, key: &'static str) -> Result<f64, StorageError> {
     t.get(sec)

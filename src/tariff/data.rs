@@ -23,28 +23,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Confidence of a number, on the scale of the reference compilation (`hunan.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub enum Confidence {
-    /// Two or more independent sources agree, or an official text is reproduced.
-    #[serde(rename = "HIGH")]
-    High,
-    /// Between HIGH and MED.
-    #[serde(rename = "MED-HIGH")]
-    MedHigh,
-    /// One credible source, or an indirect check.
-    #[serde(rename = "MED")]
-    Med,
-    /// Between MED and LOW.
-    #[serde(rename = "LOW-MED")]
-    LowMed,
-    /// One unverified source, or the data shows internal errors.
-    #[serde(rename = "LOW")]
-    Low,
-    /// An estimate or typical range, not taken from a source.
-    #[serde(rename = "EST")]
-    Est,
-}
+pub use crate::provenance::Confidence;
 
 /// Supply voltage level (电压等级), which selects the T&D and basic-charge prices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -410,6 +389,14 @@ pub fn builtin_value(name: &str) -> Result<toml::Value, TariffError> {
 /// As [`builtin_value`] and [`from_toml_value`].
 pub fn builtin(name: &str) -> Result<Tariff, TariffError> {
     from_toml_value(builtin_value(name)?)
+}
+
+/// The file name and text of a built-in tariff version.
+pub fn builtin_text(name: &str) -> Option<(&'static str, &'static str)> {
+    BUILTIN
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, file, text)| (*file, *text))
 }
 
 /// Deep-merge `over` into `base`: where both are tables, keys merge recursively; anything else

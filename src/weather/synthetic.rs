@@ -69,6 +69,9 @@ struct RawNormals {
     daily_kt_autocorrelation: f64,
     temperature_anomaly_std_c: f64,
     temperature_anomaly_autocorrelation: f64,
+    /// Read by [`crate::provenance`]; optional in a user's normals file.
+    #[serde(rename = "provenance", default)]
+    _provenance: Option<serde::de::IgnoredAny>,
 }
 
 fn param(field: &str, value: f64, unit: &str, min: f64, max: f64) -> Result<(), WeatherError> {

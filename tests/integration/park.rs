@@ -675,3 +675,62 @@ fn compact_streaming_run_gives_the_same_figures() {
     };
     assert_eq!(set(&compact), set(&full));
 }
+
+/// `data_sources` lists the files a run's strategies use, with each table's provenance, and a
+/// meter file as the user's own; the text summary names the weak data.
+#[test]
+fn data_sources_list_what_the_strategies_use() {
+    let meter = root().join("tests/data/meter/daily_96_kw.csv");
+    let text = format!(
+        "[scenario]\nname = \"prov\"\nstep_minutes = 15\n\
+         [strategies]\nlist = [\"baseline\", \"tariff\"]\n\
+         [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"baseline\"\n\
+         [[enterprise]]\nname = \"plant\"\ntransformer_kva = 1250.0\nmeter_file = '{}'\n\
+         meter_unit = \"kw\"\nmeter_layout = \"daily_96\"\nmeter_date_column = \"日期\"\n",
+        meter.display()
+    );
+    let plan = parkenergy::scenario::load_str(&text, &root().join("tests/data/prov.toml")).unwrap();
+    let out = parkenergy::park::run(&plan, &parkenergy::park::RunOptions::default()).unwrap();
+    let files: Vec<&str> = out
+        .result
+        .data_sources
+        .iter()
+        .map(|f| f.file.as_str())
+        .collect();
+    // No PV, market or storage strategy, no archetype: only the calendar, the meter, the
+    // tariff and (tariff measure) the compensation costs.
+    assert_eq!(
+        files,
+        vec![
+            "data/holidays/china.toml",
+            meter.to_str().unwrap(),
+            "data/tariffs/hunan-2025.toml",
+            "data/tariffs/reactive_compensation.toml",
+        ]
+    );
+    let ds = &out.result.data_sources;
+    assert!(
+        ds[1].entries.is_empty(),
+        "a user's file carries no stated provenance"
+    );
+    let tou = ds[2]
+        .entries
+        .iter()
+        .find(|e| e.table == "tou")
+        .expect("the TOU table's provenance");
+    assert_eq!(tou.date.as_deref(), Some("2025-07-02"));
+    assert_eq!(
+        tou.confidence,
+        Some(parkenergy::provenance::Confidence::High)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&parkenergy::report::tables::summary_json(&out.result)).unwrap();
+    assert_eq!(json["data_sources"][3]["entries"][0]["confidence"], "EST");
+    let summary = parkenergy::report::tables::text_summary(&out);
+    assert!(
+        summary.contains(
+            "capacitor-bank costs of the tariff measure's reactive compensation (data/tariffs/reactive_compensation.toml): file EST"
+        ),
+        "{summary}"
+    );
+}
