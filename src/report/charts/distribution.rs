@@ -36,8 +36,8 @@ pub struct DistributionChart {
     #[serde(default)]
     pub bins: Vec<(f64, f64, usize)>,
     /// The saving of the base case (a sweep's scenario as written), drawn as a solid vertical
-    /// line [fraction].
-    #[serde(default)]
+    /// line [fraction]. Left out of `chart-data.json` when absent, as in a run's charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_fraction: Option<f64>,
 }
 
