@@ -791,7 +791,10 @@ fn describe_choices(choices: &[tariff::PeriodChoice]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp, reason = "sums of whole kW over whole hours are exact in f64")]
+#[allow(
+    clippy::float_cmp,
+    reason = "sums of whole kW over whole hours are exact in f64"
+)]
 mod tests {
     //! The stages of [`simulate`] on hand-built enterprises: a constant 100 kW load and an array
     //! giving 150 kW from 10:00 to 15:00 every day, so every flow is computable by hand.
