@@ -158,6 +158,8 @@ pub struct SweepPlan {
     pub storage_dispatch: Option<super::choice::DispatchMode>,
     /// Target rank correlations between parameters (checked by the sweep's space).
     pub correlations: Vec<raw::SweepCorrelation>,
+    /// Break-even values to find after the sweep.
+    pub breakevens: Vec<raw::SweepBreakeven>,
 }
 
 /// A tariff that replaces the scenario's `[tariff]` from a project year on

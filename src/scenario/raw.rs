@@ -300,7 +300,18 @@ pub struct SweepSection {
     #[serde(default)]
     pub correlation: Vec<SweepCorrelation>,
     #[serde(default)]
+    pub breakeven: Vec<SweepBreakeven>,
+    #[serde(default)]
     pub parameter: Vec<SweepParameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepBreakeven {
+    pub claim: String,
+    pub key: String,
+    pub min: f64,
+    pub max: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -407,6 +418,7 @@ mod tests {
             ("sweep", fields_of::<SweepSection>()),
             ("sweep.parameter[]", fields_of::<SweepParameter>()),
             ("sweep.correlation[]", fields_of::<SweepCorrelation>()),
+            ("sweep.breakeven[]", fields_of::<SweepBreakeven>()),
         ];
         for (parent, fields) in pairs {
             assert!(!fields.is_empty(), "{parent}: no fields collected");

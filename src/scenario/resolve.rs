@@ -754,6 +754,7 @@ impl Resolver<'_> {
             parameters: sw.parameter.clone(),
             storage_dispatch: sw.storage_dispatch,
             correlations: sw.correlation.clone(),
+            breakevens: sw.breakeven.clone(),
         })
     }
 

@@ -365,6 +365,36 @@ impl Sweep {
         Ok(v)
     }
 
+    /// The break-even values of `[[sweep.breakeven]]`, each found as `parkenergy solve` does on
+    /// the scenario as written (its own settings, not `sweep.storage_dispatch`), to 1e-3 of the
+    /// key's unit, with the sweep's cache.
+    ///
+    /// # Errors
+    /// [`SweepError::Sample`] naming the entry when a run fails.
+    pub fn breakevens(&self, cache: &Cache) -> Result<Vec<solve::Breakeven>, SweepError> {
+        self.plan
+            .sweep
+            .breakevens
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let search = solve::Search {
+                    claim: &b.claim,
+                    key: &b.key,
+                    range: Some((b.min, b.max)),
+                    xtol: 1e-3,
+                };
+                solve::breakeven(&self.text, &self.plan.file, &search, cache).map_err(|message| {
+                    SweepError::Sample {
+                        sample: 0,
+                        values: format!("sweep.breakeven[{i}]"),
+                        message,
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// The metadata of a shard's output (`sweep.json`).
     pub fn metadata(&self, shard: Shard, complete: bool) -> serde_json::Value {
         serde_json::json!({
@@ -468,6 +498,17 @@ impl Sweep {
         m["base_case"] = self.base_case(cache)?;
         if shard.count == 1 {
             write_summary(dir, &text, &m)?;
+        }
+        if shard.index == 0 && !self.plan.sweep.breakevens.is_empty() {
+            let found: Vec<serde_json::Value> = self
+                .breakevens(cache)?
+                .iter()
+                .map(solve::Breakeven::to_json)
+                .collect();
+            let p = dir.join("breakeven.json");
+            let text = serde_json::to_string_pretty(&found)
+                .map_err(|e| SweepError::Internal(e.to_string()))?;
+            write_atomic(&p, format!("{text}\n").as_bytes()).map_err(io(&p))?;
         }
         write_meta(&meta, &m)?;
         Ok(RunReport {
@@ -657,6 +698,32 @@ high = 3
             assert_eq!(fresh, cached, "sample {i}");
         }
         assert!(cache.stats().hits > 0);
+    }
+
+    /// `[[sweep.breakeven]]`: the EMC discount at which the PV claim holds, found as `solve`
+    /// does; a key that is not a number is refused at its line.
+    #[test]
+    fn sweep_breakeven_entries_are_solved_and_checked() {
+        let text = "[scenario]\nname = \"be\"\n[pv]\nownership = \"emc\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n[claims]\npv_saving_strategy = \"pv\"\npv_saving_yuan_per_year = 20000.0\ncost_reduction_strategy = \"pv\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\nroof_area_m2 = 3000\n[sweep]\nmethod = \"one_at_a_time\"\n[[sweep.parameter]]\nkey = \"pv.capex_yuan_per_w\"\nlow = 2.5\nhigh = 3.0\n[[sweep.breakeven]]\nclaim = \"pv_saving_yuan_per_year\"\nkey = \"pv.emc_discount_fraction\"\nmin = 0.0\nmax = 0.6\n";
+        let sw = Sweep::from_text(text, Path::new("be.toml"), None).unwrap();
+        let found = sw.breakevens(&Cache::default()).unwrap();
+        assert_eq!(found.len(), 1);
+        let b = &found[0];
+        assert!(b.runs() < 15, "{} runs", b.runs());
+        if let Some(x) = b.value {
+            assert!(b.bracket_width <= 1e-3 && (0.0..=0.6).contains(&x), "{b:?}");
+        } else {
+            assert!(
+                (b.ends[0].margin > 0.0) == (b.ends[1].margin > 0.0),
+                "{b:?}"
+            );
+        }
+        let bad = text.replace(
+            "key = \"pv.emc_discount_fraction\"",
+            "key = \"pv.ownership\"",
+        );
+        let e = Sweep::from_text(&bad, Path::new("be.toml"), None).unwrap_err();
+        assert!(e.to_string().contains("sweep.breakeven[0].key"), "{e}");
     }
 
     #[test]

@@ -113,7 +113,11 @@ pub fn brent(
         }
         let tol1 = 2.0 * f64::EPSILON * b.abs() + 0.5 * xtol;
         let xm = 0.5 * (c - b);
-        if xm.abs() <= tol1 || fb.abs() < f64::MIN_POSITIVE {
+        if fb.abs() < f64::MIN_POSITIVE {
+            // An exact zero: nothing left to bracket.
+            return Ok((b, 0.0));
+        }
+        if xm.abs() <= tol1 {
             return Ok((b, (c - b).abs()));
         }
         if e.abs() >= tol1 && fa.abs() > fb.abs() {

@@ -221,6 +221,40 @@ impl Space {
             uniforms: Vec::new(),
         };
         space.correlate(&sw.correlations, &rule)?;
+        for (i, b) in sw.breakevens.iter().enumerate() {
+            let at = |leaf: &str| format!("sweep.breakeven[{i}].{leaf}");
+            match schema::spec(&schema::pattern_of(&b.key)) {
+                Some(s) if matches!(s.kind, Kind::Float { .. }) => {
+                    for (leaf, v) in [("min", b.min), ("max", b.max)] {
+                        SweepValue::Float(v).check(s.kind).map_err(|expected| {
+                            rule(&at(leaf), format!("`{}` = {v}: expected {expected}", b.key))
+                        })?;
+                    }
+                }
+                Some(s) => {
+                    return Err(rule(
+                        &at("key"),
+                        format!(
+                            "`{}` is {}; a break-even value is searched over a number key",
+                            b.key,
+                            s.kind.describe(s.unit)
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(rule(
+                        &at("key"),
+                        format!("`{}` is not a scenario key", b.key),
+                    ));
+                }
+            }
+            if b.min.partial_cmp(&b.max) != Some(std::cmp::Ordering::Less) {
+                return Err(rule(
+                    &at("max"),
+                    format!("`max` = {} must be above `min` = {}", b.max, b.min),
+                ));
+            }
+        }
         space.check_ranges(&rule)?;
         Ok(space)
     }
