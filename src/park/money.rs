@@ -193,6 +193,7 @@ fn apply(o: &mut Outcome, u: Update, rate: f64) {
         money.investor_npv_yuan = Some(inv.npv_yuan);
         money.investor_irr = inv.irr;
         money.investor_irr_note = inv.irr_note;
+        money.investor_payback_years = inv.payback_years;
     }
     o.money = Some(money);
 }

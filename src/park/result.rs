@@ -72,6 +72,8 @@ pub struct StorageOutcome {
     /// Whether an investor owns the battery and shares the saving (收益分成); otherwise the
     /// enterprise owns it.
     pub shared_savings: bool,
+    /// The battery's life before replacement [yr].
+    pub life_years: f64,
 }
 
 /// Lifetime money of the strategy's investments (PV, storage) for the enterprise and, under
@@ -94,6 +96,8 @@ pub struct MoneyOutcome {
     pub investor_npv_yuan: Option<f64>,
     /// The investor's IRR [fraction/yr].
     pub investor_irr: Option<f64>,
+    /// The investor's simple payback [yr].
+    pub investor_payback_years: Option<f64>,
     /// Why the investor's IRR is empty, or which root was taken (empty without an investor).
     pub investor_irr_note: String,
     /// Levelized cost of the PV energy for its owner [yuan/kWh].

@@ -633,6 +633,7 @@ fn storage_outcome(
         shared_savings: ctx.plan.storage.ownership
             == crate::scenario::choice::StorageOwnership::SharedSavings,
         charging_cost_yuan: r.charge_kw.iter().zip(price).map(|(c, p)| c * h * p).sum(),
+        life_years: super::storage::sizing_params(ctx.plan, &ctx.storage_data).life_years as f64,
     }
 }
 

@@ -417,7 +417,7 @@ fn payback_points(
         for o in e.outcomes.iter().filter(|o| o.strategy == strategy) {
             if let (Some(size), Some(m)) = (size_of(o), &o.money) {
                 let payback = if m.investor_investment_yuan.is_some() {
-                    crate::finance::simple_payback_years(&m.investor_flows_yuan)
+                    m.investor_payback_years
                 } else {
                     m.payback_years
                 };
@@ -488,9 +488,11 @@ fn storage_payback_chart(out: &RunOutput, plan: &Plan) -> Option<payback::Paybac
         } else {
             Text::Label(Label::Storage)
         };
-    let life = crate::storage::sizing::HunanDefaults::embedded()
-        .ok()
-        .map(|d| crate::park::storage::sizing_params(plan, &d).life_years as f64);
+    let life = out.result.enterprises.iter().find_map(|e| {
+        e.outcomes
+            .iter()
+            .find_map(|o| o.storage.as_ref().map(|s| s.life_years))
+    });
     payback_of(&points, payback::SizeKind::StorageKwh, label, life)
 }
 

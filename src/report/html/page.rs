@@ -431,8 +431,11 @@ fn owner_money(o: &Outcome, third_party: bool) -> (Option<f64>, Option<f64>, Opt
         return (None, None, None);
     };
     if third_party && m.investor_npv_yuan.is_some() {
-        let payback = crate::finance::simple_payback_years(&m.investor_flows_yuan);
-        (m.investor_npv_yuan, m.investor_irr, payback)
+        (
+            m.investor_npv_yuan,
+            m.investor_irr,
+            m.investor_payback_years,
+        )
     } else {
         (Some(m.npv_yuan), m.irr, m.payback_years)
     }
