@@ -33,6 +33,8 @@ pub mod streams {
     pub const MARKET: u64 = 4;
     /// Sweep sampling.
     pub const SWEEP: u64 = 5;
+    /// Bootstrap resamples of a sweep's sensitivity indices.
+    pub const SENSITIVITY: u64 = 6;
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod progress;
 pub mod pv;
+mod solve;
 mod sweep;
 
 use crate::scenario::{self, Plan};
@@ -109,6 +110,32 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Find the value of a scenario key at which a claim's margin crosses zero (break-even).
+    #[command(
+        after_help = "Example:\n  parkenergy solve scenarios/yongzhou-etdz.toml --claim pv_saving_yuan_per_year --vary pv.emc_discount_fraction --range 0.1..0.3"
+    )]
+    Solve {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// The claim: cost_reduction_fraction or pv_saving_yuan_per_year.
+        #[arg(long)]
+        claim: String,
+        /// The number key to vary, e.g. pv.emc_discount_fraction.
+        #[arg(long)]
+        vary: String,
+        /// Values to search, `a..b` (default: the key's valid range when it is bounded).
+        #[arg(long)]
+        range: Option<String>,
+        /// Absolute tolerance on the value, in the key's unit.
+        #[arg(long, default_value_t = 1e-3)]
+        tolerance: f64,
+        /// Output folder for breakeven.json (default: output/<scenario-name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Check a scenario file and print what it resolves to, without simulating.
     #[command(after_help = "Example:\n  parkenergy check scenarios/yongzhou-etdz.toml")]
     Check {
@@ -176,6 +203,18 @@ pub fn run() -> Result<(), Failure> {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { scenario } => check(&scenario),
+        Command::Solve {
+            scenario,
+            claim,
+            vary,
+            range,
+            tolerance,
+            out,
+            threads,
+        } => {
+            set_threads(threads)?;
+            solve::solve(&scenario, &claim, &vary, range.as_deref(), tolerance, out)
+        }
         Command::Init { path } => init(path.as_deref().unwrap_or(Path::new("scenario.toml"))),
         Command::Run {
             scenario,
@@ -337,6 +376,13 @@ fn set_threads(threads: Option<usize>) -> Result<(), Failure> {
 
 fn check(path: &Path) -> Result<(), Failure> {
     let plan = scenario::load(path)?;
+    let has_sweep = std::fs::read_to_string(path).ok().is_some_and(|t| {
+        toml_edit::ImDocument::parse(t).is_ok_and(|d| d.as_table().contains_key("sweep"))
+    });
+    if has_sweep {
+        // What `sweep` would refuse (methods, ranges, correlations), `check` refuses too.
+        crate::sweep::Sweep::load(path, None)?;
+    }
     println!("{}: ok", path.display());
     print_warnings(&plan.warnings);
     print!("{}", describe(&plan));

@@ -223,19 +223,77 @@ fn print_claims(dir: &Path) {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
         return;
     };
+    for c in v["rank_correlations"].as_array().into_iter().flatten() {
+        println!(
+            "  rank correlation of {} and {}: asked {}, achieved {}",
+            c["first"].as_str().unwrap_or("?"),
+            c["second"].as_str().unwrap_or("?"),
+            c["asked"],
+            c["achieved"]
+                .as_f64()
+                .map_or("-".into(), |x| format!("{x:.3}"))
+        );
+    }
+    let base = &v["base_case"];
     for c in v["claims"].as_array().into_iter().flatten() {
         if let (Some(key), Some(p)) = (c["key"].as_str(), c["probability_holds"].as_f64()) {
             let num = |k: &str| c[k].as_f64().map_or("-".to_string(), |x| format!("{x:.4}"));
+            let ci = &c["probability_ci95_wilson"];
+            let pct = |x: &serde_json::Value| {
+                x.as_f64()
+                    .map_or("-".into(), |x| format!("{:.0}", x * 100.0))
+            };
             println!(
-                "  claim {key} (claimed {}): holds in {:.0}% of {} samples; median {}, 5-95% {} to {}",
+                "  claim {key} (claimed {}): holds in {:.0}% of {} samples (95% Wilson interval {}-{}%); median {}, 5-95% {} to {}",
                 num("claimed"),
                 p * 100.0,
                 c["samples"],
+                pct(&ci[0]),
+                pct(&ci[1]),
                 num("p50"),
                 num("p05"),
                 num("p95")
             );
+            if let Some(b) = base["claims"][key]["simulated"].as_f64() {
+                println!("    base case (the scenario as written): {b:.4}");
+            }
         }
+    }
+    for d in base["settings_differ"].as_array().into_iter().flatten() {
+        println!(
+            "  note: the samples use `{}` = {} where the scenario says {}",
+            d["key"].as_str().unwrap_or("?"),
+            d["sweep"],
+            d["scenario"]
+        );
+    }
+    if let Some(moved) = base["sweep_settings_minus_scenario"].as_object() {
+        for (k, x) in moved {
+            if let Some(x) = x.as_f64() {
+                println!("    at the base point that moves {k} by {x:+.4}");
+            }
+        }
+    }
+    for o in v["sensitivity"]["outputs"].as_array().into_iter().flatten() {
+        let Some(out) = o["output"].as_str() else {
+            continue;
+        };
+        if !out.starts_with("claim.") {
+            continue;
+        }
+        let mut ps: Vec<(String, f64)> = o["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p["key"].as_str()?.to_string(), p["prcc"].as_f64()?)))
+            .collect();
+        ps.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let top: Vec<String> = ps
+            .iter()
+            .take(3)
+            .map(|(k, x)| format!("{k} {x:+.2}"))
+            .collect();
+        println!("  drivers of {out} (PRCC): {}", top.join(", "));
     }
 }
 

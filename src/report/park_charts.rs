@@ -205,6 +205,7 @@ pub fn chart_set(plan: &Plan, out: &RunOutput) -> ChartSet {
             })
             .collect();
         (k > 0 && !savings.is_empty()).then_some(distribution::DistributionChart {
+            base_fraction: None,
             savings_fraction: savings,
             kind: distribution::DistributionKind::Histogram,
             bins: Vec::new(),

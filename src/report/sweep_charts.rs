@@ -6,13 +6,24 @@
 //! comes from the sweep's rows.
 
 use super::charts::{
-    ChartError, Format, Lang, Text, Unit, distribution, heatmap, pv_savings, tornado,
+    ChartError, Format, Label, Lang, Text, Unit, distribution, heatmap, pv_savings, sensitivity,
+    tornado,
 };
 use crate::sweep::summary::Table;
 use std::path::{Path, PathBuf};
 
 fn claimed(meta: &serde_json::Value, key: &str) -> Option<f64> {
     meta.get("claims")?.get(key)?.as_f64()
+}
+
+/// The base case's value of a claim (the scenario as written, with its own settings), from
+/// `sweep.json`.
+fn base_case(meta: &serde_json::Value, key: &str) -> Option<f64> {
+    meta.get("base_case")?
+        .get("claims")?
+        .get(key)?
+        .get("simulated")?
+        .as_f64()
 }
 
 fn draw_both(
@@ -52,6 +63,77 @@ fn csv_bins(path: &Path) -> Vec<(f64, f64, usize)> {
     rows.unwrap_or_default()
 }
 
+/// The sensitivity chart's data from the sweep's `sensitivity.csv` (beside `charts/`): the PRCC
+/// of the two claims' outputs; `None` when the file is missing, unreadable or has no claim.
+fn sensitivity_data(path: &Path) -> Option<sensitivity::SensitivityChart> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let t = Table::parse(&text);
+    let col = |n: &str| t.header.iter().position(|h| h == n);
+    let (o, p, s, v, lo, hi) = (
+        col("output")?,
+        col("parameter")?,
+        col("samples")?,
+        col("prcc")?,
+        col("prcc_low")?,
+        col("prcc_high")?,
+    );
+    let outputs = [
+        (
+            "claim.cost_reduction_fraction.simulated",
+            Label::ParkCostReduction,
+        ),
+        (
+            "claim.pv_saving_yuan_per_year.simulated",
+            Label::PvSavingClaim,
+        ),
+    ];
+    let mut parameters: Vec<String> = Vec::new();
+    for r in &t.rows {
+        if outputs
+            .iter()
+            .any(|(n, _)| r.get(o).map(String::as_str) == Some(*n))
+            && !parameters.contains(&r[p])
+        {
+            parameters.push(r[p].clone());
+        }
+    }
+    let num = |c: Option<&String>| c.and_then(|x| x.parse::<f64>().ok());
+    let mut samples = 0;
+    let mut series = Vec::new();
+    for (name, label) in outputs {
+        let rows: Vec<&Vec<String>> = t
+            .rows
+            .iter()
+            .filter(|r| r.get(o).map(String::as_str) == Some(name))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let find = |k: &str| {
+            rows.iter()
+                .find(|r| r.get(p).map(String::as_str) == Some(k))
+        };
+        let mut prcc = Vec::new();
+        let mut ci95 = Vec::new();
+        for k in &parameters {
+            let r = find(k);
+            prcc.push(r.and_then(|r| num(r.get(v))).unwrap_or(0.0));
+            ci95.push(r.and_then(|r| Some([num(r.get(lo))?, num(r.get(hi))?])));
+            samples = samples.max(r.and_then(|r| num(r.get(s))).unwrap_or(0.0) as usize);
+        }
+        series.push(sensitivity::SensitivityOutput {
+            label: label.into(),
+            prcc,
+            ci95,
+        });
+    }
+    (!series.is_empty() && !parameters.is_empty()).then(|| sensitivity::SensitivityChart {
+        parameters: parameters.into_iter().map(Text::Plain).collect(),
+        outputs: series,
+        samples,
+    })
+}
+
 /// Draw every chart the sweep has data for into `dir` (PNG and SVG); returns the files written.
 ///
 /// # Errors
@@ -74,6 +156,7 @@ pub fn draw_all(
             kind: distribution::DistributionKind::Cdf,
             claim_fraction: claimed(meta, "cost_reduction_fraction"),
             bins: Vec::new(),
+            base_fraction: base_case(meta, "cost_reduction_fraction"),
         };
         draw_both(dir, ("saving_cdf", lang), &mut out, |p, f| {
             distribution::draw(&data, lang, p, f)
@@ -102,16 +185,28 @@ pub fn draw_all(
             },
             saving_yuan_per_year: v,
         };
+        let mut cases = vec![
+            case("5th percentile", "P5", at(0.05)),
+            case("Median", "中位数", at(0.5)),
+            case("95th percentile", "P95", at(0.95)),
+        ];
+        if let Some(b) = base_case(meta, "pv_saving_yuan_per_year") {
+            cases.insert(0, case("Base case", "基准情景", b));
+        }
         let data = pv_savings::PvSavingsChart {
-            cases: vec![
-                case("5th percentile", "P5", at(0.05)),
-                case("Median", "中位数", at(0.5)),
-                case("95th percentile", "P95", at(0.95)),
-            ],
+            cases,
             claim_yuan_per_year: claim,
         };
         draw_both(dir, ("pv_savings", lang), &mut out, |p, f| {
             pv_savings::draw(&data, lang, p, f)
+        })?;
+    }
+    if let Some(data) = dir
+        .parent()
+        .and_then(|d| sensitivity_data(&d.join("sensitivity.csv")))
+    {
+        draw_both(dir, ("sensitivity", lang), &mut out, |p, f| {
+            sensitivity::draw(&data, lang, p, f)
         })?;
     }
     let method = crate::sweep::sweep_method_of(meta);

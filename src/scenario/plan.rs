@@ -154,6 +154,12 @@ pub struct SweepPlan {
     pub max_samples: u32,
     /// The swept parameters.
     pub parameters: Vec<raw::SweepParameter>,
+    /// Storage dispatch of the samples, when not the scenario's.
+    pub storage_dispatch: Option<super::choice::DispatchMode>,
+    /// Target rank correlations between parameters (checked by the sweep's space).
+    pub correlations: Vec<raw::SweepCorrelation>,
+    /// Break-even values to find after the sweep.
+    pub breakevens: Vec<raw::SweepBreakeven>,
 }
 
 /// A tariff that replaces the scenario's `[tariff]` from a project year on

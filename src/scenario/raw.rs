@@ -298,8 +298,30 @@ pub struct SweepSection {
     pub method: SweepMethod,
     pub samples: u32,
     pub max_samples: u32,
+    pub storage_dispatch: Option<DispatchMode>,
+    #[serde(default)]
+    pub correlation: Vec<SweepCorrelation>,
+    #[serde(default)]
+    pub breakeven: Vec<SweepBreakeven>,
     #[serde(default)]
     pub parameter: Vec<SweepParameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepBreakeven {
+    pub claim: String,
+    pub key: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepCorrelation {
+    pub first: String,
+    pub second: String,
+    pub rank_correlation: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -397,6 +419,8 @@ mod tests {
             ("claims", fields_of::<ClaimsSection>()),
             ("sweep", fields_of::<SweepSection>()),
             ("sweep.parameter[]", fields_of::<SweepParameter>()),
+            ("sweep.correlation[]", fields_of::<SweepCorrelation>()),
+            ("sweep.breakeven[]", fields_of::<SweepBreakeven>()),
         ];
         for (parent, fields) in pairs {
             assert!(!fields.is_empty(), "{parent}: no fields collected");

@@ -761,6 +761,9 @@ impl Resolver<'_> {
             samples: sw.samples,
             max_samples: sw.max_samples,
             parameters: sw.parameter.clone(),
+            storage_dispatch: sw.storage_dispatch,
+            correlations: sw.correlation.clone(),
+            breakevens: sw.breakeven.clone(),
         })
     }
 

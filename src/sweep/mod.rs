@@ -8,7 +8,9 @@
 //! - [`rows`]: the columns of `sweep.csv`, reading back a file with a torn last line.
 //! - [`shard`]: `--shard K/N`, or the shard of a Slurm job array or Kubernetes indexed job.
 //! - [`summary`]: the data of the sweep's charts (distribution, PV savings, tornado, heat map).
+//! - [`sensitivity`]: global sensitivity of a random sweep (SRC, PRCC, bootstrap intervals).
 //! - [`merge`]: shards joined into one sweep.
+//! - [`solve`]: break-even values of a key for a claim (bracketing, Brent's method).
 //!
 //! Determinism: sample `i`'s parameter values are drawn from `seed::derive(scenario seed,
 //! [SWEEP, 2, i])`; inside a sample, every enterprise keeps the seeds of the scenario
@@ -21,7 +23,9 @@
 pub mod apply;
 pub mod merge;
 pub mod rows;
+pub mod sensitivity;
 pub mod shard;
+pub mod solve;
 pub mod space;
 pub mod summary;
 pub mod value;
@@ -212,7 +216,21 @@ impl Sweep {
         sample: Option<u64>,
         values: &[Option<SweepValue>],
     ) -> Result<Plan, SweepError> {
-        apply::sample_plan(&self.text, &self.plan.file, &self.keys, values).map_err(|e| {
+        let (keys, values_all);
+        let (keys, values_all): (&[String], &[Option<SweepValue>]) =
+            match self.plan.sweep.storage_dispatch {
+                Some(d) => {
+                    keys = [self.keys.clone(), vec!["storage.dispatch".to_string()]].concat();
+                    values_all = [
+                        values.to_vec(),
+                        vec![Some(SweepValue::Str(d.name().into()))],
+                    ]
+                    .concat();
+                    (&keys, &values_all)
+                }
+                None => (&self.keys, values),
+            };
+        apply::sample_plan(&self.text, &self.plan.file, keys, values_all).map_err(|e| {
             let (inner_key, message) = match e {
                 Ok(se) => (se.key().map(String::from), se.kind.to_string()),
                 Err(m) => (None, m),
@@ -284,6 +302,99 @@ impl Sweep {
         Ok(rows::row(sample, &values, &self.base_values, &plan, &r))
     }
 
+    /// The base case: the scenario as written, run with the sweep's settings and, when those
+    /// differ from the scenario's (`sweep.storage_dispatch`), with the scenario's own, and how
+    /// much the difference moves each claim at this point. For `sweep.json`.
+    ///
+    /// # Errors
+    /// As [`Sweep::row`].
+    pub fn base_case(&self, cache: &Cache) -> Result<serde_json::Value, SweepError> {
+        let n = self.keys.len();
+        let sim = |plan: &Plan| {
+            park::run_cached(plan, &RunOptions::default(), cache).map_err(|e| match e {
+                SimError::Internal(m) => SweepError::Internal(format!("base case: {m}")),
+                other => SweepError::Sample {
+                    sample: 0,
+                    values: "the scenario as written".into(),
+                    message: other.to_string(),
+                },
+            })
+        };
+        let claims = |r: &park::ParkResult| {
+            let mut m = serde_json::Map::new();
+            for c in &r.claims {
+                m.insert(
+                    c.key.to_string(),
+                    serde_json::json!({ "simulated": c.simulated, "holds": c.holds }),
+                );
+            }
+            serde_json::Value::Object(m)
+        };
+        let at_sweep = sim(&self.plan_of(None, &vec![None; n])?)?;
+        let mut v = serde_json::json!({
+            "parameters": self.keys.iter().zip(&self.base_values)
+                .map(|(k, b)| (k.clone(), serde_json::Value::String(b.clone())))
+                .collect::<serde_json::Map<_, _>>(),
+        });
+        match self.plan.sweep.storage_dispatch {
+            Some(d) if d != self.plan.storage.dispatch => {
+                let as_written = sim(&self.plan)?;
+                v["claims"] = claims(&as_written);
+                v["claims_with_sweep_settings"] = claims(&at_sweep);
+                v["settings_differ"] = serde_json::json!([{
+                    "key": "storage.dispatch",
+                    "scenario": self.plan.storage.dispatch.name(),
+                    "sweep": d.name(),
+                }]);
+                let mut moved = serde_json::Map::new();
+                for c in &at_sweep.claims {
+                    if let Some(w) = as_written.claims.iter().find(|w| w.key == c.key) {
+                        moved.insert(
+                            c.key.to_string(),
+                            serde_json::json!(c.simulated - w.simulated),
+                        );
+                    }
+                }
+                v["sweep_settings_minus_scenario"] = serde_json::Value::Object(moved);
+            }
+            _ => {
+                v["claims"] = claims(&at_sweep);
+                v["settings_differ"] = serde_json::json!([]);
+            }
+        }
+        Ok(v)
+    }
+
+    /// The break-even values of `[[sweep.breakeven]]`, each found as `parkenergy solve` does on
+    /// the scenario as written (its own settings, not `sweep.storage_dispatch`), to 1e-3 of the
+    /// key's unit, with the sweep's cache.
+    ///
+    /// # Errors
+    /// [`SweepError::Sample`] naming the entry when a run fails.
+    pub fn breakevens(&self, cache: &Cache) -> Result<Vec<solve::Breakeven>, SweepError> {
+        self.plan
+            .sweep
+            .breakevens
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let search = solve::Search {
+                    claim: &b.claim,
+                    key: &b.key,
+                    range: Some((b.min, b.max)),
+                    xtol: 1e-3,
+                };
+                solve::breakeven(&self.text, &self.plan.file, &search, cache).map_err(|message| {
+                    SweepError::Sample {
+                        sample: 0,
+                        values: format!("sweep.breakeven[{i}]"),
+                        message,
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// The metadata of a shard's output (`sweep.json`).
     pub fn metadata(&self, shard: Shard, complete: bool) -> serde_json::Value {
         serde_json::json!({
@@ -291,10 +402,14 @@ impl Sweep {
             "scenario": self.plan.name,
             "scenario_file": self.plan.file.display().to_string(),
             "scenario_hash": format!("{:016x}", self.plan.text_hash),
+            "seed": self.plan.seed,
             "sweep_hash": format!("{:016x}", self.hash),
             "method": self.plan.sweep.method,
             "samples": self.space.n_samples,
             "parameters": self.keys,
+            "correlations": self.space.correlations.iter().map(|&(j, k, r)| serde_json::json!({
+                "first": self.keys[j], "second": self.keys[k], "rank_correlation": r,
+            })).collect::<Vec<_>>(),
             "shard": { "index": shard.index, "count": shard.count },
             "complete": complete,
             "claims": {
@@ -379,9 +494,21 @@ impl Sweep {
             })?;
         drop(file);
         let text = self.finish(&csv, shard)?;
-        let m = self.metadata(shard, true);
+        let mut m = self.metadata(shard, true);
+        m["base_case"] = self.base_case(cache)?;
         if shard.count == 1 {
             write_summary(dir, &text, &m)?;
+        }
+        if shard.index == 0 && !self.plan.sweep.breakevens.is_empty() {
+            let found: Vec<serde_json::Value> = self
+                .breakevens(cache)?
+                .iter()
+                .map(solve::Breakeven::to_json)
+                .collect();
+            let p = dir.join("breakeven.json");
+            let text = serde_json::to_string_pretty(&found)
+                .map_err(|e| SweepError::Internal(e.to_string()))?;
+            write_atomic(&p, format!("{text}\n").as_bytes()).map_err(io(&p))?;
         }
         write_meta(&meta, &m)?;
         Ok(RunReport {
@@ -490,8 +617,29 @@ pub fn write_summary(
         let p = dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     }
+    let sens = if matches!(method, Some(Method::MonteCarlo | Method::LatinHypercube)) {
+        let seed = meta
+            .get("seed")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        summary::sensitivity(&t, &keys, seed)
+    } else {
+        Vec::new()
+    };
+    let p = dir.join("sensitivity.csv");
+    if sens.is_empty() {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(io(&p))?;
+        }
+    } else {
+        write_atomic(&p, summary::sensitivity_csv(&sens).as_bytes()).map_err(io(&p))?;
+    }
     let p = dir.join("sweep-summary.json");
-    write_atomic(&p, summary::summary_json(&t, &claimed, meta).as_bytes()).map_err(io(&p))
+    write_atomic(
+        &p,
+        summary::summary_json(&t, &claimed, meta, &sens).as_bytes(),
+    )
+    .map_err(io(&p))
 }
 
 #[cfg(test)]
@@ -550,6 +698,32 @@ high = 3
             assert_eq!(fresh, cached, "sample {i}");
         }
         assert!(cache.stats().hits > 0);
+    }
+
+    /// `[[sweep.breakeven]]`: the EMC discount at which the PV claim holds, found as `solve`
+    /// does; a key that is not a number is refused at its line.
+    #[test]
+    fn sweep_breakeven_entries_are_solved_and_checked() {
+        let text = "[scenario]\nname = \"be\"\n[pv]\nownership = \"emc\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n[claims]\npv_saving_strategy = \"pv\"\npv_saving_yuan_per_year = 20000.0\ncost_reduction_strategy = \"pv\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\nroof_area_m2 = 3000\n[sweep]\nmethod = \"one_at_a_time\"\n[[sweep.parameter]]\nkey = \"pv.capex_yuan_per_w\"\nlow = 2.5\nhigh = 3.0\n[[sweep.breakeven]]\nclaim = \"pv_saving_yuan_per_year\"\nkey = \"pv.emc_discount_fraction\"\nmin = 0.0\nmax = 0.6\n";
+        let sw = Sweep::from_text(text, Path::new("be.toml"), None).unwrap();
+        let found = sw.breakevens(&Cache::default()).unwrap();
+        assert_eq!(found.len(), 1);
+        let b = &found[0];
+        assert!(b.runs() < 15, "{} runs", b.runs());
+        if let Some(x) = b.value {
+            assert!(b.bracket_width <= 1e-3 && (0.0..=0.6).contains(&x), "{b:?}");
+        } else {
+            assert!(
+                (b.ends[0].margin > 0.0) == (b.ends[1].margin > 0.0),
+                "{b:?}"
+            );
+        }
+        let bad = text.replace(
+            "key = \"pv.emc_discount_fraction\"",
+            "key = \"pv.ownership\"",
+        );
+        let e = Sweep::from_text(&bad, Path::new("be.toml"), None).unwrap_err();
+        assert!(e.to_string().contains("sweep.breakeven[0].key"), "{e}");
     }
 
     #[test]

@@ -92,6 +92,11 @@ pub struct Space {
     seed: u64,
     /// Latin hypercube strata per parameter: `strata[j][i]` is sample `i`'s stratum.
     strata: Vec<Vec<u32>>,
+    /// Target rank correlations `(j, k, rho)` between parameters (`sweep.correlation`).
+    pub correlations: Vec<(usize, usize, f64)>,
+    /// With correlations: every sample's cumulative probabilities, rearranged by Iman-Conover
+    /// (`uniforms[i][j]`).
+    uniforms: Vec<Vec<f64>>,
 }
 
 impl Space {
@@ -206,15 +211,143 @@ impl Space {
         } else {
             Vec::new()
         };
-        let space = Space {
+        let mut space = Space {
             method,
             parameters,
             n_samples,
             seed,
             strata,
+            correlations: Vec::new(),
+            uniforms: Vec::new(),
         };
+        space.correlate(&sw.correlations, &rule)?;
+        for (i, b) in sw.breakevens.iter().enumerate() {
+            let at = |leaf: &str| format!("sweep.breakeven[{i}].{leaf}");
+            match schema::spec(&schema::pattern_of(&b.key)) {
+                Some(s) if matches!(s.kind, Kind::Float { .. }) => {
+                    for (leaf, v) in [("min", b.min), ("max", b.max)] {
+                        SweepValue::Float(v).check(s.kind).map_err(|expected| {
+                            rule(&at(leaf), format!("`{}` = {v}: expected {expected}", b.key))
+                        })?;
+                    }
+                }
+                Some(s) => {
+                    return Err(rule(
+                        &at("key"),
+                        format!(
+                            "`{}` is {}; a break-even value is searched over a number key",
+                            b.key,
+                            s.kind.describe(s.unit)
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(rule(
+                        &at("key"),
+                        format!("`{}` is not a scenario key", b.key),
+                    ));
+                }
+            }
+            if b.min.partial_cmp(&b.max) != Some(std::cmp::Ordering::Less) {
+                return Err(rule(
+                    &at("max"),
+                    format!("`max` = {} must be above `min` = {}", b.max, b.min),
+                ));
+            }
+        }
         space.check_ranges(&rule)?;
         Ok(space)
+    }
+
+    /// Each sample's cumulative probabilities before any correlation is imposed.
+    fn independent_uniforms(&self, i: u64) -> Vec<f64> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed::derive(self.seed, &[2, i]));
+        (0..self.parameters.len())
+            .map(|j| {
+                let v: f64 = rng.random();
+                if self.method == Method::LatinHypercube {
+                    (f64::from(self.strata[j][i as usize]) + v) / self.n_samples as f64
+                } else {
+                    v
+                }
+            })
+            .collect()
+    }
+
+    /// Check `sweep.correlation` and impose it on the samples by the Iman-Conover method.
+    fn correlate(
+        &mut self,
+        asked: &[crate::scenario::raw::SweepCorrelation],
+        rule: &dyn Fn(&str, String) -> ScenarioError,
+    ) -> Result<(), ScenarioError> {
+        if asked.is_empty() {
+            return Ok(());
+        }
+        if !matches!(self.method, Method::MonteCarlo | Method::LatinHypercube) {
+            return Err(rule(
+                "sweep.correlation",
+                format!(
+                    "correlations apply to `monte_carlo` and `latin_hypercube` sweeps; this one is `{}`",
+                    self.method
+                ),
+            ));
+        }
+        let p = self.parameters.len();
+        let mut target = nalgebra::DMatrix::<f64>::identity(p, p);
+        for (c, a) in asked.iter().enumerate() {
+            let find = |leaf: &str, key: &str| {
+                self.parameters
+                    .iter()
+                    .position(|q| q.key == key)
+                    .ok_or_else(|| {
+                        rule(
+                            &format!("sweep.correlation[{c}].{leaf}"),
+                            format!("`{key}` is not a parameter of this sweep; correlations are between `[[sweep.parameter]]` keys"),
+                        )
+                    })
+            };
+            let (j, k) = (find("first", &a.first)?, find("second", &a.second)?);
+            if j == k {
+                return Err(rule(
+                    &format!("sweep.correlation[{c}].second"),
+                    format!("`{}` is correlated with itself", a.first),
+                ));
+            }
+            if self
+                .correlations
+                .iter()
+                .any(|&(x, y, _)| (x, y) == (j, k) || (x, y) == (k, j))
+            {
+                return Err(rule(
+                    &format!("sweep.correlation[{c}]"),
+                    format!(
+                        "`{}` and `{}` are given a correlation twice",
+                        a.first, a.second
+                    ),
+                ));
+            }
+            target[(j, k)] = a.rank_correlation;
+            target[(k, j)] = a.rank_correlation;
+            self.correlations.push((j, k, a.rank_correlation));
+        }
+        let n = self.n_samples as usize;
+        let independent: Vec<Vec<f64>> = (0..self.n_samples)
+            .map(|i| self.independent_uniforms(i))
+            .collect();
+        let perm_seed = seed::derive(self.seed, &[3]);
+        self.uniforms = iman_conover(&independent, &target, perm_seed).map_err(|e| {
+            let message = match e {
+                ImanConoverError::NotPositiveDefinite => format!(
+                    "the rank correlation matrix of the sweep's parameters is not positive definite (no set of samples can have these correlations together); lower the correlations that contradict each other. The matrix, in parameter order: {}",
+                    matrix_text(&target)
+                ),
+                ImanConoverError::TooFewSamples => format!(
+                    "{n} samples are too few to impose correlations between {p} parameters; take more samples"
+                ),
+            };
+            rule("sweep.correlation", message)
+        })?;
+        Ok(())
     }
 
     /// The values of sample `i` (`None`: the parameter keeps the scenario's value, in the base
@@ -251,22 +384,16 @@ impl Space {
                 })
                 .collect(),
             Method::MonteCarlo | Method::LatinHypercube => {
-                let mut rng =
-                    rand_chacha::ChaCha8Rng::seed_from_u64(seed::derive(self.seed, &[2, i]));
+                let us = match self.uniforms.get(i as usize) {
+                    Some(u) => u.clone(),
+                    None => self.independent_uniforms(i),
+                };
                 self.parameters
                     .iter()
-                    .enumerate()
-                    .map(|(j, p)| {
-                        let v: f64 = rng.random();
-                        let u = if self.method == Method::LatinHypercube {
-                            (f64::from(self.strata[j][i as usize]) + v) / self.n_samples as f64
-                        } else {
-                            v
-                        };
-                        match &p.axis {
-                            Axis::Random(d) => Some(quantile(d, u, p.kind)),
-                            _ => None,
-                        }
+                    .zip(us)
+                    .map(|(p, u)| match &p.axis {
+                        Axis::Random(d) => Some(quantile(d, u, p.kind)),
+                        _ => None,
                     })
                     .collect()
             }
@@ -558,6 +685,95 @@ fn list(keys: &[&str]) -> String {
 }
 
 /// A random permutation of `0..n` (Fisher-Yates).
+/// Why correlations cannot be imposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImanConoverError {
+    /// The target matrix has no Cholesky factor.
+    NotPositiveDefinite,
+    /// The scores of the samples are collinear (fewer samples than parameters, about).
+    TooFewSamples,
+}
+
+fn matrix_text(m: &nalgebra::DMatrix<f64>) -> String {
+    let rows: Vec<String> = m
+        .row_iter()
+        .map(|r| {
+            let c: Vec<String> = r.iter().map(|x| format!("{x}")).collect();
+            format!("[{}]", c.join(", "))
+        })
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+/// Rearrange each column of `samples` (`samples[i][j]`, sample `i`, parameter `j`) so that the
+/// columns' rank correlations approach `target`, keeping every column's values (so marginal
+/// distributions and Latin hypercube strata are unchanged).
+///
+/// # Arguments
+/// * `samples` - `n` rows of `p` values.
+/// * `target` - `p × p` symmetric matrix of rank correlations, ones on the diagonal.
+/// * `seed` - seeds the random pairing of the van der Waerden scores of each column.
+///
+/// # Errors
+/// [`ImanConoverError::NotPositiveDefinite`] when `target` has no Cholesky factor,
+/// [`ImanConoverError::TooFewSamples`] when the scores' own correlation matrix has none.
+///
+/// # Notes
+/// Scores `a_i = Φ⁻¹(i/(n+1))`, randomly permuted per column, form `R`; with `T = corr(R) =
+/// Q Qᵀ` and `target = P Pᵀ` (Cholesky), `R* = R (P Q⁻¹)ᵀ` has correlation `target`; each
+/// column of `samples` is then sorted into the rank order of the same column of `R*`.
+///
+/// # References
+/// R. L. Iman and W. J. Conover, "A distribution-free approach to inducing rank correlation
+/// among input variables," *Commun. Stat. Simul. Comput.*, vol. 11, no. 3, pp. 311-334, 1982.
+/// <https://doi.org/10.1080/03610918208812265>
+pub fn iman_conover(
+    samples: &[Vec<f64>],
+    target: &nalgebra::DMatrix<f64>,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, ImanConoverError> {
+    use nalgebra::DMatrix;
+    let n = samples.len();
+    let p = target.nrows();
+    let p_chol = target
+        .clone()
+        .cholesky()
+        .ok_or(ImanConoverError::NotPositiveDefinite)?
+        .l();
+    let scores: Vec<f64> = (1..=n)
+        .map(|i| inverse_normal_cdf(i as f64 / (n as f64 + 1.0)))
+        .collect();
+    let mut r = DMatrix::<f64>::zeros(n, p);
+    for j in 0..p {
+        let perm = permutation(n as u32, seed::derive(seed, &[j as u64]));
+        for (i, &k) in perm.iter().enumerate() {
+            r[(i, j)] = scores[k as usize];
+        }
+    }
+    // Correlation of the scores' columns (each has mean 0 and the same variance).
+    let ss: f64 = scores.iter().map(|s| s * s).sum();
+    if ss <= 0.0 {
+        return Err(ImanConoverError::TooFewSamples);
+    }
+    let t = (r.transpose() * &r) / ss;
+    let q_chol = t.cholesky().ok_or(ImanConoverError::TooFewSamples)?.l();
+    let q_inv = q_chol
+        .try_inverse()
+        .ok_or(ImanConoverError::TooFewSamples)?;
+    let r_star = &r * (p_chol * q_inv).transpose();
+    let mut out = samples.to_vec();
+    for j in 0..p {
+        let mut sorted: Vec<f64> = samples.iter().map(|s| s[j]).collect();
+        sorted.sort_by(f64::total_cmp);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| r_star[(a, j)].total_cmp(&r_star[(b, j)]).then(a.cmp(&b)));
+        for (rank, &i) in order.iter().enumerate() {
+            out[i][j] = sorted[rank];
+        }
+    }
+    Ok(out)
+}
+
 fn permutation(n: u32, seed: u64) -> Vec<u32> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut v: Vec<u32> = (0..n).collect();
@@ -674,6 +890,57 @@ mod tests {
             panic!()
         };
         assert_relative_eq!(x, 2.0, epsilon = 1e-12);
+    }
+
+    fn spearman(a: &[f64], b: &[f64]) -> f64 {
+        let (ra, rb) = (
+            crate::sweep::sensitivity::ranks(a),
+            crate::sweep::sensitivity::ranks(b),
+        );
+        let m = (a.len() as f64 + 1.0) / 2.0;
+        let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+        for (x, y) in ra.iter().zip(&rb) {
+            sab += (x - m) * (y - m);
+            saa += (x - m) * (x - m);
+            sbb += (y - m) * (y - m);
+        }
+        sab / (saa * sbb).sqrt()
+    }
+
+    /// A 3 × 3 target on 500 samples: achieved rank correlations within 0.05; each column
+    /// keeps its values.
+    #[test]
+    fn iman_conover_reaches_a_3x3_target() {
+        let target = nalgebra::DMatrix::from_row_slice(
+            3,
+            3,
+            &[1.0, 0.7, -0.3, 0.7, 1.0, 0.0, -0.3, 0.0, 1.0],
+        );
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let samples: Vec<Vec<f64>> = (0..500)
+            .map(|_| (0..3).map(|_| rng.random::<f64>()).collect())
+            .collect();
+        let out = iman_conover(&samples, &target, 5).unwrap();
+        let col = |s: &[Vec<f64>], j: usize| s.iter().map(|r| r[j]).collect::<Vec<f64>>();
+        for j in 0..3 {
+            let (mut a, mut b) = (col(&samples, j), col(&out, j));
+            a.sort_by(f64::total_cmp);
+            b.sort_by(f64::total_cmp);
+            assert_eq!(a, b);
+            for k in 0..3 {
+                let got = spearman(&col(&out, j), &col(&out, k));
+                assert!((got - target[(j, k)]).abs() < 0.05, "({j},{k}): {got}");
+            }
+        }
+        let bad = nalgebra::DMatrix::from_row_slice(
+            3,
+            3,
+            &[1.0, 0.9, -0.9, 0.9, 1.0, 0.9, -0.9, 0.9, 1.0],
+        );
+        assert_eq!(
+            iman_conover(&samples, &bad, 5),
+            Err(ImanConoverError::NotPositiveDefinite)
+        );
     }
 
     #[test]

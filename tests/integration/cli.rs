@@ -185,7 +185,9 @@ fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for sub in ["run", "sweep", "check", "init", "plot", "merge", "pv"] {
+    for sub in [
+        "run", "sweep", "solve", "check", "init", "plot", "merge", "pv",
+    ] {
         bin()
             .args([sub, "--help"])
             .assert()

@@ -364,6 +364,20 @@ fn every_broken_sweep_exits_2_naming_line_and_key() {
             stderr.contains(&format!("`{key}`")),
             "{name}: expected key `{key}` in: {stderr}"
         );
+        // `check` refuses what `sweep` refuses, with the same message.
+        let c = bin().arg("check").arg(f).output().unwrap();
+        assert_eq!(c.status.code(), Some(2), "{name}: check accepted it");
+        assert_eq!(
+            String::from_utf8_lossy(&c.stderr),
+            stderr,
+            "{name}: check and sweep differ"
+        );
+        if let Some(want) = header("expect-text") {
+            assert!(
+                stderr.contains(&want),
+                "{name}: expected {want:?} in: {stderr}"
+            );
+        }
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
     assert!(!out.path().join("x").exists(), "a bad sweep wrote output");
@@ -521,4 +535,111 @@ fn plot_redraws_a_sweeps_charts_in_both_languages() {
     assert!(html.contains("目标成立的概率") && html.contains("cost_reduction_fraction"));
     assert!(html.matches("<svg").count() >= 3, "charts inline");
     assert!(!html.contains("src=\"") && !html.contains("href=\"http"));
+}
+
+/// `solve` on the default park: the EMC discount at which the PV saving claim (6 million
+/// yuan/yr) holds, bracketed to 1e-3 in fewer than 15 park runs, with both ends and every run
+/// in `breakeven.json`.
+#[test]
+fn solve_finds_the_emc_discount_of_the_pv_claim() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .args([
+            "solve",
+            "scenarios/yongzhou-etdz.toml",
+            "--claim",
+            "pv_saving_yuan_per_year",
+            "--vary",
+            "pv.emc_discount_fraction",
+            "--range",
+            "0.1..0.3",
+            "--out",
+        ])
+        .arg(out.path())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("margin crosses zero"), "{stdout}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("breakeven.json")).unwrap())
+            .unwrap();
+    let runs = v["park_runs"].as_u64().unwrap();
+    assert!(runs < 15, "{runs} park runs");
+    assert_eq!(v["evaluations"].as_array().unwrap().len() as u64, runs);
+    assert!(v["bracket_width"].as_f64().unwrap() <= 1e-3, "{v}");
+    let x = v["value"].as_f64().unwrap();
+    assert!((0.1..0.3).contains(&x), "{x}");
+    // The claim is not met at 10% and is at 30%; at the value found the margin is ~0.
+    assert!(v["at_range_start"]["margin"].as_f64().unwrap() < 0.0);
+    assert!(v["at_range_end"]["margin"].as_f64().unwrap() > 0.0);
+    let at = v["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["value"].as_f64() == Some(x))
+        .unwrap()
+        .clone();
+    // A linear margin: the secant step lands on the zero to within rounding [yuan/yr].
+    assert!(at["margin"].as_f64().unwrap().abs() < 1.0, "{at}");
+}
+
+/// A range that is not `a..b`, a key that is not one and a claim the scenario does not check
+/// are bad input (exit 2) naming what is wrong.
+#[test]
+fn solve_refuses_bad_arguments() {
+    for (args, want) in [
+        (
+            vec![
+                "--vary",
+                "pv.emc_discount_fraction",
+                "--range",
+                "0.1-0.3",
+                "--claim",
+                "pv_saving_yuan_per_year",
+            ],
+            "--range",
+        ),
+        (
+            vec![
+                "--vary",
+                "pv.no_such_key",
+                "--range",
+                "0.1..0.3",
+                "--claim",
+                "pv_saving_yuan_per_year",
+            ],
+            "pv.no_such_key",
+        ),
+        (
+            vec![
+                "--vary",
+                "pv.emc_discount_fraction",
+                "--range",
+                "0.3..0.1",
+                "--claim",
+                "pv_saving_yuan_per_year",
+            ],
+            "below the end",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let o = bin()
+            .args(["solve", "scenarios/yongzhou-etdz.toml"])
+            .args(&args)
+            .arg("--out")
+            .arg(out.path())
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!out.path().join("breakeven.json").exists());
+    }
 }

@@ -35,6 +35,10 @@ pub struct DistributionChart {
     /// that picture and table agree. Empty: about √n bins of a round width.
     #[serde(default)]
     pub bins: Vec<(f64, f64, usize)>,
+    /// The saving of the base case (a sweep's scenario as written), drawn as a solid vertical
+    /// line [fraction]. Left out of `chart-data.json` when absent, as in a run's charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_fraction: Option<f64>,
 }
 
 /// Draw the distribution chart to `path` in `format` with text in `lang`.
@@ -51,6 +55,9 @@ pub fn draw(
     check_all_finite("savings_fraction", &data.savings_fraction, "fraction")?;
     if let Some(c) = data.claim_fraction {
         super::check_finite("claim_fraction", c, "fraction")?;
+    }
+    if let Some(b) = data.base_fraction {
+        super::check_finite("base_fraction", b, "fraction")?;
     }
     for (i, (lo, hi, _)) in data.bins.iter().enumerate() {
         super::check_finite(format!("bins[{i}].low"), *lo, "fraction")?;
@@ -139,8 +146,19 @@ impl Plot for (&DistributionChart, Lang) {
             let share = super::percent(share_meeting(v, c), 0);
             entries.push((share_label.fill(lang, &[&share]), Mark::Note));
         }
+        if let Some(b) = data.base_fraction {
+            entries.push((
+                Label::BaseCase.fill(lang, &[&super::percent(b, 1)]),
+                Mark::Line(colour::INK),
+            ));
+        }
         let area = frame(root, title.text(lang), &entries)?;
-        let (lo, hi) = super::min_max(v.iter().copied().chain(data.claim_fraction));
+        let (lo, hi) = super::min_max(
+            v.iter()
+                .copied()
+                .chain(data.claim_fraction)
+                .chain(data.base_fraction),
+        );
         match data.kind {
             DistributionKind::Histogram | DistributionKind::SampleHistogram => {
                 histogram(&area, data, lang, lo, hi)
@@ -265,6 +283,9 @@ fn histogram<DB: DrawingBackend>(
     if let Some(c) = data.claim_fraction {
         claim_line(&mut chart, c, top)?;
     }
+    if let Some(b) = data.base_fraction {
+        base_line(&mut chart, b, top)?;
+    }
     Ok(())
 }
 
@@ -307,6 +328,9 @@ fn cdf<DB: DrawingBackend>(
     if let Some(c) = data.claim_fraction {
         claim_line(&mut chart, c, 1.02)?;
     }
+    if let Some(b) = data.base_fraction {
+        base_line(&mut chart, b, 1.02)?;
+    }
     Ok(())
 }
 
@@ -329,6 +353,23 @@ fn claim_line<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The vertical base-case line.
+fn base_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    base: f64,
+    top: f64,
+) -> Result<(), ChartError> {
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(base, 0.0), (base, top)],
+        colour::INK.stroke_width(2),
+    )))?;
+    Ok(())
+}
+
 /// Sample savings for tests: a seeded, skewed spread around 12% for `n` values.
 #[cfg(test)]
 pub(crate) fn sample(kind: DistributionKind, n: usize) -> DistributionChart {
@@ -342,6 +383,7 @@ pub(crate) fn sample(kind: DistributionKind, n: usize) -> DistributionChart {
         })
         .collect();
     DistributionChart {
+        base_fraction: None,
         bins: Vec::new(),
         savings_fraction,
         kind,
@@ -374,6 +416,7 @@ mod tests {
     #[test]
     fn count_ticks_are_whole_and_distinct() {
         let d = DistributionChart {
+            base_fraction: None,
             savings_fraction: vec![0.11, 0.12, 0.125, 0.16, 0.19],
             kind: DistributionKind::Histogram,
             claim_fraction: None,

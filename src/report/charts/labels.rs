@@ -215,6 +215,15 @@ labels! {
     BaseCase => "Base case {0}", "基准情景 {0}";
     /// Park saving as a quantity.
     ParkSaving => "park saving", "园区节省比例";
+    // Global sensitivity (全局敏感性).
+    /// Sensitivity title, `{0}` the number of samples.
+    SensitivityTitle => "What drives the claims: partial rank correlation, {0} samples", "驱动因素：偏秩相关系数（{0}个样本）";
+    /// PRCC axis.
+    PrccAxis => "PRCC with 95% interval [−1 to 1]", "偏秩相关系数 (PRCC) 及95%区间 [−1至1]";
+    /// The cost reduction claim's output.
+    ParkCostReduction => "Park cost reduction", "园区用电成本降幅";
+    /// The PV saving claim's output.
+    PvSavingClaim => "PV saving of the enterprises", "企业光伏节省";
     // Heatmap (双参数图).
     /// Heatmap title, `{0}` the quantity.
     HeatmapTitle => "{0} over two parameters", "{0}双参数分析";

@@ -18,6 +18,7 @@ pub mod monthly_bill;
 pub mod payback;
 pub mod profiles;
 pub mod pv_savings;
+pub mod sensitivity;
 pub mod text_backend;
 pub mod tornado;
 pub mod typical_day;
@@ -608,6 +609,7 @@ mod tests {
             include_str!("typical_day.rs"),
             include_str!("payback.rs"),
             include_str!("tornado.rs"),
+            include_str!("sensitivity.rs"),
             include_str!("heatmap.rs"),
             include_str!("profiles.rs"),
         ];

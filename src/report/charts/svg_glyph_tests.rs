@@ -88,6 +88,13 @@ fn all_svgs() -> Vec<(String, String)> {
             )),
         );
         push(
+            "sensitivity",
+            svg(render_bytes(
+                &(&super::sensitivity::sample(), lang),
+                Format::Svg,
+            )),
+        );
+        push(
             "heatmap",
             svg(render_bytes(
                 &(&super::heatmap::sample(), lang),

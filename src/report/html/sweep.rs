@@ -1,6 +1,6 @@
 //! `report.html` of a sweep (参数扫描报告): the probability that each claim holds over the
 //! samples, its percentiles, and the sweep's charts (distribution and CDF of the park saving,
-//! PV saving against the claim, tornado, heat map) inlined as SVG. Read from the sweep's own
+//! PV saving against the claim, global sensitivity, tornado, heat map) inlined as SVG. Read from the sweep's own
 //! outputs (`sweep-summary.json` and the charts just drawn); nothing is recomputed.
 
 use super::{HtmlReportError, grouped, words};
@@ -9,10 +9,11 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The sweep's charts, in page order (file stems of `charts/`).
-const CHARTS: [&str; 5] = [
+const CHARTS: [&str; 6] = [
     "saving_histogram",
     "saving_cdf",
     "pv_savings",
+    "sensitivity",
     "tornado",
     "heatmap",
 ];
@@ -75,10 +76,24 @@ pub fn page_html(dir: &Path, lang: Lang) -> Result<String, HtmlReportError> {
                         .to_string();
                     ClaimRow {
                         claimed: value(&key, num(c, "claimed"), lang),
-                        probability: format!(
-                            "{}%",
-                            grouped(num(c, "probability_holds") * 100.0, 1)
-                        ),
+                        probability: {
+                            let ci = c.get("probability_ci95_wilson");
+                            let end = |i: usize| {
+                                ci.and_then(|v| v.get(i))
+                                    .and_then(serde_json::Value::as_f64)
+                            };
+                            match (end(0), end(1)) {
+                                (Some(lo), Some(hi)) => format!(
+                                    "{}% ({}-{}%)",
+                                    grouped(num(c, "probability_holds") * 100.0, 1),
+                                    grouped(lo * 100.0, 0),
+                                    grouped(hi * 100.0, 0)
+                                ),
+                                _ => {
+                                    format!("{}%", grouped(num(c, "probability_holds") * 100.0, 1))
+                                }
+                            }
+                        },
                         p05: value(&key, num(c, "p05"), lang),
                         p50: value(&key, num(c, "p50"), lang),
                         p95: value(&key, num(c, "p95"), lang),
