@@ -206,23 +206,21 @@ fn user(path: &std::path::Path, used_for: &str) -> DataFile {
     }
 }
 
-/// The tariff file of a version (built-in) or of the scenario's `tariff.file`.
-fn tariff_file(plan: &Plan, version: &str, used_for: &str) -> DataFile {
-    match crate::tariff::data::builtin_text(version) {
-        Some((file, text)) => builtin(file, text, used_for),
-        None => match &plan.tariff_file {
-            Some(path) => DataFile {
-                entries: std::fs::read_to_string(path)
-                    .map(|t| entries(&t))
-                    .unwrap_or_default(),
-                ..user(path, used_for)
-            },
-            None => DataFile {
-                file: version.to_string(),
-                used_for: used_for.to_string(),
-                entries: Vec::new(),
-            },
-        },
+/// A tariff's file: the scenario's `tariff.file` when it names one (`file`), else the built-in
+/// version `label`, else `label` read as a path (a tariff switch names a file by its path).
+fn tariff_file(label: &str, file: Option<&std::path::Path>, used_for: &str) -> DataFile {
+    let read = |path: &std::path::Path| DataFile {
+        entries: std::fs::read_to_string(path)
+            .map(|t| entries(&t))
+            .unwrap_or_default(),
+        ..user(path, used_for)
+    };
+    if let Some(path) = file {
+        return read(path);
+    }
+    match crate::tariff::data::builtin_text(label) {
+        Some((name, text)) => builtin(name, text, used_for),
+        None => read(std::path::Path::new(label)),
     }
 }
 
@@ -320,20 +318,20 @@ fn tariff_files(plan: &Plan, tariff_measure: bool, out: &mut Vec<DataFile>) {
         ""
     };
     out.push(tariff_file(
-        plan,
         &plan.tariff.version,
+        plan.tariff_file.as_deref(),
         &format!("every bill: TOU periods, price components, basic charges{overridden}"),
     ));
     if let Some(sw) = &plan.tariff_switch {
         out.push(tariff_file(
-            plan,
             &sw.label,
+            None,
             &format!("bills from project year {} on", sw.year),
         ));
     }
     for (v, _) in &plan.claim_tariffs {
         if *v != plan.tariff.version {
-            out.push(tariff_file(plan, v, "the claims judged under this version"));
+            out.push(tariff_file(v, None, "the claims judged under this version"));
         }
     }
     if tariff_measure {
@@ -469,6 +467,25 @@ om_source = "derived: capex / 50"
             let (_, text) = crate::tariff::data::builtin_text(v).unwrap();
             assert!(entries(text).len() >= 5, "{v}");
         }
+    }
+
+    #[test]
+    fn a_tariff_file_the_scenario_names_wins_over_the_version_name() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tariffs/hunan-2023.toml");
+        let f = tariff_file("hunan-2025", Some(&path), "bills");
+        assert_eq!(f.file, path.display().to_string());
+        assert_eq!(f.weakest(), Some(Confidence::Est));
+        assert!(
+            f.entries
+                .iter()
+                .any(|e| e.table.is_empty() && e.confidence == Some(Confidence::Low))
+        );
+        let b = tariff_file("hunan-2025", None, "bills");
+        assert_eq!(b.file, "data/tariffs/hunan-2025.toml");
+        // A switch names a later tariff by its path.
+        let s = tariff_file(path.to_str().unwrap(), None, "later bills");
+        assert_eq!(s.entries, f.entries);
     }
 
     #[test]
