@@ -188,12 +188,18 @@ fn value_entry(table: &str, text: &str) -> Entry {
     }
 }
 
-/// A built-in data file.
-fn builtin(file: &str, text: &str, used_for: &str) -> DataFile {
+/// A built-in data file. Its entries are read once per process (a sweep runs the park for
+/// every sample).
+fn builtin(file: &'static str, text: &'static str, used_for: &str) -> DataFile {
+    type Read = std::sync::Mutex<std::collections::HashMap<&'static str, Vec<Entry>>>;
+    static READ: std::sync::OnceLock<Read> = std::sync::OnceLock::new();
+    let map = READ.get_or_init(Default::default);
+    // A panic elsewhere cannot leave the map inconsistent (inserts are single calls).
+    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
     DataFile {
         file: file.to_string(),
         used_for: used_for.to_string(),
-        entries: entries(text),
+        entries: map.entry(file).or_insert_with(|| entries(text)).clone(),
     }
 }
 
