@@ -673,7 +673,7 @@ impl<'a> Context<'a> {
         e: &EnterpriseSpec,
     ) -> Result<Option<PvArray>, SimError> {
         if let Some(path) = &e.pv_file {
-            let (ac_kw, _) = crate::solar::measured::read_on_calendar(path, self.cal.n_steps())
+            let (ac_kw, _) = crate::solar::measured::read_on_calendar(path, &self.cal)
                 .map_err(SimError::BadInput)?;
             let peak = ac_kw.iter().copied().fold(0.0, f64::max);
             let k = self.pv_scale_fraction;

@@ -64,15 +64,6 @@ pub fn dispatcher(plan: &Plan) -> &'static dyn Dispatch {
     }
 }
 
-fn period_code(p: TouPeriod) -> storage::TouPeriod {
-    match p {
-        TouPeriod::Critical => storage::TouPeriod::Critical,
-        TouPeriod::Peak => storage::TouPeriod::Peak,
-        TouPeriod::Flat => storage::TouPeriod::Flat,
-        TouPeriod::Valley => storage::TouPeriod::Valley,
-    }
-}
-
 /// The dispatch input of one strategy.
 ///
 /// * `net_kw` - load minus PV per step [kW] (negative: PV surplus)
@@ -88,10 +79,10 @@ pub fn input(
     demand: bool,
 ) -> DispatchInput {
     let months: Vec<u8> = ctx.cal.months().iter().map(|m| m - 1).collect();
-    let period: Vec<storage::TouPeriod> = signal
+    let period: Vec<TouPeriod> = signal
         .period_indices()
         .iter()
-        .map(|&p| period_code(TouPeriod::ALL[usize::from(p)]))
+        .map(|&p| TouPeriod::ALL[usize::from(p)])
         .collect();
     let n = net_kw.len();
     let mut d = DispatchInput::new(

@@ -601,7 +601,7 @@ impl Resolver<'_> {
                 Some(f) => {
                     let p = self.path(&key("pv_file"), f, true)?;
                     // Read now so that `check` refuses an unusable series as `run` would.
-                    let (ac_kw, year) = crate::solar::measured::read_on_calendar(&p, cal.n_steps())
+                    let (ac_kw, year) = crate::solar::measured::read_on_calendar(&p, cal)
                         .map_err(|m| self.rule(&key("pv_file"), m))?;
                     self.plausible_pv_series(raw, i, &p, &ac_kw, year, cal)?;
                     Some(p)
