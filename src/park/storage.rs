@@ -96,7 +96,7 @@ pub fn input(
     d.demand_charge_per_kw_month = demand.then(|| signal.voltage_prices().demand_yuan_per_kw_month);
     d.battery_export_allowed = ctx.plan.storage.allow_export;
     d.grid_charging_allowed = ctx.plan.storage.grid_charging;
-    d.import_cap_kw = e.transformer_kva;
+    d.import_cap_kw = e.premises.transformer_kva;
     d.degradation_cost_per_kwh = ctx
         .plan
         .storage
@@ -119,9 +119,15 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
     let mut params = template(ctx.plan);
     let peak = load.p_kw.iter().copied().fold(0.0, f64::max);
     let s = &ctx.plan.storage;
-    if e.storage_kwh.is_some() || e.storage_kw.is_some() || s.sizing == SizingMode::Fixed {
-        let kw = e.storage_kw.unwrap_or(peak * s.power_fraction_of_peak);
-        params.capacity_kwh = e.storage_kwh.unwrap_or(kw * s.duration_hours);
+    if e.premises.storage_kwh.is_some()
+        || e.premises.storage_kw.is_some()
+        || s.sizing == SizingMode::Fixed
+    {
+        let kw = e
+            .premises
+            .storage_kw
+            .unwrap_or(peak * s.power_fraction_of_peak);
+        params.capacity_kwh = e.premises.storage_kwh.unwrap_or(kw * s.duration_hours);
         params.charge_power_kw = kw;
         params.discharge_power_kw = kw;
         params.aux_power_kw = s.auxiliary_kw_per_kwh * params.capacity_kwh;
@@ -132,14 +138,14 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
     }
     // A customer that may bill two-part is sized with the demand charge; one below the two-part
     // threshold (single-part only, 单一制) on single-part prices without a demand charge.
-    let billing = ctx.signal(&e.voltage_level)?;
-    let (_, two_ok) = crate::tariff::allowed_energy_rates(billing, e.transformer_kva);
+    let billing = ctx.signal(&e.premises.voltage_level)?;
+    let (_, two_ok) = crate::tariff::allowed_energy_rates(billing, e.premises.transformer_kva);
     let rate = if two_ok {
         crate::tariff::EnergyRate::TwoPart
     } else {
         crate::tariff::EnergyRate::SinglePart
     };
-    let signal = ctx.signal_at(&e.voltage_level, rate)?;
+    let signal = ctx.signal_at(&e.premises.voltage_level, rate)?;
     let d = input(
         ctx,
         billing,
