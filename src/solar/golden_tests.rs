@@ -78,6 +78,28 @@ fn spa_matches_pvlib_spa_python_2000_2050() {
     assert!(worst < 1e-5, "worst {worst}");
 }
 
+/// ΔT against pvlib's `spa.calculate_deltat` (an independent implementation of the Espenak and
+/// Meeus polynomials) at the 360 golden instants of 2000-2050, which cross the 2005 seam:
+/// the golden holds 6 decimals.
+#[test]
+fn delta_t_matches_pvlib_calculate_deltat() {
+    use super::position::delta_t_s;
+    let mut worst: f64 = 0.0;
+    let mut years = std::collections::BTreeSet::new();
+    for r in rows("spa_reference.csv") {
+        let secs: i64 = r[1].parse().expect("unix seconds");
+        let d = crate::calendar::Date::from_days_since_epoch(secs.div_euclid(86_400));
+        years.insert(d.year());
+        let ours = delta_t_s(d.year(), u32::from(d.month()));
+        worst = worst.max((ours - f(&r[7])).abs());
+    }
+    assert!(worst < 1e-6, "worst ΔT difference {worst} s");
+    assert!(
+        years.first() < Some(&2005) && years.last() >= Some(&2045),
+        "{years:?}"
+    );
+}
+
 fn same(s: &str, x: f64) -> bool {
     (f(s) - x).abs() < 1e-9
 }
