@@ -274,3 +274,72 @@ pub(super) fn build_one(
         monthly_sum_kw: std::sync::OnceLock::new(),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::float_cmp, reason = "exact values: standard sizes and hand-set figures")]
+mod tests {
+    //! The loads stage on hand-computable enterprises.
+    use super::*;
+
+    fn plan(extra: &str) -> Plan {
+        let text = format!(
+            "[scenario]\nname = \"t\"\n{extra}\n[strategies]\nlist = [\"baseline\"]\n\
+             [claims]\ncost_reduction_strategy = \"baseline\"\npv_saving_strategy = \"baseline\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\npower_factor = 0.8\n"
+        );
+        crate::scenario::load_str(&text, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    fn calendar(p: &Plan) -> Calendar {
+        Calendar::new(p.year, p.step, p.utc_offset_hours, &p.holidays).unwrap()
+    }
+
+    /// A named archetype enterprise: the year's energy is its target grown by
+    /// `scenario.load_growth_fraction` (1e6 kWh × 1.1), and its reactive power follows its
+    /// power factor 0.8: q = p · tan(acos 0.8) = 0.75 p.
+    #[test]
+    fn an_archetype_load_meets_its_grown_target_at_its_power_factor() {
+        let p = plan("load_growth_fraction = 0.1");
+        let cal = calendar(&p);
+        let lib = ArchetypeLibrary::embedded();
+        let mut r = roster(&p, &cal, &lib).unwrap();
+        let loads = build_loads(&mut r, &cal, &lib).unwrap();
+        let l = &loads[0];
+        let kwh: f64 = l.p_kw.iter().sum::<f64>() * cal.step_hours();
+        assert!((kwh / 1.1e6 - 1.0).abs() < 1e-9, "{kwh}");
+        assert!((l.stats.annual_kwh - kwh).abs() < 1e-6 * kwh);
+        for (p_kw, q) in l.p_kw.iter().zip(&l.q_kvar) {
+            assert!((q - 0.75 * p_kw).abs() < 1e-9 * (1.0 + p_kw), "{p_kw} {q}");
+        }
+        // A named enterprise keeps the transformer it states, whatever its load.
+        assert_eq!(r[0].premises.transformer_kva, 800.0);
+    }
+
+    /// A generated enterprise whose peak needs more than its transformer gets the next
+    /// standard size: 900 kW at power factor 0.9 needs 1,000 kVA, a standard size
+    /// (data/load/archetypes.toml); a named one is never resized.
+    #[test]
+    fn a_grown_group_member_gets_the_next_standard_transformer() {
+        let p = plan("");
+        let cal = calendar(&p);
+        let lib = ArchetypeLibrary::embedded();
+        let mut e = roster(&p, &cal, &lib).unwrap().remove(0);
+        e.premises.power_factor = 0.9;
+        let p_kw = vec![900.0; cal.n_steps()];
+        let l = LoadProfile {
+            stats: load::load_stats(&p_kw, cal.step_hours()),
+            q_kvar: vec![0.0; p_kw.len()],
+            p_kw,
+            gaps: None,
+            last_year_monthly_kwh: std::sync::OnceLock::new(),
+            monthly_sum_kw: std::sync::OnceLock::new(),
+        };
+        let mut named = e.clone();
+        fit_transformer(&mut named, &l, &lib);
+        assert_eq!(named.premises.transformer_kva, 800.0);
+        e.group = Some("g".into());
+        fit_transformer(&mut e, &l, &lib);
+        assert_eq!(e.premises.transformer_kva, 1000.0);
+    }
+}
