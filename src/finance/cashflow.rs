@@ -226,8 +226,16 @@ impl CashFlows {
     }
 }
 
-/// Output of year `t` (1-based) relative to year 1: 1 in year 1, `(1 - d1)` in year 2, then
-/// `(1 - d1)(1 - da)^(t - 2)`.
+/// PV output of operating year `t` (1-based) relative to year 1: 1 in year 1, `(1 - d1)` in
+/// year 2, then `(1 - d1)(1 - da)^(t - 2)`.
+///
+/// # Notes
+/// The two-rate curve that Chinese module warranties quote (e.g. 2 % in year 1, then 0.55 %/yr).
+/// PVWatts applies a single rate: pass `first_fraction = annual_fraction`.
+///
+/// # References
+/// D. C. Jordan and S. R. Kurtz, "Photovoltaic degradation rates — an analytical review,"
+/// *Progress in Photovoltaics*, vol. 21, no. 1, pp. 12-29, 2013. <https://doi.org/10.1002/pip.1182>
 pub fn degradation_factor(t: u32, first_fraction: f64, annual_fraction: f64) -> f64 {
     match t {
         0 | 1 => 1.0,

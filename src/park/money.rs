@@ -637,7 +637,10 @@ fn storage_money(
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp, reason = "exact values: standard sizes and hand-set figures")]
+#[allow(
+    clippy::float_cmp,
+    reason = "exact values: standard sizes and hand-set figures"
+)]
 mod tests {
     use super::*;
     use crate::storage::battery::FadeParams;

@@ -276,7 +276,10 @@ pub(super) fn build_one(
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp, reason = "exact values: standard sizes and hand-set figures")]
+#[allow(
+    clippy::float_cmp,
+    reason = "exact values: standard sizes and hand-set figures"
+)]
 mod tests {
     //! The loads stage on hand-computable enterprises.
     use super::*;
