@@ -538,3 +538,133 @@ fn plot_draws_the_typical_days_of_a_chosen_enterprise() {
         "{err}"
     );
 }
+
+/// The characters of `svg`'s text that have no glyph in the font the file embeds, laid out by
+/// usvg (the parser of resvg) with no other font (no system font); and the glyphs laid out.
+fn missing_glyphs_in_svg(svg: &str) -> (Vec<String>, usize) {
+    missing_glyphs_with(svg, embedded_font(svg))
+}
+
+/// The font of the first `data:font/otf;base64,` URL of `text`.
+fn embedded_font(text: &str) -> Vec<u8> {
+    const MARK: &str = "data:font/otf;base64,";
+    let start = text.find(MARK).expect("a font is embedded") + MARK.len();
+    let len = text[start..].find(')').expect("the data URL ends");
+    base64_decode(&text[start..start + len])
+}
+
+/// As [`missing_glyphs_in_svg`], with `font` the only font.
+fn missing_glyphs_with(svg: &str, font: Vec<u8>) -> (Vec<String>, usize) {
+    let mut db = usvg::fontdb::Database::new();
+    db.load_font_data(font);
+    let opt = usvg::Options {
+        fontdb: std::sync::Arc::new(db),
+        font_family: "Noto Sans CJK SC".into(),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).expect("the SVG parses");
+    fn walk(g: &usvg::Group, missing: &mut Vec<String>, n: &mut usize) {
+        for node in g.children() {
+            match node {
+                usvg::Node::Group(g) => walk(g, missing, n),
+                usvg::Node::Text(t) => {
+                    for span in t.layouted() {
+                        for pg in &span.positioned_glyphs {
+                            *n += 1;
+                            if pg.id.0 == 0 {
+                                missing.push(pg.text.clone());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let (mut missing, mut n) = (Vec::new(), 0);
+    walk(tree.root(), &mut missing, &mut n);
+    (missing, n)
+}
+
+/// Standard base64 (with padding) to bytes.
+fn base64_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    for chunk in s.trim_end_matches('=').as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            let v = A.iter().position(|a| a == c).expect("a base64 character") as u32;
+            n |= v << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// An enterprise named with rare ideographs (燚, 犇, 龘: outside the 3,755 common hanzi of the
+/// font subset the program shipped before) draws in the SVG files of the run and of `plot
+/// --enterprise`, laid out with no font but the subset each file embeds, and report.html embeds
+/// a subset that covers them.
+#[test]
+fn an_enterprise_named_with_rare_hanzi_has_every_glyph_in_svg_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        )
+        .replace("\"small-workshop\"", "\"燚犇龘精工\"");
+    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(dir.path().join("scenario.toml"))
+        .args(["--quiet", "--lang", "zh", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("plot")
+        .arg(&out)
+        .args(["--lang", "zh", "--enterprise", "燚犇龘精工"])
+        .assert()
+        .success();
+    let day = std::fs::read_to_string(out.join("charts/typical_day.zh.svg")).unwrap();
+    assert!(day.contains("燚犇龘精工"), "the chart shows the name");
+    let mut svgs = 0;
+    for e in std::fs::read_dir(out.join("charts")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "svg") {
+            let svg = std::fs::read_to_string(&path).unwrap();
+            let (missing, n) = missing_glyphs_in_svg(&svg);
+            assert!(n > 20, "{}: {n} glyphs", path.display());
+            assert!(
+                missing.is_empty(),
+                "{}: no glyph for {missing:?}",
+                path.display()
+            );
+            svgs += 1;
+        }
+    }
+    assert!(svgs >= 6, "{svgs} SVG files");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("燚犇龘精工"));
+    // Every character of the page beyond ASCII (its text, charts and script) has a glyph in
+    // the one font the page embeds.
+    let mut chars: Vec<char> = html
+        .chars()
+        .filter(|c| !c.is_ascii() && !c.is_control())
+        .collect();
+    chars.sort_unstable();
+    chars.dedup();
+    let text: String = chars.iter().collect();
+    let probe = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"9000\" height=\"40\"><text x=\"1\" y=\"30\" font-family=\"Noto Sans CJK SC\">{text} 0123456789</text></svg>"
+    );
+    let (missing, n) = missing_glyphs_with(&probe, embedded_font(&html));
+    assert!(n > chars.len(), "{n} glyphs for {} characters", chars.len());
+    assert!(missing.is_empty(), "report.html's font lacks {missing:?}");
+}

@@ -1,9 +1,8 @@
 //! The label table of the charts: every title, axis name, legend entry and unit, in English and
 //! Chinese (图表标签中英文对照表).
 //!
-//! Chart code never writes a visible word itself; it asks this table. The font subset embedded by
-//! [`super::text_backend`] is made from the characters of this folder by
-//! `tools/make_font_subset.py`, and a test checks that every character of every label has a glyph.
+//! Chart code never writes a visible word itself; it asks this table. A test checks that every
+//! character of every label has a glyph in the font of [`crate::report::font`].
 //! Templates hold `{0}`, `{1}` for values filled in by [`Label::fill`].
 
 use std::borrow::Cow;

@@ -244,7 +244,7 @@ pub struct Page {
     pub scenario: String,
     /// Number of enterprises.
     pub n_enterprises: usize,
-    /// The `@font-face` rule of the embedded font.
+    /// The place of the `@font-face` rule of the page's font subset (filled after rendering).
     pub font_css: String,
     /// The claims.
     pub claims: Vec<ClaimRow>,
@@ -775,7 +775,7 @@ pub fn page(
         money_unit: t["yuan_per_year"],
         scenario: r.scenario.clone(),
         n_enterprises: r.enterprises.len(),
-        font_css: super::font_face_css(),
+        font_css: super::FONT_SLOT.to_string(),
         claims: r.claims.iter().map(|c| claim_row(c, lang)).collect(),
         tariff_claims: r
             .claims_by_tariff
