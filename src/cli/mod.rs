@@ -623,7 +623,7 @@ fn run_scenario(
         .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
         print!("{}", meter_coverage(&plan));
-        print!("{}", crate::report::tables::text_summary(&output));
+        print!("{}", crate::report::tables::text_summary_in(&output, lang));
         println!("\n  outputs in {}", out_dir.display());
     }
     Ok(())

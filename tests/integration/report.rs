@@ -668,3 +668,60 @@ fn an_enterprise_named_with_rare_hanzi_has_every_glyph_in_svg_and_html() {
     assert!(n > chars.len(), "{n} glyphs for {} characters", chars.len());
     assert!(missing.is_empty(), "report.html's font lacks {missing:?}");
 }
+
+/// Under `--lang zh` a claim is named in Chinese in the text summary and report.html, from the
+/// scenario's `claims.*_description_zh` (the defaults' wording, or the scenario's own).
+#[test]
+fn claims_are_named_in_chinese_under_lang_zh() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        );
+    let text = format!(
+        "{text}\n[claims]\npv_saving_yuan_per_year = 100000.0\npv_saving_description_zh = \"园区光伏每年节省十万元\"\n"
+    );
+    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
+    for lang in ["en", "zh"] {
+        let out = dir.path().join(lang);
+        let o = Command::cargo_bin("parkenergy")
+            .unwrap()
+            .arg("run")
+            .arg(dir.path().join("scenario.toml"))
+            .args(["--lang", lang, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let (cost, pv) = if lang == "zh" {
+            ("各项措施合计降低企业综合用电成本", "园区光伏每年节省十万元")
+        } else {
+            (
+                "comprehensive electricity cost reduction of all measures",
+                "enterprises' yearly saving from the whole-zone PV project",
+            )
+        };
+        for words in [cost, pv] {
+            assert!(
+                stdout.contains(words),
+                "{lang}: summary lacks {words}:\n{stdout}"
+            );
+            let escaped = words.replace('\'', "&#x27;");
+            assert!(html.contains(&escaped), "{lang}: report.html lacks {words}");
+        }
+        if lang == "zh" {
+            assert!(!html.contains("comprehensive electricity cost reduction of all measures"));
+        }
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            summary["claims"]["pv_saving_yuan_per_year"]["description_zh"],
+            "园区光伏每年节省十万元"
+        );
+    }
+}

@@ -363,7 +363,7 @@ fn claim_row(c: &ClaimCheck, lang: Lang) -> ClaimRow {
         String::new()
     };
     ClaimRow {
-        description: c.description.clone(),
+        description: crate::report::tables::claim_name(c, lang).to_string(),
         judged_on: format!("{}: {}", c.strategy, c.judged_on),
         stated: format!("{kind} {}{tol}", claim_value(c, c.claimed, lang, false)),
         simulated: claim_value(c, c.simulated, lang, false),
