@@ -1,6 +1,7 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+mod plot;
 pub mod progress;
 pub mod pv;
 mod solve;
@@ -153,7 +154,7 @@ enum Command {
     /// Redraw the charts of a finished run or sweep from its written results (`--lang zh`
     /// writes `NAME.zh.png` beside the English `NAME.png`).
     #[command(
-        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020"
+        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020 --strategy tariff+pv"
     )]
     Plot {
         /// The output folder of a run or sweep.
@@ -162,6 +163,10 @@ enum Command {
         /// instead of the largest one.
         #[arg(long)]
         enterprise: Option<String>,
+        /// Draw the typical days under this strategy instead of the one with every measure
+        /// (recomputed from the run's scenario, which must be unchanged since the run).
+        #[arg(long)]
+        strategy: Option<String>,
         /// Language of chart labels: en or zh.
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
@@ -254,7 +259,13 @@ pub fn run() -> Result<(), Failure> {
             output_dir,
             lang,
             enterprise,
-        } => plot(&output_dir, parse_lang(&lang), enterprise.as_deref()),
+            strategy,
+        } => plot(
+            &output_dir,
+            parse_lang(&lang),
+            enterprise.as_deref(),
+            strategy.as_deref(),
+        ),
         Command::Verify { output_dir } => verify(&output_dir),
         Command::Merge {
             shard_dirs,
@@ -277,6 +288,7 @@ fn plot(
     dir: &Path,
     lang: crate::report::charts::Lang,
     enterprise: Option<&str>,
+    strategy: Option<&str>,
 ) -> Result<(), Failure> {
     // Checked before the lock, which would create the folder's parent.
     if !dir.is_dir() {
@@ -290,9 +302,9 @@ fn plot(
     // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.
     let is_sweep = !data_path.exists() && dir.join("sweep.json").is_file();
     let written = if is_sweep {
-        if enterprise.is_some() {
+        if enterprise.is_some() || strategy.is_some() {
             return Err(Failure::BadInput(
-                "--enterprise is for the folder of a run; a sweep has no typical days".into(),
+                "--enterprise and --strategy are for the folder of a run; a sweep has no typical days".into(),
             ));
         }
         if !dir.join("sweep.csv").is_file() {
@@ -311,8 +323,10 @@ fn plot(
         })?;
         let mut set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
             .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
-        if let Some(name) = enterprise {
-            set.choose_enterprise(name).map_err(Failure::BadInput)?;
+        match (strategy, enterprise) {
+            (Some(s), e) => plot::choose_strategy(dir, &mut set, s, e)?,
+            (None, Some(name)) => set.choose_enterprise(name).map_err(Failure::BadInput)?,
+            (None, None) => {}
         }
         crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
             .context("drawing the charts")?

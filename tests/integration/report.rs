@@ -725,3 +725,80 @@ fn claims_are_named_in_chinese_under_lang_zh() {
         );
     }
 }
+
+/// `plot --strategy NAME --enterprise NAME` draws that enterprise's typical days under that
+/// strategy, recomputed from the run's scenario: PV shows under `pv`, no battery; under the
+/// full stack it is the run's own chart. An unknown strategy or enterprise is bad input listing
+/// the valid names.
+#[test]
+fn plot_draws_the_typical_days_under_a_chosen_strategy() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        );
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let plot = |args: &[&str]| {
+        Command::cargo_bin("parkenergy")
+            .unwrap()
+            .arg("plot")
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let run_svg = std::fs::read_to_string(out.join("charts/typical_day.svg")).unwrap();
+    let o = plot(&["--enterprise", "metered-plant", "--strategy", "pv"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pv_svg = std::fs::read_to_string(out.join("charts/typical_day.svg")).unwrap();
+    assert!(
+        pv_svg.contains("metered-plant (pv)"),
+        "the chart names enterprise and strategy"
+    );
+    // The recomputation is the run's own: with the run's typical days removed from the chart
+    // data, the full stack's chart is recomputed from the scenario, to the same bytes.
+    let data_path = out.join("charts/chart-data.json");
+    let mut data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&data_path).unwrap()).unwrap();
+    data["typical_days"] = serde_json::json!([]);
+    std::fs::write(&data_path, data.to_string()).unwrap();
+    let o = plot(&["--strategy", "tariff+market+pv+storage"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = std::fs::read_to_string(out.join("charts/typical_day.svg")).unwrap();
+    assert!(
+        again == run_svg,
+        "the recomputed full stack differs from the run's chart"
+    );
+    assert!(pv_svg != run_svg);
+    // Bad names: exit 2 and the valid names listed.
+    let o = plot(&["--strategy", "pv+wind"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("pv+wind")
+            && err.contains("tariff+market+pv+storage")
+            && err.contains("baseline"),
+        "{err}"
+    );
+    let o = plot(&["--strategy", "pv", "--enterprise", "no-such-plant"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no-such-plant")
+            && err.contains("small-workshop")
+            && err.contains("metered-plant"),
+        "{err}"
+    );
+}
