@@ -618,7 +618,7 @@ fn run_scenario(
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
-    let page = crate::report::html::page(r, &set, &set.typical_days, lang)
+    let mut page = crate::report::html::page(r, &set, &set.typical_days, lang)
         .context("making report.html")?;
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
@@ -634,6 +634,18 @@ fn run_scenario(
     // The manifest last, then the folder takes the output folder's place.
     staging
         .finish("run", path, &scenario_sha256, options)
+    // The enterprise table sets PV under both ownership models side by side: the park again
+    // under the other `pv.ownership`, for the PV strategy and its references only.
+    if let Some(pv_s) = crate::report::html::pv_strategy(&plan.strategies) {
+        if !quiet {
+            eprintln!("valuing PV under the other ownership model for report.html");
+        }
+        let other = crate::park::run_other_pv_ownership(&plan, pv_s).map_err(|e| match e {
+            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+            other => Failure::BadInput(format!("{}: {other}", path.display())),
+        })?;
+        crate::report::html::add_other_pv_ownership(&mut page, &other, lang);
+    }
         .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
         print!("{}", meter_coverage(&plan));

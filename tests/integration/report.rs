@@ -802,3 +802,93 @@ fn plot_draws_the_typical_days_under_a_chosen_strategy() {
         "{err}"
     );
 }
+
+/// The sortable values (`data-v`) of each row of the page's enterprise table.
+fn enterprise_table_values(html: &str) -> Vec<Vec<String>> {
+    let start = html.find("id=\"enterprise-table\"").expect("the table");
+    let body = &html[start..];
+    let body = &body[body.find("<tbody>").unwrap()..body.find("</tbody>").unwrap()];
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("data-v=\"")
+                .skip(1)
+                .map(|c| c[..c.find('"').unwrap()].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The enterprise table sets PV under both ownership models side by side: the columns of the
+/// other model equal the PV columns of the run made with the other `pv.ownership`, both ways.
+#[test]
+fn the_enterprise_table_shows_pv_self_owned_and_emc_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        );
+    assert!(text.contains("ownership = \"self\"\n\n[storage]"));
+    let mut tables = Vec::new();
+    for own in ["self", "emc"] {
+        let scenario = dir.path().join(format!("{own}.toml"));
+        std::fs::write(
+            &scenario,
+            text.replace(
+                "ownership = \"self\"\n\n[storage]",
+                &format!("ownership = \"{own}\"\n\n[storage]"),
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join(own);
+        Command::cargo_bin("parkenergy")
+            .unwrap()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        if own == "self" {
+            assert!(
+                html.contains("PV saving · EMC"),
+                "the other model's columns"
+            );
+        } else {
+            assert!(html.contains("PV saving · self-owned"));
+        }
+        tables.push(enterprise_table_values(&html));
+    }
+    // data-v: baseline, full saving, %, PV kW, then PV saving, NPV, IRR, payback (the run's
+    // model), then the same under the other model, then storage.
+    let (own, alt) = (4..8, 8..12);
+    let (a, b) = (&tables[0], &tables[1]);
+    assert_eq!(a.len(), b.len());
+    assert!(a.len() >= 5, "{} rows", a.len());
+    let mut differ = false;
+    for (ra, rb) in a.iter().zip(b) {
+        assert_eq!(ra.len(), 17, "{ra:?}");
+        assert_eq!(
+            ra[alt.clone()],
+            rb[own.clone()],
+            "self run's EMC columns vs the EMC run"
+        );
+        assert_eq!(
+            rb[alt.clone()],
+            ra[own.clone()],
+            "EMC run's self columns vs the self run"
+        );
+        differ |= ra[own.clone()] != ra[alt.clone()];
+    }
+    assert!(
+        differ,
+        "the two models give the same figures: the test would prove nothing"
+    );
+    assert!(
+        a.iter().any(|r| !r[5].is_empty() && !r[9].is_empty()),
+        "NPVs shown"
+    );
+}

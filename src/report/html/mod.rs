@@ -21,7 +21,7 @@ mod page;
 pub mod sweep;
 pub mod words;
 
-pub use page::{Page, full_stack, page};
+pub use page::{Page, add_other_pv_ownership, full_stack, page, pv_strategy};
 
 use crate::report::charts::{self, Format, Lang};
 
