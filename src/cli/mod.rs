@@ -533,7 +533,17 @@ fn run_scenario(
         hourly.then(|| plan.tariff_model.clone()),
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
+    // With --hourly, writing each enterprise's hourly files is a step of the progress too.
+    let (steps, what) = if hourly {
+        (
+            2 * count,
+            "steps (enterprises simulated + hourly files written)",
+        )
+    } else {
+        (count, "enterprises")
+    };
+    let written = counter.clone();
+    let bar = (!quiet).then(|| progress::Bar::start(counter, steps, what));
     // Typical days of every enterprise up to COMPACT_ABOVE enterprises (for `plot --enterprise`
     // and the report); beyond, only the largest enterprise's (the typical-day chart), so that
     // memory stays bounded.
@@ -558,7 +568,11 @@ fn run_scenario(
                 }
             }
         }
-        rows.write(&c)
+        rows.write(&c)?;
+        if hourly {
+            written.fetch_add(c.enterprises.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
     })
     .and_then(|o| rows.finish().map(|()| o));
     if let Some(b) = bar {
@@ -620,6 +634,18 @@ fn run_scenario(
         .context("drawing the charts")?;
     let mut page = crate::report::html::page(r, &set, &set.typical_days, lang)
         .context("making report.html")?;
+    // The enterprise table sets PV under both ownership models side by side: the park again
+    // under the other `pv.ownership`, for the PV strategy and its references only.
+    if let Some(pv_s) = crate::report::html::pv_strategy(&plan.strategies) {
+        if !quiet {
+            eprintln!("valuing PV under the other ownership model for report.html");
+        }
+        let other = crate::park::run_other_pv_ownership(&plan, pv_s).map_err(|e| match e {
+            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
+            other => Failure::BadInput(format!("{}: {other}", path.display())),
+        })?;
+        crate::report::html::add_other_pv_ownership(&mut page, &other, lang);
+    }
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
     write("summary.json", crate::report::tables::summary_json(r))?;
@@ -634,18 +660,6 @@ fn run_scenario(
     // The manifest last, then the folder takes the output folder's place.
     staging
         .finish("run", path, &scenario_sha256, options)
-    // The enterprise table sets PV under both ownership models side by side: the park again
-    // under the other `pv.ownership`, for the PV strategy and its references only.
-    if let Some(pv_s) = crate::report::html::pv_strategy(&plan.strategies) {
-        if !quiet {
-            eprintln!("valuing PV under the other ownership model for report.html");
-        }
-        let other = crate::park::run_other_pv_ownership(&plan, pv_s).map_err(|e| match e {
-            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
-            other => Failure::BadInput(format!("{}: {other}", path.display())),
-        })?;
-        crate::report::html::add_other_pv_ownership(&mut page, &other, lang);
-    }
         .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
         print!("{}", meter_coverage(&plan));
