@@ -892,3 +892,57 @@ fn the_enterprise_table_shows_pv_self_owned_and_emc_side_by_side() {
         "NPVs shown"
     );
 }
+
+/// LibreOffice Calc opens the small park's report.xlsx headlessly and writes every sheet as
+/// CSV without an error; the sheets made from the run's CSV files have their rows and header.
+#[test]
+#[ignore = "needs LibreOffice (Debian package libreoffice-calc)"]
+fn report_xlsx_opens_in_libreoffice() {
+    let out = small_park_run("en");
+    let work = tempfile::tempdir().unwrap();
+    std::fs::copy(out.join("report.xlsx"), work.path().join("report.xlsx")).unwrap();
+    let o = std::process::Command::new("soffice")
+        .arg("--headless")
+        .arg("--norestore")
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            work.path().display()
+        ))
+        // CSV in UTF-8 (76), comma-separated, every sheet to its own file (-1).
+        .args([
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(work.path().join("csv"))
+        .arg(work.path().join("report.xlsx"))
+        .output()
+        .expect("soffice runs (apt-get install libreoffice-calc)");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("error"), "{stderr}");
+    let sheets = [
+        ("summary 汇总", None),
+        ("claims 目标核验", None),
+        ("enterprises 企业", Some("enterprises.csv")),
+        ("monthly bills 月度电费", Some("bills.csv")),
+        ("cash flows 现金流", Some("cashflows.csv")),
+        ("savings account 节省账户", Some("measures.csv")),
+    ];
+    for (sheet, csv) in sheets {
+        let path = work.path().join(format!("csv/report-{sheet}.csv"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; LibreOffice wrote no such sheet", path.display()));
+        assert!(text.lines().count() >= 2, "{sheet}: {text}");
+        if let Some(csv) = csv {
+            let (header, rows) = csv_rows(&out.join(csv));
+            let (lo_header, lo_rows) = csv_rows(&path);
+            assert_eq!(lo_rows.len(), rows.len(), "{sheet}: rows");
+            // The workbook's headers carry units; the CSV's column names begin them.
+            assert_eq!(lo_header.len(), header.len(), "{sheet}: columns");
+            for (a, b) in lo_header.iter().zip(&header) {
+                assert!(a.starts_with(b.as_str()), "{sheet}: header {a} vs {b}");
+            }
+        }
+    }
+}
