@@ -688,7 +688,7 @@ fn enterprise_result(
             roster::LoadOrigin::Archetype { name, .. } => name.clone(),
             roster::LoadOrigin::Meter { .. } => "meter".into(),
         },
-        transformer_kva: e.transformer_kva,
+        transformer_kva: e.premises.transformer_kva,
         meter_filled_steps: load.gaps.as_ref().map(|g| g.missing_intervals),
         annual_kwh: stats.annual_kwh,
         peak_kw: stats.peak_kw,

@@ -3,7 +3,7 @@
 
 use crate::calendar::Calendar;
 use crate::load::{self, ArchetypeLibrary, LoadTarget};
-use crate::scenario::{LoadSource, Plan};
+use crate::scenario::{LoadSource, Plan, Premises};
 use crate::seed::{self, streams};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -44,30 +44,9 @@ pub struct EnterpriseSpec {
     pub group: Option<String>,
     /// Load origin.
     pub load: LoadOrigin,
-    /// Transformer capacity [kVA].
-    pub transformer_kva: f64,
-    /// Voltage level key (`kv1_10`, ...).
-    pub voltage_level: String,
-    /// Power-factor standard (0.90, 0.85, 0.80).
-    pub pf_standard: f64,
-    /// Mean power factor before compensation.
-    pub power_factor: f64,
-    /// Roof area [m²].
-    pub roof_area_m2: f64,
-    /// Roof type.
-    pub roof_type: String,
-    /// Module tilt [deg].
-    pub tilt_deg: f64,
-    /// Module azimuth [deg], 180 = south.
-    pub azimuth_deg: f64,
-    /// Measured PV series.
-    pub pv_file: Option<PathBuf>,
-    /// PV size override [kW DC].
-    pub pv_kw: Option<f64>,
-    /// Battery energy override [kWh].
-    pub storage_kwh: Option<f64>,
-    /// Battery power override [kW].
-    pub storage_kw: Option<f64>,
+    /// Grid connection, roof and equipment overrides, as the plan states them or the group
+    /// draws them.
+    pub premises: Premises,
 }
 
 /// An enterprise's load on the calendar.
@@ -141,18 +120,7 @@ fn named_member(plan: &Plan, e: &crate::scenario::EnterprisePlan) -> EnterpriseS
         name: e.name.clone(),
         group: None,
         load,
-        transformer_kva: e.transformer_kva,
-        voltage_level: e.voltage_level.clone(),
-        pf_standard: e.pf_standard,
-        power_factor: e.power_factor,
-        roof_area_m2: e.roof_area_m2,
-        roof_type: e.roof_type.clone(),
-        tilt_deg: e.tilt_deg,
-        azimuth_deg: e.azimuth_deg,
-        pv_file: e.pv_file.clone(),
-        pv_kw: e.pv_kw,
-        storage_kwh: e.storage_kwh,
-        storage_kw: e.storage_kw,
+        premises: e.premises.clone(),
     }
 }
 
@@ -193,21 +161,23 @@ fn group_members(
             peak_kw: None,
             seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
         },
-        transformer_kva: d.transformer_kva,
-        voltage_level: g.voltage_level.clone(),
-        pf_standard: g.pf_standard,
-        power_factor: d.power_factor,
-        roof_area_m2: d.roof_area_m2,
-        roof_type: g
-            .roof_type
-            .clone()
-            .unwrap_or_else(|| plan.pv.roof_type.clone()),
-        tilt_deg: plan.pv.tilt_deg,
-        azimuth_deg: plan.pv.azimuth_deg,
-        pv_file: None,
-        pv_kw: None,
-        storage_kwh: None,
-        storage_kw: None,
+        premises: Premises {
+            transformer_kva: d.transformer_kva,
+            voltage_level: g.voltage_level.clone(),
+            pf_standard: g.pf_standard,
+            power_factor: d.power_factor,
+            roof_area_m2: d.roof_area_m2,
+            roof_type: g
+                .roof_type
+                .clone()
+                .unwrap_or_else(|| plan.pv.roof_type.clone()),
+            tilt_deg: plan.pv.tilt_deg,
+            azimuth_deg: plan.pv.azimuth_deg,
+            pv_file: None,
+            pv_kw: None,
+            storage_kwh: None,
+            storage_kw: None,
+        },
     };
     Ok(draws.into_iter().enumerate().map(member).collect())
 }
@@ -240,9 +210,9 @@ pub fn build_loads(
 /// Give a generated enterprise whose load outgrows its transformer the next standard size.
 pub(super) fn fit_transformer(e: &mut EnterpriseSpec, l: &LoadProfile, lib: &ArchetypeLibrary) {
     if e.group.is_some() {
-        let needed = l.stats.peak_kw / e.power_factor.max(0.3);
-        if needed > e.transformer_kva {
-            e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
+        let needed = l.stats.peak_kw / e.premises.power_factor.max(0.3);
+        if needed > e.premises.transformer_kva {
+            e.premises.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
         }
     }
 }
@@ -289,7 +259,9 @@ pub(super) fn build_one(
     let q_kvar = match measured_q {
         Some(q) => q,
         None => {
-            let model = load::PowerFactorModel::Constant { pf: e.power_factor };
+            let model = load::PowerFactorModel::Constant {
+                pf: e.premises.power_factor,
+            };
             load::reactive_kvar(&p_kw, &model).map_err(named)?
         }
     };

@@ -162,11 +162,11 @@ struct Billing<'c> {
 /// Stage 0: the enterprise's signal, customer and baseline option.
 fn billing_of<'c>(sub: &Subject<'c, '_>) -> Result<Billing<'c>, SimError> {
     let (ctx, e) = (sub.ctx, sub.spec);
-    let signal = ctx.signal(&e.voltage_level)?;
+    let signal = ctx.signal(&e.premises.voltage_level)?;
     let customer = Customer {
-        transformer_kva: e.transformer_kva,
+        transformer_kva: e.premises.transformer_kva,
         voltage_level: signal.voltage_level(),
-        pf_standard: ctx.pf_standard(e.pf_standard),
+        pf_standard: ctx.pf_standard(e.premises.pf_standard),
     };
     let baseline = ctx.baseline_option(signal, &customer);
     Ok(Billing {
@@ -550,7 +550,8 @@ fn dispatch_storage(
     } else {
         (0..n).map(|t| import[t] - export[t]).collect()
     };
-    let (single_ok, two_ok) = tariff::allowed_energy_rates(billing.signal, e.transformer_kva);
+    let (single_ok, two_ok) =
+        tariff::allowed_energy_rates(billing.signal, e.premises.transformer_kva);
     let baseline_demand = matches!(
         billing.baseline,
         BillingOption::TwoPart(BasicCharge::ActualDemand)
@@ -600,7 +601,7 @@ fn import_prices_at(
     rate: tariff::EnergyRate,
     step_purchase: &[f64],
 ) -> Result<Vec<f64>, SimError> {
-    let sig = sub.ctx.signal_at(&sub.spec.voltage_level, rate)?;
+    let sig = sub.ctx.signal_at(&sub.spec.premises.voltage_level, rate)?;
     let (total, own) = (sig.total_yuan_per_kwh(), sig.purchase_yuan_per_kwh());
     Ok((0..step_purchase.len())
         .map(|t| total[t] - own[t] + step_purchase[t])
