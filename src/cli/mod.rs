@@ -640,11 +640,14 @@ fn run_scenario(
         if !quiet {
             eprintln!("valuing PV under the other ownership model for report.html");
         }
-        let other = crate::park::run_other_pv_ownership(&plan, pv_s).map_err(|e| match e {
-            crate::park::SimError::Internal(m) => Failure::Internal(anyhow::anyhow!(m)),
-            other => Failure::BadInput(format!("{}: {other}", path.display())),
-        })?;
-        crate::report::html::add_other_pv_ownership(&mut page, &other, lang);
+        // A scenario valid under its own model may not be under the other: the page then
+        // shows the run's model alone, and says why on stderr.
+        match crate::park::run_other_pv_ownership(&plan, pv_s) {
+            Ok(other) => crate::report::html::add_other_pv_ownership(&mut page, &other, lang),
+            Err(e) => eprintln!(
+                "warning: report.html shows PV under the scenario's ownership only: the other model failed: {e}"
+            ),
+        }
     }
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
