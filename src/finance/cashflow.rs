@@ -557,6 +557,9 @@ pub struct StorageCashFlows {
     pub owner_costs_yuan: Vec<f64>,
     /// Energy discharged per year, year 0 = 0 [kWh].
     pub discharged_kwh: Vec<f64>,
+    /// Cost of the energy charged per year, escalated like the saving, year 0 = 0 [yuan]:
+    /// already inside the bill saving, counted apart for the LCOS.
+    pub charging_cost_yuan: Vec<f64>,
 }
 
 /// What a battery brings in one project year, in real terms (before escalation).
@@ -677,6 +680,7 @@ pub fn storage_cash_flows_by_year(
             lcos_yuan_per_kwh: lcos,
             owner_costs_yuan: costs,
             discharged_kwh: discharged,
+            charging_cost_yuan: charging,
         },
         StorageOwnership::SharedSavings(share) => {
             let inv_rev: Vec<f64> = saving.iter().map(|s| s * (1.0 - share)).collect();
@@ -698,6 +702,7 @@ pub fn storage_cash_flows_by_year(
                 lcos_yuan_per_kwh: lcos,
                 owner_costs_yuan: costs,
                 discharged_kwh: discharged,
+                charging_cost_yuan: charging,
             }
         }
     }
@@ -858,8 +863,11 @@ mod tests {
             120_000.0 - 14_000.0,
             max_relative = 1e-12
         );
+        // By hand (Python): cf_t = 1 - 0.02 (t-1), d_t = 1.06^-t, t = 1..10;
+        // costs 700,000 + Σ (14,000·1.02^(t-1) + 170,000·cf_t)·d_t = 1,962,328.865054;
+        // energy Σ 600,000·cf_t·d_t = 4,060,824.374396 kWh.
         let lcos = own.lcos_yuan_per_kwh.unwrap();
-        assert!(lcos > 0.28 && lcos < 0.6, "{lcos}");
+        assert_relative_eq!(lcos, 0.483_234_113_109_337_7, max_relative = 1e-12);
     }
 
     #[test]

@@ -465,6 +465,8 @@ struct Project {
     investor: Option<crate::finance::CashFlows>,
     /// Energy per year, year 0 first: PV output or battery discharge [kWh].
     energy_kwh: Vec<f64>,
+    /// Cost of the energy the battery charged per year, year 0 first [yuan] (empty for PV).
+    charging_yuan: Vec<f64>,
     /// Levelized cost and its parts: (cost per unit, discounted costs [yuan], discounted
     /// energy [kWh]).
     pv_lcoe: Option<(Option<f64>, f64, f64)>,
@@ -490,6 +492,7 @@ fn add(m: &mut MoneyOutcome, p: Project) {
     }
     if let Some((l, c, e)) = p.storage_lcos {
         m.storage_discharged_kwh_by_year = p.energy_kwh.clone();
+        m.storage_charging_cost_by_year_yuan = p.charging_yuan.clone();
         m.storage_lcos_yuan_per_kwh = l;
         m.storage_discounted_cost_yuan = c;
         m.storage_discounted_kwh = e;
@@ -582,6 +585,7 @@ fn pv_money(
         enterprise: cf.enterprise,
         investor: cf.investor,
         energy_kwh: cf.energy_kwh,
+        charging_yuan: Vec::new(),
     }
 }
 
@@ -628,6 +632,7 @@ fn storage_money(
         enterprise: cf.enterprise,
         investor: cf.investor,
         energy_kwh: cf.discharged_kwh,
+        charging_yuan: cf.charging_cost_yuan,
     }
 }
 

@@ -128,6 +128,10 @@ pub struct MoneyOutcome {
     /// Battery discharge per project year, year 0 first (capacity fade and replacement
     /// included) [kWh] (empty without storage).
     pub storage_discharged_kwh_by_year: Vec<f64>,
+    /// Cost of the energy the battery charged per project year, year 0 first, escalated like
+    /// the saving [yuan]: inside the bill saving already, apart for the LCOS (empty without
+    /// storage).
+    pub storage_charging_cost_by_year_yuan: Vec<f64>,
 }
 
 /// One enterprise under one strategy.
@@ -262,6 +266,7 @@ impl EnterpriseResult {
                 m.investor_items = Default::default();
                 m.pv_kwh_by_year = Vec::new();
                 m.storage_discharged_kwh_by_year = Vec::new();
+                m.storage_charging_cost_by_year_yuan = Vec::new();
             }
         }
     }
