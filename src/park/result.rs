@@ -355,8 +355,10 @@ pub struct StrategyTotals {
 pub struct ClaimCheck {
     /// Key (`cost_reduction_fraction`, `pv_saving_yuan_per_year`).
     pub key: String,
-    /// What the claim says, in words.
+    /// What the claim says, in words (`claims.*_description`).
     pub description: String,
+    /// The same in Chinese (`claims.*_description_zh`), shown under `--lang zh`.
+    pub description_zh: String,
     /// The strategy it is checked on.
     pub strategy: String,
     /// Claimed value.

@@ -584,6 +584,7 @@ fn claims_json(claims: &[crate::park::ClaimCheck]) -> serde_json::Map<String, se
                     "holds": f.holds,
                 })).collect::<Vec<_>>(),
                 "description": c.description,
+                "description_zh": c.description_zh,
                 "assumptions": c.assumptions,
             }),
         );
@@ -619,8 +620,9 @@ fn claim_statement(c: &crate::park::ClaimCheck) -> String {
     }
 }
 
-/// The claims section of the text summary.
-fn claims_text(s: &mut String, r: &ParkResult) {
+/// The claims section of the text summary; a claim is named in Chinese under `Lang::Zh`
+/// (`claims.*_description_zh`).
+fn claims_text(s: &mut String, r: &ParkResult, lang: crate::report::charts::Lang) {
     if r.claims.is_empty() {
         let _ = writeln!(
             s,
@@ -633,7 +635,7 @@ fn claims_text(s: &mut String, r: &ParkResult) {
         let _ = writeln!(
             s,
             "  - {}: claimed {}, simulated {} ({}), margin {}: {}",
-            c.description,
+            claim_name(c, lang),
             claim_statement(c),
             claim_value(c, c.simulated, false),
             c.strategy,
@@ -768,8 +770,21 @@ fn mode_counts(r: &ParkResult, strategy: &str) -> String {
         .join(", ")
 }
 
-/// The plain-text summary a planner reads first.
+/// A claim's name in `lang`: `description_zh` in Chinese (the English one when it is empty).
+pub fn claim_name(c: &crate::park::ClaimCheck, lang: crate::report::charts::Lang) -> &str {
+    match lang {
+        crate::report::charts::Lang::Zh if !c.description_zh.trim().is_empty() => &c.description_zh,
+        _ => &c.description,
+    }
+}
+
+/// The plain-text summary a planner reads first, with claims named in English.
 pub fn text_summary(out: &RunOutput) -> String {
+    text_summary_in(out, crate::report::charts::Lang::En)
+}
+
+/// The plain-text summary, with claims named in `lang` (`run --lang zh`).
+pub fn text_summary_in(out: &RunOutput, lang: crate::report::charts::Lang) -> String {
     let r = &out.result;
     let mut s = String::new();
     let _ = writeln!(
@@ -906,7 +921,7 @@ pub fn text_summary(out: &RunOutput) -> String {
         }
     }
     savings_account_text(&mut s, r);
-    claims_text(&mut s, r);
+    claims_text(&mut s, r, lang);
     data_sources_text(&mut s, r);
     s
 }

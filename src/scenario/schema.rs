@@ -337,6 +337,10 @@ pub static KEYS: &[KeySpec] = &[
     k("claims.pv_saving_kind", Choice(ClaimKind::NAMES), "", Optional, "How the PV claim is stated: `at_least` (the report's \"over 6 million\"), `about` (within `pv_saving_tolerance_fraction`) or `at_most`."),
     k("claims.pv_saving_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the PV claim, relative to the claimed amount (0.10: ±10%)."),
     k("claims.tariff_versions", ChoiceList(&[]), "", Optional, "Built-in tariff versions (e.g. `[\"hunan-2023\", \"hunan-2025\"]`) under which the claims are also judged: a full park run per version on the same loads, PV and sizes; reported beside the main run's. A claim dates from its report: judge it under the tariff of its year too. Empty: only the scenario's tariff."),
+    k("claims.cost_reduction_description", Str, "", Optional, "How reports name the cost claim in English (report.html, the text summary, summary.json, report.xlsx)."),
+    k("claims.cost_reduction_description_zh", Str, "", Optional, "How reports name the cost claim in Chinese (`--lang zh`; summary.json `description_zh`)."),
+    k("claims.pv_saving_description", Str, "", Optional, "How reports name the PV claim in English."),
+    k("claims.pv_saving_description_zh", Str, "", Optional, "How reports name the PV claim in Chinese (`--lang zh`)."),
     // ---------------------------------------------------------------- [sweep]
     k("sweep", Table, "", Optional, "A parameter sweep or Monte Carlo study run by `parkenergy sweep`."),
     k("sweep.method", Choice(SweepMethod::NAMES), "", Optional, "How samples are drawn."),

@@ -529,3 +529,41 @@ fn plot_on_a_missing_folder_creates_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not a folder"));
     assert!(!dir.path().join("typo").exists());
 }
+
+/// When stderr is not a terminal a run writes progress lines (every
+/// `PARKENERGY_PROGRESS_SECS`, here as often as it polls) and ends with the finished count;
+/// with `--hourly` writing each enterprise's hourly files counts as a step, so the small
+/// park's 5 enterprises make 10 steps.
+#[test]
+fn progress_lines_in_a_log_count_hourly_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .env("PARKENERGY_PROGRESS_SECS", "0")
+        .arg("run")
+        .arg(root().join("tests/data/small_park/scenario.toml"))
+        .arg("--hourly")
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("steps (enterprises simulated + hourly files written)"))
+        .collect();
+    assert!(!lines.is_empty(), "no progress line: {stderr}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("/10 steps") && l.contains("ETA")),
+        "{stderr}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .contains("10/10 steps (enterprises simulated + hourly files written) (100%)"),
+        "{stderr}"
+    );
+}
