@@ -191,10 +191,27 @@ fn fuentes_hconv(
         0.8600 / reynold.sqrt() * densair * windmod * 1007.0 / 0.71_f64.powf(0.67)
     };
     // hfree = 0.21 (0.71 Gr)^0.32 k / L with Gr = 9.8/T ΔT L³/ν² sin β, k = 2.1695e-4 T^0.84
-    let ln_gr071 =
-        (0.71 * 9.8 * xlen.powi(3) * sin_tilt).ln() + temp_delta.ln() - ln_t - 2.0 * visair.ln();
+    let ln_gr071 = (0.71 * 9.8 * xlen.powi(3) * sin_tilt).ln() + temp_delta.ln()
+        - ln_t
+        - 2.0 * (LN_V0 + 1.76 * ln_t);
     let hfree = 0.21 * 2.1695e-4 / xlen * (0.84 * ln_t + 0.32 * ln_gr071).exp();
-    (hfree.powi(3) + hforce.powi(3)).cbrt()
+    cbrt(hfree.powi(3) + hforce.powi(3))
+}
+
+/// Cube root of a non-negative number to within 2 ulp, several times faster than the
+/// portable `f64::cbrt` (the hot spot of [`fuentes`]): an exponent-third first guess from the
+/// bits (within 6 %), then three Halley steps, each tripling the correct digits.
+fn cbrt(x: f64) -> f64 {
+    if !(x > 0.0 && x.is_finite()) {
+        return x.cbrt();
+    }
+    // Dividing the biased exponent by three: the classic bit-level estimate.
+    let mut y = f64::from_bits(x.to_bits() / 3 + 0x2A9F_7893_782D_A1CE);
+    for _ in 0..3 {
+        let y3 = y * y * y;
+        y *= (y3 + 2.0 * x) / (2.0 * y3 + x);
+    }
+    y
 }
 
 /// Module temperature series, Fuentes transient model (as PVWatts) [°C].
@@ -429,5 +446,21 @@ mod tests {
         for (g, e) in got.iter().zip(FUENTES_PVLIB) {
             assert_relative_eq!(*g, e, epsilon = 1e-5);
         }
+    }
+
+    #[test]
+    #[allow(clippy::float_cmp, reason = "exact cube roots")]
+    fn fast_cube_root_is_within_two_ulp() {
+        let mut x = 1e-30_f64;
+        while x < 1e30 {
+            for k in [1.0, 1.1, 2.0, 3.7, 7.99] {
+                let v = x * k;
+                let (got, want) = (cbrt(v), v.cbrt());
+                assert!((got - want).abs() <= 2.0 * f64::EPSILON * want, "{v}: {got} vs {want}");
+            }
+            x *= 3.3;
+        }
+        assert_eq!(cbrt(0.0), 0.0);
+        assert_eq!(cbrt(27.0), 3.0);
     }
 }
