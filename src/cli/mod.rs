@@ -1,6 +1,22 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+/// Print to standard output. A closed pipe (`parkenergy ... | head`) or a full disk ends the
+/// printing quietly instead of the program: the outputs are already written by then.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+/// [`say!`] with a line break.
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod plot;
 pub mod progress;
 pub mod pv;
@@ -348,7 +364,7 @@ fn plot(
             ))
         })?;
     }
-    println!(
+    sayln!(
         "redrew {} chart files in {}",
         written,
         dir.join("charts").display()
@@ -364,7 +380,7 @@ fn verify(dir: &Path) -> Result<(), Failure> {
             crate::report::folder::MANIFEST
         ))
     })?;
-    println!(
+    sayln!(
         "{}: ok, {} files as written by `{} {}` ({})",
         dir.display(),
         m.files.len(),
@@ -397,9 +413,9 @@ fn check(path: &Path) -> Result<(), Failure> {
         // What `sweep` would refuse (methods, ranges, correlations), `check` refuses too.
         crate::sweep::Sweep::load(path, None)?;
     }
-    println!("{}: ok", path.display());
+    sayln!("{}: ok", path.display());
     print_warnings(&plan.warnings);
-    print!("{}", describe(&plan));
+    say!("{}", describe(&plan));
     Ok(())
 }
 
@@ -462,7 +478,7 @@ fn init(path: &Path) -> Result<(), Failure> {
     }
     crate::report::write_atomic(path, TEMPLATE_TOML.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
-    println!(
+    sayln!(
         "wrote {}; check it with `parkenergy check {}`",
         path.display(),
         path.display()
@@ -665,9 +681,9 @@ fn run_scenario(
         .finish("run", path, &scenario_sha256, options)
         .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
-        print!("{}", meter_coverage(&plan));
-        print!("{}", crate::report::tables::text_summary_in(&output, lang));
-        println!("\n  outputs in {}", out_dir.display());
+        say!("{}", meter_coverage(&plan));
+        say!("{}", crate::report::tables::text_summary_in(&output, lang));
+        sayln!("\n  outputs in {}", out_dir.display());
     }
     Ok(())
 }

@@ -273,22 +273,22 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             "capacity_factor": capacity_factor,
             "monthly_ac_kwh": monthly,
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        sayln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return Ok(());
     }
-    println!(
+    sayln!(
         "PV estimate: {:.1} kW DC at tilt {}°, azimuth {}° ({}, {:.2}°N {:.2}°E)",
         a.dc_kw, a.tilt_deg, a.azimuth_deg, w.site.name, w.site.latitude_deg, w.site.longitude_deg
     );
     if let Some(p) = &a.weather {
-        println!("  weather            {} ({format})", p.display());
+        sayln!("  weather            {} ({format})", p.display());
     }
-    println!("  annual AC energy   {annual:.0} kWh");
-    println!("  specific yield     {specific:.0} kWh/kWp");
-    println!("  capacity factor    {:.1}%", capacity_factor * 100.0);
-    println!("  month   AC kWh");
+    sayln!("  annual AC energy   {annual:.0} kWh");
+    sayln!("  specific yield     {specific:.0} kWh/kWp");
+    sayln!("  capacity factor    {:.1}%", capacity_factor * 100.0);
+    sayln!("  month   AC kWh");
     for (m, v) in monthly.iter().enumerate() {
-        println!("  {:>5}   {v:.0}", m + 1);
+        sayln!("  {:>5}   {v:.0}", m + 1);
     }
     Ok(())
 }

@@ -53,24 +53,24 @@ pub fn solve(
     let b = crate::sweep::solve::breakeven(&text, scenario, &search, &cache)
         .map_err(|m| Failure::BadInput(format!("{}: {m}", scenario.display())))?;
     let [s, e] = &b.ends;
-    println!(
+    sayln!(
         "{}: claim {} (claimed {}) varying `{}` over {}..{}",
         plan.name, b.claim, b.claimed, b.key, b.range[0], b.range[1]
     );
     for (at, ev) in [("start", s), ("end", e)] {
-        println!(
+        sayln!(
             "  at the range {at}, {} = {}: simulated {:.6}, margin {:+.6}",
             b.key, ev.value, ev.simulated, ev.margin
         );
     }
     match b.value {
-        Some(v) => println!(
+        Some(v) => sayln!(
             "  the margin crosses zero at {} = {v:.6} (bracket {:.2e}, {} park runs)",
             b.key,
             b.bracket_width,
             b.runs()
         ),
-        None => println!(
+        None => sayln!(
             "  no value in the range makes the margin cross zero: the claim {} over the whole range ({} park runs)",
             if s.margin >= 0.0 { "holds" } else { "fails" },
             b.runs()
@@ -82,6 +82,6 @@ pub fn solve(
     let text = serde_json::to_string_pretty(&b.to_json()).context("breakeven.json")?;
     crate::report::write_atomic(&p, format!("{text}\n").as_bytes())
         .with_context(|| format!("writing {}", p.display()))?;
-    println!("  written to {}", p.display());
+    sayln!("  written to {}", p.display());
     Ok(())
 }

@@ -163,7 +163,7 @@ pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
     }
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
-        println!(
+        sayln!(
             "{}: {} sweep, {} samples{}; {} simulated in {secs:.1} s ({:.1}/s){}",
             sw.plan.name,
             sw.plan.sweep.method,
@@ -184,12 +184,12 @@ pub fn sweep(a: &SweepArgs) -> Result<(), Failure> {
         if shard.count == 1 {
             print_claims(&dir);
         } else {
-            println!(
+            sayln!(
                 "  join the shards with `parkenergy merge {} --out <dir>`",
                 dir.parent().unwrap_or(&dir).display()
             );
         }
-        println!("  outputs in {}", dir.display());
+        sayln!("  outputs in {}", dir.display());
     }
     Ok(())
 }
@@ -202,7 +202,7 @@ fn print_claims(dir: &Path) {
         return;
     };
     for c in v["rank_correlations"].as_array().into_iter().flatten() {
-        println!(
+        sayln!(
             "  rank correlation of {} and {}: asked {}, achieved {}",
             c["first"].as_str().unwrap_or("?"),
             c["second"].as_str().unwrap_or("?"),
@@ -221,7 +221,7 @@ fn print_claims(dir: &Path) {
                 x.as_f64()
                     .map_or("-".into(), |x| format!("{:.0}", x * 100.0))
             };
-            println!(
+            sayln!(
                 "  claim {key} (claimed {}): holds in {:.0}% of {} samples (95% Wilson interval {}-{}%); median {}, 5-95% {} to {}",
                 num("claimed"),
                 p * 100.0,
@@ -233,12 +233,12 @@ fn print_claims(dir: &Path) {
                 num("p95")
             );
             if let Some(b) = base["claims"][key]["simulated"].as_f64() {
-                println!("    base case (the scenario as written): {b:.4}");
+                sayln!("    base case (the scenario as written): {b:.4}");
             }
         }
     }
     for d in base["settings_differ"].as_array().into_iter().flatten() {
-        println!(
+        sayln!(
             "  note: the samples use `{}` = {} where the scenario says {}",
             d["key"].as_str().unwrap_or("?"),
             d["sweep"],
@@ -248,7 +248,7 @@ fn print_claims(dir: &Path) {
     if let Some(moved) = base["sweep_settings_minus_scenario"].as_object() {
         for (k, x) in moved {
             if let Some(x) = x.as_f64() {
-                println!("    at the base point that moves {k} by {x:+.4}");
+                sayln!("    at the base point that moves {k} by {x:+.4}");
             }
         }
     }
@@ -271,7 +271,7 @@ fn print_claims(dir: &Path) {
             .take(3)
             .map(|(k, x)| format!("{k} {x:+.2}"))
             .collect();
-        println!("  drivers of {out} (PRCC): {}", top.join(", "));
+        sayln!("  drivers of {out} (PRCC): {}", top.join(", "));
     }
 }
 
@@ -292,7 +292,7 @@ pub fn merge(
     });
     let r = sweep::merge::merge(shard_dirs, &out)?;
     draw_charts(&out, lang)?;
-    println!(
+    sayln!(
         "merged {} shards, {} samples, into {}",
         r.shards.len(),
         r.samples,

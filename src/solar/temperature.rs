@@ -171,12 +171,14 @@ impl TemperatureModel {
 ///
 /// Written with logarithms so that one `ln` of the mean temperature serves the air density,
 /// viscosity and conductivity power laws: ν ∝ T^1.76, k ∝ T^0.84, Gr ∝ ΔT/(T ν²).
+///
+/// `ln_geometry` = ln(0.71 · 9.8 · L³ · sin β), fixed for the array, taken once by the caller.
 fn fuentes_hconv(
     tave: f64,
     windmod: f64,
     temp_delta: f64,
     xlen: f64,
-    sin_tilt: f64,
+    ln_geometry: f64,
     check_reynold: bool,
 ) -> f64 {
     const D0: f64 = 0.003484 * 101325.0; // densair = D0 / T
@@ -191,9 +193,7 @@ fn fuentes_hconv(
         0.8600 / reynold.sqrt() * densair * windmod * 1007.0 / 0.71_f64.powf(0.67)
     };
     // hfree = 0.21 (0.71 Gr)^0.32 k / L with Gr = 9.8/T ΔT L³/ν² sin β, k = 2.1695e-4 T^0.84
-    let ln_gr071 = (0.71 * 9.8 * xlen.powi(3) * sin_tilt).ln() + temp_delta.ln()
-        - ln_t
-        - 2.0 * (LN_V0 + 1.76 * ln_t);
+    let ln_gr071 = ln_geometry + temp_delta.ln() - ln_t - 2.0 * (LN_V0 + 1.76 * ln_t);
     let hfree = 0.21 * 2.1695e-4 / xlen * (0.84 * ln_t + 0.32 * ln_gr071).exp();
     cbrt(hfree.powi(3) + hforce.powi(3))
 }
@@ -242,9 +242,10 @@ pub fn fuentes(
     let (w, l) = (params.module_width_m, params.module_length_m);
     let xlen = 2.0 * w * l / (w + l);
     let sin_tilt = params.surface_tilt_deg.to_radians().sin();
+    let ln_geometry = (0.71 * 9.8 * xlen.powi(3) * sin_tilt).ln();
     let tinoct = params.noct_installed_c + 273.15;
     let tave = (tinoct + 293.15) / 2.0;
-    let hconv = fuentes_hconv(tave, 1.0, tinoct - 293.15, xlen, sin_tilt, false);
+    let hconv = fuentes_hconv(tave, 1.0, tinoct - 293.15, xlen, ln_geometry, false);
     let hground = emiss * BOLTZ * (tinoct.powi(2) + 293.15_f64.powi(2)) * (tinoct + 293.15);
     let backrat = (absorp * 800.0
         - emiss * BOLTZ * (tinoct.powi(4) - 282.21_f64.powi(4))
@@ -278,8 +279,8 @@ pub fn fuentes(
         let mut tmod = tmod0;
         for _ in 0..10 {
             let tave = (tmod + tamb) / 2.0;
-            let hconv =
-                convrat * fuentes_hconv(tave, windmod, (tmod - tamb).abs(), xlen, sin_tilt, true);
+            let hconv = convrat
+                * fuentes_hconv(tave, windmod, (tmod - tamb).abs(), xlen, ln_geometry, true);
             let hsky = emiss * BOLTZ * (tmod * tmod + tsky * tsky) * (tmod + tsky);
             let tground = tamb + tgrat * (tmod - tamb);
             let hground = emiss * BOLTZ * (tmod * tmod + tground * tground) * (tmod + tground);
@@ -456,7 +457,10 @@ mod tests {
             for k in [1.0, 1.1, 2.0, 3.7, 7.99] {
                 let v = x * k;
                 let (got, want) = (cbrt(v), v.cbrt());
-                assert!((got - want).abs() <= 2.0 * f64::EPSILON * want, "{v}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() <= 2.0 * f64::EPSILON * want,
+                    "{v}: {got} vs {want}"
+                );
             }
             x *= 3.3;
         }

@@ -218,6 +218,27 @@ fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
         .code(2);
 }
 
+/// A reader that stops early (`parkenergy pv --json | head -1`) ends the printing, not the
+/// program: exit 0 and no panic message.
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("parkenergy"))
+        .args(["pv", "--json", "--weather"])
+        .arg(root().join("tests/data/weather/723170TYA.CSV"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The pipe's reading end is closed at once, long before the program (a year of PV, some
+    // milliseconds) prints: its first write meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 #[test]
 fn every_subcommand_has_help_with_an_example() {
     for sub in [
