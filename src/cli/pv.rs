@@ -278,7 +278,12 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
     }
     sayln!(
         "PV estimate: {:.1} kW DC at tilt {}°, azimuth {}° ({}, {:.2}°N {:.2}°E)",
-        a.dc_kw, a.tilt_deg, a.azimuth_deg, w.site.name, w.site.latitude_deg, w.site.longitude_deg
+        a.dc_kw,
+        a.tilt_deg,
+        a.azimuth_deg,
+        w.site.name,
+        w.site.latitude_deg,
+        w.site.longitude_deg
     );
     if let Some(p) = &a.weather {
         sayln!("  weather            {} ({format})", p.display());

@@ -55,12 +55,20 @@ pub fn solve(
     let [s, e] = &b.ends;
     sayln!(
         "{}: claim {} (claimed {}) varying `{}` over {}..{}",
-        plan.name, b.claim, b.claimed, b.key, b.range[0], b.range[1]
+        plan.name,
+        b.claim,
+        b.claimed,
+        b.key,
+        b.range[0],
+        b.range[1]
     );
     for (at, ev) in [("start", s), ("end", e)] {
         sayln!(
             "  at the range {at}, {} = {}: simulated {:.6}, margin {:+.6}",
-            b.key, ev.value, ev.simulated, ev.margin
+            b.key,
+            ev.value,
+            ev.simulated,
+            ev.margin
         );
     }
     match b.value {

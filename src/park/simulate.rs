@@ -1190,4 +1190,73 @@ mod tests {
             );
         }
     }
+
+    /// A single-part customer (单一制, under 100 kVA): no basic charge under any strategy, and
+    /// the T&D energy rate is the single-part one, 0.2409 against two-part 0.1394 yuan/kWh at
+    /// 1-10 kV (data/tariffs/hunan-2025.toml): the energy charge exceeds the two-part bill's by
+    /// (0.2409 − 0.1394) × the TOU multiplier of each kWh.
+    #[test]
+    fn a_single_part_customer_pays_no_basic_charge_and_the_single_part_rate() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"tariff\"]\n\
+             [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"tariff\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 2e5\ntransformer_kva = 80\nvoltage_level = \"kv1_10\"\n";
+        let p = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
+        let ctx = context(&p);
+        let roster =
+            super::super::roster::roster(&p, &ctx.cal, &crate::load::ArchetypeLibrary::embedded())
+                .unwrap();
+        let n = ctx.cal.n_steps();
+        let load = flat_load(n, 20.0);
+        let sub = Subject {
+            ctx: &ctx,
+            index: 0,
+            spec: &roster[0],
+            load: &load,
+            battery: None,
+            key: None,
+        };
+        let billing = billing_of(&sub).unwrap();
+        assert_eq!(billing.baseline, BillingOption::SinglePart);
+        let (mode, name) = ctx.baseline_mode();
+        let purchase = Purchase { mode, name };
+        let zeros = vec![0.0; n];
+        let grid = Grid {
+            import_kw: &load.p_kw,
+            export_kw: &zeros,
+            key: None,
+        };
+        let tou_kwh: f64 = (0..n)
+            .map(|t| {
+                let m = ctx.cal.months()[t];
+                20.0 * sub
+                    .ctx
+                    .plan
+                    .tariff_model
+                    .multiplier(sub.ctx.plan.tariff_model.period(m, ctx.cal.hour(t)))
+            })
+            .sum();
+        for s in ["baseline", "tariff"] {
+            let b = settle(&sub, &billing, Strategy::parse(s).unwrap(), &purchase, grid).unwrap();
+            assert!(b.bill.basic_yuan.abs() < 1e-9, "{s}: {}", b.bill.basic_yuan);
+            // Every kWh at the single-part signal's price (energy and funds lines together).
+            let single = ctx
+                .signal_at("kv1_10", tariff::EnergyRate::SinglePart)
+                .unwrap();
+            let want: f64 = single.total_yuan_per_kwh().iter().map(|p| 20.0 * p).sum();
+            let got = b.bill.energy_yuan + b.bill.funds_yuan;
+            assert!((got - want).abs() < 1e-9 * want, "{s}: {got} vs {want}");
+        }
+        // The single-part signal exceeds the two-part one by the T&D difference, TOU-scaled.
+        let (single, two) = (
+            ctx.signal_at("kv1_10", tariff::EnergyRate::SinglePart)
+                .unwrap(),
+            ctx.signal_at("kv1_10", tariff::EnergyRate::TwoPart)
+                .unwrap(),
+        );
+        let extra: f64 = (0..n)
+            .map(|t| 20.0 * (single.total_yuan_per_kwh()[t] - two.total_yuan_per_kwh()[t]))
+            .sum();
+        assert!((extra - (0.2409 - 0.1394) * tou_kwh).abs() < 1e-9 * extra);
+    }
 }
