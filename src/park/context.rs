@@ -153,7 +153,7 @@ impl<'a> Context<'a> {
                     returned_user: k.returned_user,
                 }
             },
-            pv: s.pv.then(|| PvPart::of(k.pv, self.pv_scale_fraction)),
+            pv: s.pv.then(|| PvPart::of(k.pv_year, self.pv_scale_fraction)),
             storage: s.storage.then_some(k.storage),
         })
     }
