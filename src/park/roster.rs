@@ -85,6 +85,9 @@ pub struct LoadProfile {
     /// Sum of `p_kw` over the steps of each month [kW·steps], built on first use (contracts
     /// scale their forecast by month).
     pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
+    /// Reactive energy per month after each capacitor bank size the tariff measure scans,
+    /// built on first use (it does not depend on the grid import: shared by every strategy).
+    pub bank_kvarh: std::sync::OnceLock<crate::tariff::optimize::BankKvarh>,
     /// Annual energy, peak and load factor of `p_kw`.
     pub stats: load::LoadStats,
 }
@@ -300,5 +303,6 @@ pub(super) fn build_one(
         gaps,
         last_year_monthly_kwh: std::sync::OnceLock::new(),
         monthly_sum_kw: std::sync::OnceLock::new(),
+        bank_kvarh: std::sync::OnceLock::new(),
     })
 }

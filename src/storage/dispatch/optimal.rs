@@ -220,7 +220,16 @@ impl<'a> Ctx<'a> {
 
     /// Builds the reflected stage cost of step `t` under demand level `dem` (may be infinite).
     /// `None` when the demand level leaves no feasible power.
+    #[cfg(test)]
     fn stage(&self, t: usize, dem: f64, lambda: f64) -> Option<Stage> {
+        let mut st = Stage::EMPTY;
+        self.stage_into(t, dem, lambda, &mut st).then_some(st)
+    }
+
+    /// [`Ctx::stage`] written into `st` (built in place: a stage returned by value is copied
+    /// through `memcpy`, in every step of every period); false when the demand level leaves
+    /// no feasible power.
+    fn stage_into(&self, t: usize, dem: f64, lambda: f64, st: &mut Stage) -> bool {
         let tau = self.input.step_hours;
         let b = self.battery;
         let lo = self.lo_u[t];
@@ -232,7 +241,7 @@ impl<'a> Ctx<'a> {
             dhi = 1.0;
         }
         if hi < lo - 1e-12 * (1.0 + lo.abs()) {
-            return None;
+            return false;
         }
         let hi = hi.max(lo);
         let d_lo = b.energy_change_kwh(lo, tau);
@@ -261,18 +270,12 @@ impl<'a> Ctx<'a> {
             bp[nb] = d_hi;
             nb += 1;
         }
-        let mut st = Stage {
-            a: Dl {
-                v: -d_hi,
-                d: -dd_hi,
-            },
-            val: Dl::c(self.stage_cost(t, hi, lambda)),
-            n: nb - 1,
-            segs: [Seg {
-                len: Dl::c(0.0),
-                slope: 0.0,
-            }; 4],
+        st.a = Dl {
+            v: -d_hi,
+            d: -dd_hi,
         };
+        st.val = Dl::c(self.stage_cost(t, hi, lambda));
+        st.n = nb - 1;
         // Pieces of h̃ = pieces of h right to left, slopes negated.
         for k in 0..nb - 1 {
             let (x0, x1) = (bp[nb - 2 - k], bp[nb - 1 - k]);
@@ -290,7 +293,7 @@ impl<'a> Ctx<'a> {
             self.slope(t, d_hi, lambda)
         };
         st.val.d = s_end * dd_hi;
-        Some(st)
+        true
     }
 
     /// Fills `work.stages` with the stage costs of the steps of `range` at cycle price `lambda`
@@ -300,11 +303,14 @@ impl<'a> Ctx<'a> {
         if work.stages_key == Some(key) {
             return;
         }
-        work.stages.clear();
-        work.stages.extend(range.clone().map(|t| {
-            self.stage(t, f64::INFINITY, lambda)
-                .expect("u = 0 is always allowed, so a step without a demand cap is feasible")
-        }));
+        work.stages.resize(range.len(), Stage::EMPTY);
+        for (st, t) in work.stages.iter_mut().zip(range.clone()) {
+            let ok = self.stage_into(t, f64::INFINITY, lambda, st);
+            assert!(
+                ok,
+                "u = 0 is always allowed, so a step without a demand cap is feasible"
+            );
+        }
         work.stages_key = Some(key);
     }
 
