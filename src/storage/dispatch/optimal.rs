@@ -901,10 +901,12 @@ impl OptimalDispatch {
         cap_kwh: f64,
         work: &mut Work,
     ) -> Result<(PeriodPlan, f64), StorageError> {
-        let (_, _, lb, dis0, sol0) = self.solve_power(ctx, p.clone(), rate, 0.0, work)?;
+        let (_, c0, lb, dis0, sol0) = self.solve_power(ctx, p.clone(), rate, 0.0, work)?;
         if cap_kwh.is_infinite() || dis0 <= cap_kwh {
             return Ok((PeriodPlan::One(sol0), lb));
         }
+        // The search starts at λ = 0, just solved.
+        let mut at_zero = Some((c0, dis0, sol0));
         let inp = ctx.input;
         let pmax = p
             .clone()
@@ -919,7 +921,14 @@ impl OptimalDispatch {
         let mut seen: Vec<(f64, f64, Solved)> = Vec::new();
         let mut err = None;
         let res = minimize_convex(0.0, lam_max, None, SEARCH_REL_TOL, |lam| {
-            match self.solve_power(ctx, p.clone(), rate, lam, work) {
+            let known = if lam.to_bits() == 0f64.to_bits() {
+                at_zero
+                    .take()
+                    .map(|(c, dis, sol)| Ok((0.0, c, 0.0, dis, sol)))
+            } else {
+                None
+            };
+            match known.unwrap_or_else(|| self.solve_power(ctx, p.clone(), rate, lam, work)) {
                 Ok((_, c, _, dis, sol)) => {
                     seen.push((lam, dis, sol));
                     Some((-(c - lam * cap_kwh), cap_kwh - dis))
