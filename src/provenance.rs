@@ -309,7 +309,7 @@ fn pv_files(plan: &Plan, out: &mut Vec<DataFile>) {
         "PV size on each roof (packing, usable share) and the transformer limit",
     ));
     for e in &plan.enterprises {
-        if let Some(path) = &e.pv_file {
+        if let Some(path) = &e.premises.pv_file {
             out.push(user(path, &format!("measured PV output of `{}`", e.name)));
         }
     }

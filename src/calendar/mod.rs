@@ -11,6 +11,7 @@
 
 pub mod date;
 pub mod holidays;
+pub mod stamp;
 
 pub use date::{Date, Weekday, days_in_month, is_leap_year};
 pub use holidays::{HolidayError, HolidayTable, HolidayYear};

@@ -1,6 +1,7 @@
 //! The command line: argument parsing (clap), the subcommands, and the mapping of outcomes to
 //! [`Failure`] (bad input → exit 2, anything else → exit 1). Only this module prints.
 
+mod plot;
 pub mod progress;
 pub mod pv;
 mod solve;
@@ -153,7 +154,7 @@ enum Command {
     /// Redraw the charts of a finished run or sweep from its written results (`--lang zh`
     /// writes `NAME.zh.png` beside the English `NAME.png`).
     #[command(
-        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020"
+        after_help = "Example:\n  parkenergy plot output/yongzhou-etdz --lang zh\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020\n  parkenergy plot output/yongzhou-etdz --enterprise battery-020 --strategy tariff+pv"
     )]
     Plot {
         /// The output folder of a run or sweep.
@@ -162,6 +163,10 @@ enum Command {
         /// instead of the largest one.
         #[arg(long)]
         enterprise: Option<String>,
+        /// Draw the typical days under this strategy instead of the one with every measure
+        /// (recomputed from the run's scenario, which must be unchanged since the run).
+        #[arg(long)]
+        strategy: Option<String>,
         /// Language of chart labels: en or zh.
         #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
         lang: String,
@@ -254,7 +259,13 @@ pub fn run() -> Result<(), Failure> {
             output_dir,
             lang,
             enterprise,
-        } => plot(&output_dir, parse_lang(&lang), enterprise.as_deref()),
+            strategy,
+        } => plot(
+            &output_dir,
+            parse_lang(&lang),
+            enterprise.as_deref(),
+            strategy.as_deref(),
+        ),
         Command::Verify { output_dir } => verify(&output_dir),
         Command::Merge {
             shard_dirs,
@@ -277,6 +288,7 @@ fn plot(
     dir: &Path,
     lang: crate::report::charts::Lang,
     enterprise: Option<&str>,
+    strategy: Option<&str>,
 ) -> Result<(), Failure> {
     // Checked before the lock, which would create the folder's parent.
     if !dir.is_dir() {
@@ -290,9 +302,9 @@ fn plot(
     // A sweep's folder holds sweep.csv and sweep.json instead of a run's chart data.
     let is_sweep = !data_path.exists() && dir.join("sweep.json").is_file();
     let written = if is_sweep {
-        if enterprise.is_some() {
+        if enterprise.is_some() || strategy.is_some() {
             return Err(Failure::BadInput(
-                "--enterprise is for the folder of a run; a sweep has no typical days".into(),
+                "--enterprise and --strategy are for the folder of a run; a sweep has no typical days".into(),
             ));
         }
         if !dir.join("sweep.csv").is_file() {
@@ -311,8 +323,10 @@ fn plot(
         })?;
         let mut set: crate::report::park_charts::ChartSet = serde_json::from_str(&text)
             .map_err(|e| Failure::BadInput(format!("{}: {e}", data_path.display())))?;
-        if let Some(name) = enterprise {
-            set.choose_enterprise(name).map_err(Failure::BadInput)?;
+        match (strategy, enterprise) {
+            (Some(s), e) => plot::choose_strategy(dir, &mut set, s, e)?,
+            (None, Some(name)) => set.choose_enterprise(name).map_err(Failure::BadInput)?,
+            (None, None) => {}
         }
         crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
             .context("drawing the charts")?
@@ -519,7 +533,17 @@ fn run_scenario(
         hourly.then(|| plan.tariff_model.clone()),
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let bar = (!quiet).then(|| progress::Bar::start(counter, count, "enterprises"));
+    // With --hourly, writing each enterprise's hourly files is a step of the progress too.
+    let (steps, what) = if hourly {
+        (
+            2 * count,
+            "steps (enterprises simulated + hourly files written)",
+        )
+    } else {
+        (count, "enterprises")
+    };
+    let written = counter.clone();
+    let bar = (!quiet).then(|| progress::Bar::start(counter, steps, what));
     // Typical days of every enterprise up to COMPACT_ABOVE enterprises (for `plot --enterprise`
     // and the report); beyond, only the largest enterprise's (the typical-day chart), so that
     // memory stays bounded.
@@ -544,7 +568,11 @@ fn run_scenario(
                 }
             }
         }
-        rows.write(&c)
+        rows.write(&c)?;
+        if hourly {
+            written.fetch_add(c.enterprises.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
     })
     .and_then(|o| rows.finish().map(|()| o));
     if let Some(b) = bar {
@@ -604,8 +632,23 @@ fn run_scenario(
     write("charts/chart-data.json", data + "\n")?;
     crate::report::park_charts::draw_all(&set, &dir.join("charts"), lang)
         .context("drawing the charts")?;
-    let page = crate::report::html::page(r, &set, &set.typical_days, lang)
+    let mut page = crate::report::html::page(r, &set, &set.typical_days, lang)
         .context("making report.html")?;
+    // The enterprise table sets PV under both ownership models side by side: the park again
+    // under the other `pv.ownership`, for the PV strategy and its references only.
+    if let Some(pv_s) = crate::report::html::pv_strategy(&plan.strategies) {
+        if !quiet {
+            eprintln!("valuing PV under the other ownership model for report.html");
+        }
+        // A scenario valid under its own model may not be under the other: the page then
+        // shows the run's model alone, and says why on stderr.
+        match crate::park::run_other_pv_ownership(&plan, pv_s) {
+            Ok(other) => crate::report::html::add_other_pv_ownership(&mut page, &other, lang),
+            Err(e) => eprintln!(
+                "warning: report.html shows PV under the scenario's ownership only: the other model failed: {e}"
+            ),
+        }
+    }
     let html = crate::report::html::render(&page).context("making report.html")?;
     write(crate::report::html::FILE_NAME, html)?;
     write("summary.json", crate::report::tables::summary_json(r))?;
@@ -623,7 +666,7 @@ fn run_scenario(
         .map_err(|e| write_failure(&out_dir, e))?;
     if !quiet {
         print!("{}", meter_coverage(&plan));
-        print!("{}", crate::report::tables::text_summary(&output));
+        print!("{}", crate::report::tables::text_summary_in(&output, lang));
         println!("\n  outputs in {}", out_dir.display());
     }
     Ok(())

@@ -1,17 +1,32 @@
-//! Progress on stderr for work that takes more than a second: on a terminal a bar redrawn in
-//! place (count, total, rate and estimated time left); otherwise (a log file, a batch job) one
-//! line every few seconds with the count, the total, the elapsed time and the time left, so
-//! that long work is never silent.
+//! Progress on stderr for work that takes more than a second: on a terminal an `indicatif` bar
+//! redrawn in place (count, total, rate and estimated time left); otherwise (a log file, a
+//! batch job) one line every few seconds with the count, the total, the elapsed time and the
+//! time left, so that long work is never silent.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Seconds between two progress lines when stderr is not a terminal.
+/// Seconds between two progress lines when stderr is not a terminal, unless
+/// [`PROGRESS_SECS_VAR`] says otherwise.
 pub const LOG_EVERY_SECS: u64 = 5;
 
-/// A running progress display; [`Bar::finish`] stops it and clears its line.
+/// The environment variable that sets the seconds between two progress lines of a log.
+pub const PROGRESS_SECS_VAR: &str = "PARKENERGY_PROGRESS_SECS";
+
+/// The interval between two progress lines of a log: [`PROGRESS_SECS_VAR`] when it holds a
+/// number of seconds in 0..=86400, else [`LOG_EVERY_SECS`].
+pub fn log_every() -> Duration {
+    std::env::var(PROGRESS_SECS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| (0.0..=86_400.0).contains(s))
+        .map_or(Duration::from_secs(LOG_EVERY_SECS), Duration::from_secs_f64)
+}
+
+/// A running progress display; [`Bar::finish`] stops it and clears its line (on a terminal)
+/// or writes the last count (in a log that got progress lines).
 pub struct Bar {
     stop: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
@@ -64,6 +79,26 @@ pub fn log_line(n: usize, total: usize, what: &str, elapsed: f64) -> String {
     )
 }
 
+/// The style of every terminal bar: `[=====>    ] 120/214 enterprises  35.2/s  ETA 0:03`.
+pub fn bar_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(
+        "[{bar:30.cyan/blue}] {pos}/{len} {msg}  {per_sec}  ETA {eta_precise}",
+    )
+    .expect("the template is valid (checked by a test)")
+    .progress_chars("=> ")
+}
+
+/// A bar on stderr of `total` steps named `what`.
+pub fn terminal_bar(total: u64, what: &str) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    b.set_style(bar_style());
+    b.set_message(what.to_string());
+    b
+}
+
 impl Bar {
     /// Start watching `done` (out of `total` `what`): a bar on a terminal, a line every
     /// [`LOG_EVERY_SECS`] otherwise; nothing in the first second.
@@ -72,7 +107,7 @@ impl Bar {
             Mode::Bar
         } else {
             Mode::Lines {
-                every: Duration::from_secs(LOG_EVERY_SECS),
+                every: log_every(),
                 sink: Arc::new(Mutex::new(std::io::stderr())),
             }
         };
@@ -84,7 +119,7 @@ impl Bar {
         let s = stop.clone();
         let handle = std::thread::spawn(move || {
             let t0 = Instant::now();
-            let mut drawn = false;
+            let mut bar: Option<indicatif::ProgressBar> = None;
             let mut last_line: Option<Instant> = None;
             while !s.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(50));
@@ -95,17 +130,8 @@ impl Bar {
                         if elapsed < 1.0 {
                             continue;
                         }
-                        let (rate, eta) = rate_eta(n, total, elapsed);
-                        let width = 30;
-                        let fill = (n * width).checked_div(total).unwrap_or(width);
-                        eprint!(
-                            "\r[{}{}] {n}/{total} {what}  {rate:.1}/s  ETA {} ",
-                            "=".repeat(fill),
-                            " ".repeat(width - fill),
-                            clock(eta)
-                        );
-                        let _ = std::io::stderr().flush();
-                        drawn = true;
+                        let b = bar.get_or_insert_with(|| terminal_bar(total as u64, what));
+                        b.set_position(n as u64);
                     }
                     Mode::Lines { every, sink } => {
                         let due =
@@ -120,8 +146,20 @@ impl Bar {
                     }
                 }
             }
-            if drawn {
-                eprint!("\r{}\r", " ".repeat(80));
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            // A log that got progress lines ends with the finished count.
+            if let (Some(_), Mode::Lines { sink, .. }) = (last_line, &mode)
+                && let Ok(mut w) = sink.lock()
+            {
+                let n = done.load(Ordering::Relaxed).min(total);
+                let _ = writeln!(
+                    w,
+                    "{}",
+                    log_line(n, total, what, t0.elapsed().as_secs_f64())
+                );
+                let _ = w.flush();
             }
         });
         Bar {
@@ -179,6 +217,20 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("4/10 enterprises (40%)"), "{text}");
+    }
+
+    #[test]
+    fn the_terminal_bar_counts_and_names_its_work() {
+        let _ = bar_style();
+        let b = indicatif::ProgressBar::with_draw_target(
+            Some(10),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        b.set_style(bar_style());
+        b.set_message("enterprises");
+        b.set_position(4);
+        assert_eq!((b.position(), b.length()), (4, Some(10)));
+        assert_eq!(b.message(), "enterprises");
     }
 
     #[test]

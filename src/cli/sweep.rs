@@ -3,7 +3,7 @@
 
 use super::Failure;
 use crate::sweep::{self, Shard, Sweep, SweepError};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -68,13 +68,15 @@ fn shard_of(a: &SweepArgs) -> Result<Shard, Failure> {
         .unwrap_or(Shard::ALL))
 }
 
-/// Progress on stderr with rate and ETA: on a terminal a line redrawn at most 10 times a
-/// second; otherwise (a log) a new line every [`super::progress::LOG_EVERY_SECS`] and at the end.
+/// Progress on stderr with rate and ETA: on a terminal an `indicatif` bar redrawn at most 10
+/// times a second; otherwise (a log) a new line every [`super::progress::LOG_EVERY_SECS`] and at the end.
 struct Progress {
     start: Instant,
     last: Mutex<Option<Instant>>,
     enabled: bool,
     terminal: bool,
+    /// The terminal's bar, made at the first update.
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
 }
 
 impl Progress {
@@ -84,6 +86,7 @@ impl Progress {
             last: Mutex::new(None),
             enabled,
             terminal: std::io::stderr().is_terminal(),
+            bar: std::sync::OnceLock::new(),
         }
     }
 
@@ -94,7 +97,7 @@ impl Progress {
         let now = Instant::now();
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         if !self.terminal {
-            let every = super::progress::LOG_EVERY_SECS as f64;
+            let every = super::progress::log_every().as_secs_f64();
             let since = now.duration_since(last.unwrap_or(self.start)).as_secs_f64();
             if done < total && since < every {
                 return;
@@ -111,43 +114,18 @@ impl Progress {
             );
             return;
         }
-        if done < total && last.is_some_and(|l| now.duration_since(l).as_millis() < 100) {
-            return;
-        }
-        *last = Some(now);
-        let secs = now.duration_since(self.start).as_secs_f64();
-        let rate = if secs > 0.0 {
-            (done - first) as f64 / secs
-        } else {
-            0.0
-        };
-        let eta = if rate > 0.0 {
-            (total - done) as f64 / rate
-        } else {
-            f64::NAN
-        };
-        let width = 30usize;
-        let filled = if total > 0 {
-            (done as usize * width) / total as usize
-        } else {
-            width
-        };
-        let eta_text = if eta.is_finite() {
-            format!("{}:{:02}", (eta / 60.0) as u64, (eta % 60.0) as u64)
-        } else {
-            "--:--".into()
-        };
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r  [{}{}] {done}/{total} samples  {rate:.1}/s  ETA {eta_text} ",
-            "#".repeat(filled),
-            "-".repeat(width - filled)
-        );
+        drop(last);
+        let bar = self.bar.get_or_init(|| {
+            let b = super::progress::terminal_bar(total, "samples");
+            // Samples found done when resuming do not count towards the rate.
+            b.set_position(first);
+            b.reset_eta();
+            b
+        });
+        bar.set_position(done);
         if done == total {
-            let _ = writeln!(err);
+            bar.finish();
         }
-        let _ = err.flush();
     }
 }
 

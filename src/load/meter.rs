@@ -18,6 +18,7 @@
 use super::error::LoadError;
 use super::fill::{self, Upsample};
 use super::table::{self, Column, Encoding};
+use crate::calendar::stamp::{parse_day, parse_timestamp};
 use crate::calendar::{Calendar, Date, StepLength};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -257,92 +258,6 @@ fn quote(field: &str, delim: char) -> Cow<'_, str> {
         Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
     } else {
         Cow::Borrowed(field)
-    }
-}
-
-fn parse_date(s: &str) -> Option<Date> {
-    let sep = if s.contains('/') { '/' } else { '-' };
-    let mut it = s.split(sep);
-    let y = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let d = it.next()?.parse().ok()?;
-    if it.next().is_some() {
-        return None;
-    }
-    Date::new(y, m, d)
-}
-
-/// Minutes of a `HH:MM[:SS]` time, allowing `24:00`; seconds must be zero.
-fn parse_time(s: &str) -> Result<i64, &'static str> {
-    let mut it = s.split(':');
-    let h: i64 = it
-        .next()
-        .and_then(|x| x.parse().ok())
-        .ok_or("has no hour")?;
-    let m: i64 = it
-        .next()
-        .and_then(|x| x.parse().ok())
-        .ok_or("has no minute")?;
-    let sec: f64 = match it.next() {
-        Some(x) => x.parse().map_err(|_| "has unreadable seconds")?,
-        None => 0.0,
-    };
-    if it.next().is_some() || !(0..=24).contains(&h) || !(0..60).contains(&m) {
-        return Err("is not a valid time of day");
-    }
-    if h == 24 && m != 0 {
-        return Err("is not a valid time of day");
-    }
-    if sec != 0.0 {
-        return Err("is not on a whole minute");
-    }
-    Ok(h * 60 + m)
-}
-
-/// Minutes since 1970-01-01 00:00 in the calendar's local standard time.
-fn parse_timestamp(s: &str, cal_offset_min: i64) -> Result<i64, &'static str> {
-    let s = s.trim();
-    let split = s
-        .find(['T', ' '])
-        .ok_or("has no time (expected YYYY-MM-DD HH:MM)")?;
-    let date =
-        parse_date(&s[..split]).ok_or("has no valid date (expected YYYY-MM-DD or YYYY/MM/DD)")?;
-    let mut time = s[split + 1..].trim();
-    let mut offset = None;
-    if let Some(t) = time.strip_suffix('Z') {
-        time = t;
-        offset = Some(0);
-    } else if let Some(i) = time.rfind(['+', '-']) {
-        let (t, off) = time.split_at(i);
-        let sign = if off.starts_with('-') { -1 } else { 1 };
-        let digits: String = off[1..].chars().filter(|c| *c != ':').collect();
-        // Four ASCII digits (a multi-byte character must not reach the byte slicing below).
-        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("has an offset that is not ±HH:MM");
-        }
-        let hh: i64 = digits[..2]
-            .parse()
-            .map_err(|_| "has an offset that is not ±HH:MM")?;
-        let mm: i64 = digits[2..]
-            .parse()
-            .map_err(|_| "has an offset that is not ±HH:MM")?;
-        offset = Some(sign * (hh * 60 + mm));
-        time = t.trim_end();
-    }
-    let local = date.days_since_epoch() * 1440 + parse_time(time)?;
-    Ok(match offset {
-        Some(off) => local - off + cal_offset_min,
-        None => local,
-    })
-}
-
-/// The day date of a daily row: `YYYY-MM-DD` or `YYYY/MM/DD`, optionally followed by ` 00:00[:00]`.
-fn parse_day(s: &str) -> Option<Date> {
-    let s = s.trim();
-    match s.split_once([' ', 'T']) {
-        Some((d, t)) if parse_time(t.trim()) == Ok(0) => parse_date(d),
-        Some(_) => None,
-        None => parse_date(s),
     }
 }
 
@@ -858,31 +773,6 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_in_every_accepted_form() {
-        let base = Date::new(2025, 3, 4).unwrap().days_since_epoch() * 1440 + 13 * 60 + 15;
-        for s in [
-            "2025-03-04 13:15",
-            "2025-03-04 13:15:00",
-            "2025-03-04T13:15",
-            "2025-03-04T13:15:00+08:00",
-            "2025-03-04T05:15:00Z",
-            "2025/03/04 13:15",
-            "2025/3/4 13:15",
-        ] {
-            assert_eq!(parse_timestamp(s, 480), Ok(base), "{s}");
-        }
-        assert_eq!(
-            parse_timestamp("2025-03-04 24:00", 480),
-            Ok(base - 13 * 60 - 15 + 1440)
-        );
-        assert!(parse_timestamp("2025-03-04", 480).is_err());
-        assert!(parse_timestamp("2025-02-30 10:00", 480).is_err());
-        assert!(parse_timestamp("2025-03-04 10:00:30", 480).is_err());
-        assert_eq!(parse_day("2025/3/4"), Date::new(2025, 3, 4));
-        assert_eq!(parse_day("2025-03-04 00:00:00"), Date::new(2025, 3, 4));
-    }
-
-    #[test]
     fn round_trip_every_layout() {
         let dir = tempfile::tempdir().unwrap();
         let cases = [
@@ -1271,21 +1161,5 @@ mod tests {
             }
             let _ = read_meter(&path, &spec, &c);
         }
-    }
-
-    #[test]
-    fn a_non_ascii_offset_is_an_error_not_a_panic() {
-        for bad in [
-            "2025-01-01 07:00+1é1",
-            "2025-01-01 07:00+é",
-            "2025-01-01 07:00-0١:00",
-        ] {
-            assert_eq!(
-                parse_timestamp(bad, 480),
-                Err("has an offset that is not ±HH:MM"),
-                "{bad}"
-            );
-        }
-        assert!(parse_timestamp("2025-01-01 07:00+08:00", 480).is_ok());
     }
 }

@@ -31,11 +31,17 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
         let tol = c.cost_reduction_tolerance_fraction;
         out.push(ClaimCheck {
             key: "cost_reduction_fraction".into(),
-            description: "comprehensive electricity cost reduction of all measures (综合用电成本降低)".into(),
+            description: c.cost_reduction_description.clone(),
+            description_zh: c.cost_reduction_description_zh.clone(),
             strategy: t.strategy.clone(),
             claimed: c.cost_reduction_fraction,
             simulated: t.saving_fraction,
-            holds: holds(c.cost_reduction_kind, t.saving_fraction, c.cost_reduction_fraction, tol),
+            holds: holds(
+                c.cost_reduction_kind,
+                t.saving_fraction,
+                c.cost_reduction_fraction,
+                tol,
+            ),
             kind: c.cost_reduction_kind,
             tolerance: tolerance_of(c.cost_reduction_kind, tol),
             margin: t.saving_fraction - c.cost_reduction_fraction,
@@ -54,31 +60,11 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
         let reference = crate::strategy::Strategy { pv: false, ..pv_s };
         let base = find(&reference).map_or(t.bill_yuan + t.saving_yuan, |r| r.bill_yuan);
         let simulated = base - t.bill_yuan;
-        let framings = totals
-            .iter()
-            .filter_map(|x| {
-                let s = crate::strategy::Strategy::parse(&x.strategy).ok()?;
-                if !s.pv || s.storage || s == pv_s {
-                    return None;
-                }
-                let without = find(&crate::strategy::Strategy { pv: false, ..s })?;
-                let v = without.bill_yuan - x.bill_yuan;
-                Some(ClaimFraming {
-                    description: format!(
-                        "PV added after the other measures (`{}` against `{}`)",
-                        x.strategy, without.strategy
-                    ),
-                    strategy: x.strategy.clone(),
-                    reference: without.strategy.clone(),
-                    simulated: v,
-                    holds: holds(kind, v, claimed, tol),
-                })
-            })
-            .collect();
+        let framings = pv_framings(totals, pv_s, |v| holds(kind, v, claimed, tol));
         out.push(ClaimCheck {
             key: "pv_saving_yuan_per_year".into(),
-            description: "enterprises' yearly saving from the whole-zone PV project (整区屋顶光伏)"
-                .into(),
+            description: c.pv_saving_description.clone(),
+            description_zh: c.pv_saving_description_zh.clone(),
             strategy: t.strategy.clone(),
             claimed,
             simulated,
@@ -96,6 +82,40 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
         });
     }
     out
+}
+
+/// The PV claim's other readings: each strategy with PV and without storage (other than the
+/// judged one) against the same strategy without PV; `holds_at` judges a value.
+fn pv_framings(
+    totals: &[StrategyTotals],
+    pv_s: crate::strategy::Strategy,
+    holds_at: impl Fn(f64) -> bool,
+) -> Vec<ClaimFraming> {
+    let find = |s: &crate::strategy::Strategy| {
+        let name = s.to_string();
+        totals.iter().find(|t| t.strategy == name)
+    };
+    totals
+        .iter()
+        .filter_map(|x| {
+            let s = crate::strategy::Strategy::parse(&x.strategy).ok()?;
+            if !s.pv || s.storage || s == pv_s {
+                return None;
+            }
+            let without = find(&crate::strategy::Strategy { pv: false, ..s })?;
+            let v = without.bill_yuan - x.bill_yuan;
+            Some(ClaimFraming {
+                description: format!(
+                    "PV added after the other measures (`{}` against `{}`)",
+                    x.strategy, without.strategy
+                ),
+                strategy: x.strategy.clone(),
+                reference: without.strategy.clone(),
+                simulated: v,
+                holds: holds_at(v),
+            })
+        })
+        .collect()
 }
 
 /// Whether `simulated` meets a claim of `claimed` stated as `kind` with half-width `tol`.

@@ -90,24 +90,33 @@ impl<'a> Context<'a> {
         let mut single_part_signals = BTreeMap::new();
         let two_part_from = plan.tariff_model.rules().two_part_mandatory_from_kva;
         for e in roster {
-            let single = e.transformer_kva < two_part_from;
-            if signals.contains_key(&e.voltage_level)
-                && (!single || single_part_signals.contains_key(&e.voltage_level))
+            let single = e.premises.transformer_kva < two_part_from;
+            if signals.contains_key(&e.premises.voltage_level)
+                && (!single || single_part_signals.contains_key(&e.premises.voltage_level))
             {
                 continue;
             }
-            let v = voltage(&e.voltage_level).ok_or_else(|| {
-                SimError::BadInput(format!("unknown voltage level `{}`", e.voltage_level))
+            let v = voltage(&e.premises.voltage_level).ok_or_else(|| {
+                SimError::BadInput(format!(
+                    "unknown voltage level `{}`",
+                    e.premises.voltage_level
+                ))
             })?;
             let build = |rate| {
                 PriceSignal::new(&cal, &plan.tariff_model, rate, v)
                     .map_err(|err| SimError::BadInput(err.to_string()))
             };
-            if !signals.contains_key(&e.voltage_level) {
-                signals.insert(e.voltage_level.clone(), build(EnergyRate::TwoPart)?);
+            if !signals.contains_key(&e.premises.voltage_level) {
+                signals.insert(
+                    e.premises.voltage_level.clone(),
+                    build(EnergyRate::TwoPart)?,
+                );
             }
-            if single && !single_part_signals.contains_key(&e.voltage_level) {
-                single_part_signals.insert(e.voltage_level.clone(), build(EnergyRate::SinglePart)?);
+            if single && !single_part_signals.contains_key(&e.premises.voltage_level) {
+                single_part_signals.insert(
+                    e.premises.voltage_level.clone(),
+                    build(EnergyRate::SinglePart)?,
+                );
             }
         }
         Ok(Context {
@@ -679,19 +688,22 @@ impl<'a> Context<'a> {
         _index: usize,
         e: &EnterpriseSpec,
     ) -> Result<Option<PvArray>, SimError> {
-        if let Some(path) = &e.pv_file {
-            let (ac_kw, _) = crate::solar::measured::read_on_calendar(path, self.cal.n_steps())
+        if let Some(path) = &e.premises.pv_file {
+            let (ac_kw, _) = crate::solar::measured::read_on_calendar(path, &self.cal)
                 .map_err(SimError::BadInput)?;
             let peak = ac_kw.iter().copied().fold(0.0, f64::max);
             let k = self.pv_scale_fraction;
             return Ok(Some(PvArray {
-                dc_kw: e.pv_kw.unwrap_or(peak),
+                dc_kw: e.premises.pv_kw.unwrap_or(peak),
                 ac_kw: ac_kw.iter().map(|x| x * k).collect(),
             }));
         }
         let per_kwp = self
             .pv_per_kwp
-            .get(&orientation_key(e.tilt_deg, e.azimuth_deg))
+            .get(&orientation_key(
+                e.premises.tilt_deg,
+                e.premises.azimuth_deg,
+            ))
             .ok_or_else(|| {
                 SimError::Internal(format!("no PV output for the orientation of `{}`", e.name))
             })?;
@@ -712,10 +724,10 @@ impl<'a> Context<'a> {
     /// # Errors
     /// [`SimError`] for an unknown roof type.
     pub fn pv_size_kw(&self, e: &EnterpriseSpec) -> Result<f64, SimError> {
-        if let Some(kw) = e.pv_kw {
+        if let Some(kw) = e.premises.pv_kw {
             return Ok(kw);
         }
-        let roof = crate::solar::array::roof_type(&e.roof_type)
+        let roof = crate::solar::array::roof_type(&e.premises.roof_type)
             .map_err(|err| SimError::BadInput(err.to_string()))?;
         let usable = self
             .plan
@@ -728,10 +740,10 @@ impl<'a> Context<'a> {
             .max_dc_per_transformer_kva
             .unwrap_or_else(crate::solar::array::default_transformer_limit_fraction);
         let size = crate::solar::array::size_on_roof(
-            e.roof_area_m2,
+            e.premises.roof_area_m2,
             usable,
             roof.packing_w_per_m2,
-            Some(e.transformer_kva * cap_fraction),
+            Some(e.premises.transformer_kva * cap_fraction),
         )
         .map_err(|err| SimError::BadInput(format!("enterprise `{}`: {err}", e.name)))?;
         Ok(size.dc_kwp)

@@ -18,7 +18,7 @@
 //! finite (the scenario check refuses the others), and a NaN would only make a lookup miss.
 
 use super::roster::{EnterpriseSpec, LoadOrigin};
-use crate::scenario::Plan;
+use crate::scenario::{Plan, Premises};
 use crate::strategy::Strategy;
 use crate::tariff::{BasicCharge, BillingOption, Customer, PfStandard, VoltageLevel};
 use std::hash::{Hash, Hasher};
@@ -291,6 +291,19 @@ impl Hash for EnterpriseSpec {
             name,
             group,
             load,
+            premises,
+        } = self;
+        name.hash(state);
+        group.hash(state);
+        load.hash(state);
+        premises.hash(state);
+    }
+}
+
+impl Hash for Premises {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Destructured whole, as above.
+        let Premises {
             transformer_kva,
             voltage_level,
             pf_standard,
@@ -304,9 +317,6 @@ impl Hash for EnterpriseSpec {
             storage_kwh,
             storage_kw,
         } = self;
-        name.hash(state);
-        group.hash(state);
-        load.hash(state);
         for x in [
             *transformer_kva,
             *pf_standard,
@@ -325,6 +335,8 @@ impl Hash for EnterpriseSpec {
         }
     }
 }
+
+impl Eq for Premises {}
 
 impl Eq for EnterpriseSpec {}
 
@@ -345,7 +357,7 @@ impl LoadKey {
         LoadKey {
             calendar,
             origin: e.load.clone(),
-            power_factor_bits: bits(e.power_factor),
+            power_factor_bits: bits(e.premises.power_factor),
         }
     }
 }
@@ -574,19 +586,28 @@ mod tests {
                 peak_kw: None,
                 seed: 7,
             },
-            transformer_kva: 800.0,
-            voltage_level: "kv1_10".into(),
-            pf_standard: 0.9,
-            power_factor: 0.92,
-            roof_area_m2: 3000.0,
-            roof_type: "steel".into(),
-            tilt_deg: 20.0,
-            azimuth_deg: 180.0,
-            pv_file: None,
-            pv_kw: None,
-            storage_kwh: None,
-            storage_kw: None,
+            premises: Premises {
+                transformer_kva: 800.0,
+                voltage_level: "kv1_10".into(),
+                pf_standard: 0.9,
+                power_factor: 0.92,
+                roof_area_m2: 3000.0,
+                roof_type: "steel".into(),
+                tilt_deg: 20.0,
+                azimuth_deg: 180.0,
+                pv_file: None,
+                pv_kw: None,
+                storage_kwh: None,
+                storage_kw: None,
+            },
         }
+    }
+
+    /// The test enterprise with its premises changed by `f`.
+    fn with(f: impl FnOnce(&mut Premises)) -> EnterpriseSpec {
+        let mut s = spec();
+        f(&mut s.premises);
+        s
     }
 
     #[test]
@@ -602,14 +623,8 @@ mod tests {
         assert_eq!(m.get(&key(spec(), 0)), Some(&"base"));
         assert_eq!(m.get(&key(spec(), 1)), None, "another roster index");
         let variants: Vec<EnterpriseSpec> = vec![
-            EnterpriseSpec {
-                transformer_kva: 800.000_000_1,
-                ..spec()
-            },
-            EnterpriseSpec {
-                pv_kw: Some(100.0),
-                ..spec()
-            },
+            with(|p| p.transformer_kva = 800.000_000_1),
+            with(|p| p.pv_kw = Some(100.0)),
             EnterpriseSpec {
                 load: LoadOrigin::Archetype {
                     name: "machinery".into(),
@@ -619,10 +634,9 @@ mod tests {
                 },
                 ..spec()
             },
-            EnterpriseSpec {
-                roof_type: "concrete".into(),
-                ..spec()
-            },
+            with(|p| p.roof_type = "concrete".into()),
+            with(|p| p.tilt_deg = 25.0),
+            with(|p| p.storage_kwh = Some(1.0)),
         ];
         for v in variants {
             assert_eq!(m.get(&key(v.clone(), 0)), None, "{v:?}");

@@ -143,6 +143,36 @@ pub struct RunOutput {
     pub typical_days: Vec<Option<crate::load::TypicalDays>>,
 }
 
+/// The park under the other PV ownership model (`pv.ownership` self ↔ emc), for strategy `pv`
+/// and the strategies its money is valued against (the baseline, `pv` without PV and storage,
+/// `pv` without storage, where the plan has them): the same simulation and money as the run,
+/// so that a report can set both models side by side. Only yearly figures are kept.
+///
+/// # Errors
+/// [`SimError`] when an input cannot be used.
+pub fn run_other_pv_ownership(plan: &Plan, pv: Strategy) -> Result<ParkResult, SimError> {
+    use crate::scenario::choice::PvOwnership;
+    let mut p = plan.clone();
+    p.pv.ownership = match plan.pv.ownership {
+        PvOwnership::Emc => PvOwnership::SelfOwned,
+        PvOwnership::SelfOwned => PvOwnership::Emc,
+    };
+    let after = Strategy {
+        storage: false,
+        ..pv
+    };
+    let before = Strategy { pv: false, ..after };
+    p.strategies
+        .retain(|s| s.is_baseline() || *s == pv || *s == after || *s == before);
+    p.claims_judged = false;
+    p.claims.tariff_versions.clear();
+    let opts = RunOptions {
+        compact: true,
+        ..RunOptions::default()
+    };
+    Ok(run(&p, &opts)?.result)
+}
+
 /// Simulate the park.
 ///
 /// # Errors
@@ -658,7 +688,7 @@ fn enterprise_result(
             roster::LoadOrigin::Archetype { name, .. } => name.clone(),
             roster::LoadOrigin::Meter { .. } => "meter".into(),
         },
-        transformer_kva: e.transformer_kva,
+        transformer_kva: e.premises.transformer_kva,
         meter_filled_steps: load.gaps.as_ref().map(|g| g.missing_intervals),
         annual_kwh: stats.annual_kwh,
         peak_kw: stats.peak_kw,

@@ -465,6 +465,8 @@ struct Project {
     investor: Option<crate::finance::CashFlows>,
     /// Energy per year, year 0 first: PV output or battery discharge [kWh].
     energy_kwh: Vec<f64>,
+    /// Cost of the energy the battery charged per year, year 0 first [yuan] (empty for PV).
+    charging_yuan: Vec<f64>,
     /// Levelized cost and its parts: (cost per unit, discounted costs [yuan], discounted
     /// energy [kWh]).
     pv_lcoe: Option<(Option<f64>, f64, f64)>,
@@ -490,6 +492,7 @@ fn add(m: &mut MoneyOutcome, p: Project) {
     }
     if let Some((l, c, e)) = p.storage_lcos {
         m.storage_discharged_kwh_by_year = p.energy_kwh.clone();
+        m.storage_charging_cost_by_year_yuan = p.charging_yuan.clone();
         m.storage_lcos_yuan_per_kwh = l;
         m.storage_discounted_cost_yuan = c;
         m.storage_discounted_kwh = e;
@@ -582,6 +585,7 @@ fn pv_money(
         enterprise: cf.enterprise,
         investor: cf.investor,
         energy_kwh: cf.energy_kwh,
+        charging_yuan: Vec::new(),
     }
 }
 
@@ -628,10 +632,15 @@ fn storage_money(
         enterprise: cf.enterprise,
         investor: cf.investor,
         energy_kwh: cf.discharged_kwh,
+        charging_yuan: cf.charging_cost_yuan,
     }
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "exact values: standard sizes and hand-set figures"
+)]
 mod tests {
     use super::*;
     use crate::storage::battery::FadeParams;
@@ -686,5 +695,50 @@ mod tests {
         let (none, r) = storage_factors(None, 100.0, 5, |_| 1.0);
         assert_eq!(none, vec![1.0; 5]);
         assert_eq!(r, None);
+    }
+
+    fn plan(ownership: &str) -> Plan {
+        let text = format!(
+            "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n\
+             [claims]\ncost_reduction_strategy = \"pv\"\npv_saving_strategy = \"pv\"\n\
+             [pv]\nownership = \"{ownership}\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\n"
+        );
+        crate::scenario::load_str(&text, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    /// The PV year the money stage books, by hand. The enterprise's cost falls by 10,000 yuan
+    /// with PV; 1,000 kWh of PV surplus went through its battery (worth 450 yuan at the
+    /// 0.45 yuan/kWh export price), 4,000 kWh were exported for 1,800 yuan. Self-owned: the
+    /// bill saving besides the export revenue is 10,000 − 1,800 = 8,200 yuan. EMC: the
+    /// investor's 30,000 yuan payment is part of the energy's value, the stored surplus is paid
+    /// to it, so the value avoided is 10,000 + 30,000 − 450 = 39,550 yuan and the investor's
+    /// export revenue 1,800 + 450 = 2,250 yuan.
+    #[test]
+    fn the_pv_year_splits_the_saving_between_bill_and_export_by_owner() {
+        let pv = crate::park::result::PvOutcome {
+            dc_kw: 100.0,
+            kwh: 110_000.0,
+            self_consumed_kwh: 105_000.0,
+            exported_kwh: 4_000.0,
+            export_revenue_yuan: 1_800.0,
+            avoided_energy_yuan: 35_000.0,
+            emc_payment_yuan: 30_000.0,
+            emc_payment_by_month_yuan: [2_500.0; 12],
+            emc_owned: true,
+            battery_absorbed_kwh: 1_000.0,
+        };
+        let own = pv_year(&plan("self"), &pv, 10_000.0, 0.45);
+        assert_relative_eq!(own.avoided_energy_yuan + own.avoided_other_yuan, 8_200.0);
+        assert_relative_eq!(own.export_revenue_yuan, 1_800.0);
+        let emc = pv_year(&plan("emc"), &pv, 10_000.0, 0.45);
+        assert_relative_eq!(emc.avoided_energy_yuan, 35_000.0);
+        assert_relative_eq!(emc.avoided_other_yuan, 39_550.0 - 35_000.0);
+        assert_relative_eq!(emc.export_revenue_yuan, 2_250.0);
+        assert_eq!(
+            (emc.self_consumed_kwh, emc.exported_kwh),
+            (105_000.0, 4_000.0)
+        );
     }
 }

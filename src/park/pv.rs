@@ -116,9 +116,9 @@ pub fn per_kwp_by_orientation(
 /// order.
 pub fn orientations(roster: &[EnterpriseSpec]) -> Vec<(f64, f64)> {
     let mut seen = BTreeMap::new();
-    for e in roster.iter().filter(|e| e.pv_file.is_none()) {
-        seen.entry(orientation_key(e.tilt_deg, e.azimuth_deg))
-            .or_insert((e.tilt_deg, e.azimuth_deg));
+    for e in roster.iter().filter(|e| e.premises.pv_file.is_none()) {
+        seen.entry(orientation_key(e.premises.tilt_deg, e.premises.azimuth_deg))
+            .or_insert((e.premises.tilt_deg, e.premises.azimuth_deg));
     }
     seen.into_values().collect()
 }

@@ -128,6 +128,10 @@ pub struct MoneyOutcome {
     /// Battery discharge per project year, year 0 first (capacity fade and replacement
     /// included) [kWh] (empty without storage).
     pub storage_discharged_kwh_by_year: Vec<f64>,
+    /// Cost of the energy the battery charged per project year, year 0 first, escalated like
+    /// the saving [yuan]: inside the bill saving already, apart for the LCOS (empty without
+    /// storage).
+    pub storage_charging_cost_by_year_yuan: Vec<f64>,
 }
 
 /// One enterprise under one strategy.
@@ -262,6 +266,7 @@ impl EnterpriseResult {
                 m.investor_items = Default::default();
                 m.pv_kwh_by_year = Vec::new();
                 m.storage_discharged_kwh_by_year = Vec::new();
+                m.storage_charging_cost_by_year_yuan = Vec::new();
             }
         }
     }
@@ -350,8 +355,10 @@ pub struct StrategyTotals {
 pub struct ClaimCheck {
     /// Key (`cost_reduction_fraction`, `pv_saving_yuan_per_year`).
     pub key: String,
-    /// What the claim says, in words.
+    /// What the claim says, in words (`claims.*_description`).
     pub description: String,
+    /// The same in Chinese (`claims.*_description_zh`), shown under `--lang zh`.
+    pub description_zh: String,
     /// The strategy it is checked on.
     pub strategy: String,
     /// Claimed value.

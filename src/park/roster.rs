@@ -3,7 +3,7 @@
 
 use crate::calendar::Calendar;
 use crate::load::{self, ArchetypeLibrary, LoadTarget};
-use crate::scenario::{LoadSource, Plan};
+use crate::scenario::{LoadSource, Plan, Premises};
 use crate::seed::{self, streams};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -44,30 +44,9 @@ pub struct EnterpriseSpec {
     pub group: Option<String>,
     /// Load origin.
     pub load: LoadOrigin,
-    /// Transformer capacity [kVA].
-    pub transformer_kva: f64,
-    /// Voltage level key (`kv1_10`, ...).
-    pub voltage_level: String,
-    /// Power-factor standard (0.90, 0.85, 0.80).
-    pub pf_standard: f64,
-    /// Mean power factor before compensation.
-    pub power_factor: f64,
-    /// Roof area [m²].
-    pub roof_area_m2: f64,
-    /// Roof type.
-    pub roof_type: String,
-    /// Module tilt [deg].
-    pub tilt_deg: f64,
-    /// Module azimuth [deg], 180 = south.
-    pub azimuth_deg: f64,
-    /// Measured PV series.
-    pub pv_file: Option<PathBuf>,
-    /// PV size override [kW DC].
-    pub pv_kw: Option<f64>,
-    /// Battery energy override [kWh].
-    pub storage_kwh: Option<f64>,
-    /// Battery power override [kW].
-    pub storage_kw: Option<f64>,
+    /// Grid connection, roof and equipment overrides, as the plan states them or the group
+    /// draws them.
+    pub premises: Premises,
 }
 
 /// An enterprise's load on the calendar.
@@ -144,18 +123,7 @@ fn named_member(plan: &Plan, e: &crate::scenario::EnterprisePlan) -> EnterpriseS
         name: e.name.clone(),
         group: None,
         load,
-        transformer_kva: e.transformer_kva,
-        voltage_level: e.voltage_level.clone(),
-        pf_standard: e.pf_standard,
-        power_factor: e.power_factor,
-        roof_area_m2: e.roof_area_m2,
-        roof_type: e.roof_type.clone(),
-        tilt_deg: e.tilt_deg,
-        azimuth_deg: e.azimuth_deg,
-        pv_file: e.pv_file.clone(),
-        pv_kw: e.pv_kw,
-        storage_kwh: e.storage_kwh,
-        storage_kw: e.storage_kw,
+        premises: e.premises.clone(),
     }
 }
 
@@ -196,21 +164,23 @@ fn group_members(
             peak_kw: None,
             seed: seed::derive(plan.seed, &[streams::LOAD, gi as u64 + 1, k as u64]),
         },
-        transformer_kva: d.transformer_kva,
-        voltage_level: g.voltage_level.clone(),
-        pf_standard: g.pf_standard,
-        power_factor: d.power_factor,
-        roof_area_m2: d.roof_area_m2,
-        roof_type: g
-            .roof_type
-            .clone()
-            .unwrap_or_else(|| plan.pv.roof_type.clone()),
-        tilt_deg: plan.pv.tilt_deg,
-        azimuth_deg: plan.pv.azimuth_deg,
-        pv_file: None,
-        pv_kw: None,
-        storage_kwh: None,
-        storage_kw: None,
+        premises: Premises {
+            transformer_kva: d.transformer_kva,
+            voltage_level: g.voltage_level.clone(),
+            pf_standard: g.pf_standard,
+            power_factor: d.power_factor,
+            roof_area_m2: d.roof_area_m2,
+            roof_type: g
+                .roof_type
+                .clone()
+                .unwrap_or_else(|| plan.pv.roof_type.clone()),
+            tilt_deg: plan.pv.tilt_deg,
+            azimuth_deg: plan.pv.azimuth_deg,
+            pv_file: None,
+            pv_kw: None,
+            storage_kwh: None,
+            storage_kw: None,
+        },
     };
     Ok(draws.into_iter().enumerate().map(member).collect())
 }
@@ -243,9 +213,9 @@ pub fn build_loads(
 /// Give a generated enterprise whose load outgrows its transformer the next standard size.
 pub(super) fn fit_transformer(e: &mut EnterpriseSpec, l: &LoadProfile, lib: &ArchetypeLibrary) {
     if e.group.is_some() {
-        let needed = l.stats.peak_kw / e.power_factor.max(0.3);
-        if needed > e.transformer_kva {
-            e.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
+        let needed = l.stats.peak_kw / e.premises.power_factor.max(0.3);
+        if needed > e.premises.transformer_kva {
+            e.premises.transformer_kva = load::transformer_kva(needed, lib.transformer_sizes_kva());
         }
     }
 }
@@ -292,7 +262,9 @@ pub(super) fn build_one(
     let q_kvar = match measured_q {
         Some(q) => q,
         None => {
-            let model = load::PowerFactorModel::Constant { pf: e.power_factor };
+            let model = load::PowerFactorModel::Constant {
+                pf: e.premises.power_factor,
+            };
             load::reactive_kvar(&p_kw, &model).map_err(named)?
         }
     };
@@ -305,4 +277,76 @@ pub(super) fn build_one(
         monthly_sum_kw: std::sync::OnceLock::new(),
         bank_kvarh: std::sync::OnceLock::new(),
     })
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "exact values: standard sizes and hand-set figures"
+)]
+mod tests {
+    //! The loads stage on hand-computable enterprises.
+    use super::*;
+
+    fn plan(extra: &str) -> Plan {
+        let text = format!(
+            "[scenario]\nname = \"t\"\n{extra}\n[strategies]\nlist = [\"baseline\"]\n\
+             [claims]\ncost_reduction_strategy = \"baseline\"\npv_saving_strategy = \"baseline\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\npower_factor = 0.8\n"
+        );
+        crate::scenario::load_str(&text, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    fn calendar(p: &Plan) -> Calendar {
+        Calendar::new(p.year, p.step, p.utc_offset_hours, &p.holidays).unwrap()
+    }
+
+    /// A named archetype enterprise: the year's energy is its target grown by
+    /// `scenario.load_growth_fraction` (1e6 kWh × 1.1), and its reactive power follows its
+    /// power factor 0.8: q = p · tan(acos 0.8) = 0.75 p.
+    #[test]
+    fn an_archetype_load_meets_its_grown_target_at_its_power_factor() {
+        let p = plan("load_growth_fraction = 0.1");
+        let cal = calendar(&p);
+        let lib = ArchetypeLibrary::embedded();
+        let mut r = roster(&p, &cal, &lib).unwrap();
+        let loads = build_loads(&mut r, &cal, &lib).unwrap();
+        let l = &loads[0];
+        let kwh: f64 = l.p_kw.iter().sum::<f64>() * cal.step_hours();
+        assert!((kwh / 1.1e6 - 1.0).abs() < 1e-9, "{kwh}");
+        assert!((l.stats.annual_kwh - kwh).abs() < 1e-6 * kwh);
+        for (p_kw, q) in l.p_kw.iter().zip(&l.q_kvar) {
+            assert!((q - 0.75 * p_kw).abs() < 1e-9 * (1.0 + p_kw), "{p_kw} {q}");
+        }
+        // A named enterprise keeps the transformer it states, whatever its load.
+        assert_eq!(r[0].premises.transformer_kva, 800.0);
+    }
+
+    /// A generated enterprise whose peak needs more than its transformer gets the next
+    /// standard size: 900 kW at power factor 0.9 needs 1,000 kVA, a standard size
+    /// (data/load/archetypes.toml); a named one is never resized.
+    #[test]
+    fn a_grown_group_member_gets_the_next_standard_transformer() {
+        let p = plan("");
+        let cal = calendar(&p);
+        let lib = ArchetypeLibrary::embedded();
+        let mut e = roster(&p, &cal, &lib).unwrap().remove(0);
+        e.premises.power_factor = 0.9;
+        let p_kw = vec![900.0; cal.n_steps()];
+        let l = LoadProfile {
+            stats: load::load_stats(&p_kw, cal.step_hours()),
+            q_kvar: vec![0.0; p_kw.len()],
+            p_kw,
+            gaps: None,
+            last_year_monthly_kwh: std::sync::OnceLock::new(),
+            monthly_sum_kw: std::sync::OnceLock::new(),
+        };
+        let mut named = e.clone();
+        fit_transformer(&mut named, &l, &lib);
+        assert_eq!(named.premises.transformer_kva, 800.0);
+        e.group = Some("g".into());
+        fit_transformer(&mut e, &l, &lib);
+        assert_eq!(e.premises.transformer_kva, 1000.0);
+    }
 }

@@ -162,11 +162,11 @@ struct Billing<'c> {
 /// Stage 0: the enterprise's signal, customer and baseline option.
 fn billing_of<'c>(sub: &Subject<'c, '_>) -> Result<Billing<'c>, SimError> {
     let (ctx, e) = (sub.ctx, sub.spec);
-    let signal = ctx.signal(&e.voltage_level)?;
+    let signal = ctx.signal(&e.premises.voltage_level)?;
     let customer = Customer {
-        transformer_kva: e.transformer_kva,
+        transformer_kva: e.premises.transformer_kva,
         voltage_level: signal.voltage_level(),
-        pf_standard: ctx.pf_standard(e.pf_standard),
+        pf_standard: ctx.pf_standard(e.premises.pf_standard),
     };
     let baseline = ctx.baseline_option(signal, &customer);
     Ok(Billing {
@@ -550,7 +550,8 @@ fn dispatch_storage(
     } else {
         (0..n).map(|t| import[t] - export[t]).collect()
     };
-    let (single_ok, two_ok) = tariff::allowed_energy_rates(billing.signal, e.transformer_kva);
+    let (single_ok, two_ok) =
+        tariff::allowed_energy_rates(billing.signal, e.premises.transformer_kva);
     let baseline_demand = matches!(
         billing.baseline,
         BillingOption::TwoPart(BasicCharge::ActualDemand)
@@ -600,7 +601,7 @@ fn import_prices_at(
     rate: tariff::EnergyRate,
     step_purchase: &[f64],
 ) -> Result<Vec<f64>, SimError> {
-    let sig = sub.ctx.signal_at(&sub.spec.voltage_level, rate)?;
+    let sig = sub.ctx.signal_at(&sub.spec.premises.voltage_level, rate)?;
     let (total, own) = (sig.total_yuan_per_kwh(), sig.purchase_yuan_per_kwh());
     Ok((0..step_purchase.len())
         .map(|t| total[t] - own[t] + step_purchase[t])
@@ -1086,5 +1087,108 @@ mod tests {
             })),
             "two-part, declared demand 208 kW"
         );
+    }
+
+    /// The cheapest legal option inside `settle`, by hand: a flat 100 kW load on an 800 kVA
+    /// transformer at 1-10 kV must pay two-part (≥ 315 kVA); per month the capacity charge is
+    /// 800 kVA × 22.1 = 17,680 yuan, a declared demand at its 40 % floor 320 kW × 35.4 = 11,328
+    /// yuan and the actual maximum demand 100 kW × 35.4 = 3,540 yuan
+    /// (data/tariffs/hunan-2025.toml). The tariff measure takes the actual demand every month;
+    /// without it the baseline option is billed.
+    #[test]
+    fn the_tariff_measure_bills_the_cheapest_legal_basic_charge() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"tariff\"]\n\
+             [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"tariff\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\nvoltage_level = \"kv1_10\"\n";
+        let p = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
+        let ctx = context(&p);
+        let roster =
+            super::super::roster::roster(&p, &ctx.cal, &crate::load::ArchetypeLibrary::embedded())
+                .unwrap();
+        let n = ctx.cal.n_steps();
+        let load = flat_load(n, 100.0);
+        let sub = Subject {
+            ctx: &ctx,
+            index: 0,
+            spec: &roster[0],
+            load: &load,
+            battery: None,
+            key: None,
+        };
+        let billing = billing_of(&sub).unwrap();
+        let (mode, name) = ctx.baseline_mode();
+        let purchase = Purchase { mode, name };
+        let zeros = vec![0.0; n];
+        let grid = Grid {
+            import_kw: &load.p_kw,
+            export_kw: &zeros,
+            key: None,
+        };
+        let measured = settle(
+            &sub,
+            &billing,
+            Strategy::parse("tariff").unwrap(),
+            &purchase,
+            grid,
+        )
+        .unwrap();
+        assert!(
+            (measured.bill.basic_yuan - 12.0 * 100.0 * 35.4).abs() < 1e-6,
+            "{}",
+            measured.bill.basic_yuan
+        );
+        assert_eq!(measured.tariff.options, "actual demand 12 mo");
+        let base = settle(
+            &sub,
+            &billing,
+            Strategy::parse("baseline").unwrap(),
+            &purchase,
+            grid,
+        )
+        .unwrap();
+        assert_eq!(
+            billing.baseline,
+            BillingOption::TwoPart(BasicCharge::Capacity)
+        );
+        assert!(
+            (base.bill.basic_yuan - 12.0 * 800.0 * 22.1).abs() < 1e-6,
+            "{}",
+            base.bill.basic_yuan
+        );
+        // The energy charges are the same two-part ones under both.
+        assert!((base.bill.energy_yuan - measured.bill.energy_yuan).abs() < 1e-6);
+    }
+
+    /// The price signal, by hand from data/tariffs/hunan-2025.toml at 1-10 kV, two-part: the
+    /// TOU multiplier scales purchase + line loss + T&D; system operation and government funds
+    /// are added flat.
+    #[test]
+    fn the_price_signal_of_a_step_is_the_tariffs_components_by_hand() {
+        let p = plan("surplus_export", "self");
+        let ctx = context(&p);
+        let sig = ctx
+            .signal_at("kv1_10", tariff::EnergyRate::TwoPart)
+            .unwrap();
+        let months = ctx.cal.months();
+        let step = |month: u8, hour: u8| {
+            (0..ctx.cal.n_steps())
+                .find(|&t| months[t] == month && ctx.cal.hour(t) == hour)
+                .unwrap()
+        };
+        for (month, hour, multiplier, purchase, line_loss, system_operation) in [
+            (7, 21, 1.92, 0.4800, 0.02376, 0.030),
+            (3, 3, 0.4, 0.4515, 0.02235, 0.035),
+            (3, 8, 1.0, 0.4515, 0.02235, 0.035),
+            (12, 17, 1.6, 0.4700, 0.02327, 0.030),
+        ] {
+            let t = step(month, hour);
+            let want = (purchase + line_loss + 0.1394) * multiplier + system_operation + 0.04625;
+            let got = sig.total_yuan_per_kwh()[t];
+            assert!(
+                (got - want).abs() < 1e-12,
+                "{month}/{hour}: {got} vs {want}"
+            );
+        }
     }
 }

@@ -64,15 +64,6 @@ pub fn dispatcher(plan: &Plan) -> &'static dyn Dispatch {
     }
 }
 
-fn period_code(p: TouPeriod) -> storage::TouPeriod {
-    match p {
-        TouPeriod::Critical => storage::TouPeriod::Critical,
-        TouPeriod::Peak => storage::TouPeriod::Peak,
-        TouPeriod::Flat => storage::TouPeriod::Flat,
-        TouPeriod::Valley => storage::TouPeriod::Valley,
-    }
-}
-
 /// The dispatch input of one strategy.
 ///
 /// * `net_kw` - load minus PV per step [kW] (negative: PV surplus)
@@ -88,10 +79,10 @@ pub fn input(
     demand: bool,
 ) -> DispatchInput {
     let months: Vec<u8> = ctx.cal.months().iter().map(|m| m - 1).collect();
-    let period: Vec<storage::TouPeriod> = signal
+    let period: Vec<TouPeriod> = signal
         .period_indices()
         .iter()
-        .map(|&p| period_code(TouPeriod::ALL[usize::from(p)]))
+        .map(|&p| TouPeriod::ALL[usize::from(p)])
         .collect();
     let n = net_kw.len();
     let mut d = DispatchInput::new(
@@ -105,7 +96,7 @@ pub fn input(
     d.demand_charge_per_kw_month = demand.then(|| signal.voltage_prices().demand_yuan_per_kw_month);
     d.battery_export_allowed = ctx.plan.storage.allow_export;
     d.grid_charging_allowed = ctx.plan.storage.grid_charging;
-    d.import_cap_kw = e.transformer_kva;
+    d.import_cap_kw = e.premises.transformer_kva;
     d.degradation_cost_per_kwh = ctx
         .plan
         .storage
@@ -128,9 +119,15 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
     let mut params = template(ctx.plan);
     let peak = load.p_kw.iter().copied().fold(0.0, f64::max);
     let s = &ctx.plan.storage;
-    if e.storage_kwh.is_some() || e.storage_kw.is_some() || s.sizing == SizingMode::Fixed {
-        let kw = e.storage_kw.unwrap_or(peak * s.power_fraction_of_peak);
-        params.capacity_kwh = e.storage_kwh.unwrap_or(kw * s.duration_hours);
+    if e.premises.storage_kwh.is_some()
+        || e.premises.storage_kw.is_some()
+        || s.sizing == SizingMode::Fixed
+    {
+        let kw = e
+            .premises
+            .storage_kw
+            .unwrap_or(peak * s.power_fraction_of_peak);
+        params.capacity_kwh = e.premises.storage_kwh.unwrap_or(kw * s.duration_hours);
         params.charge_power_kw = kw;
         params.discharge_power_kw = kw;
         params.aux_power_kw = s.auxiliary_kw_per_kwh * params.capacity_kwh;
@@ -141,14 +138,14 @@ pub fn size(ctx: &Context, e: &EnterpriseSpec, load: &LoadProfile) -> Result<Siz
     }
     // A customer that may bill two-part is sized with the demand charge; one below the two-part
     // threshold (single-part only, 单一制) on single-part prices without a demand charge.
-    let billing = ctx.signal(&e.voltage_level)?;
-    let (_, two_ok) = crate::tariff::allowed_energy_rates(billing, e.transformer_kva);
+    let billing = ctx.signal(&e.premises.voltage_level)?;
+    let (_, two_ok) = crate::tariff::allowed_energy_rates(billing, e.premises.transformer_kva);
     let rate = if two_ok {
         crate::tariff::EnergyRate::TwoPart
     } else {
         crate::tariff::EnergyRate::SinglePart
     };
-    let signal = ctx.signal_at(&e.voltage_level, rate)?;
+    let signal = ctx.signal_at(&e.premises.voltage_level, rate)?;
     let d = input(
         ctx,
         billing,

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod folder;
+pub mod font;
 pub mod html;
 pub mod park_charts;
 pub mod stream;

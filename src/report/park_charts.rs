@@ -379,15 +379,7 @@ fn typical_day_from(
         let n = n.max(1.0);
         let first = cal.month_steps(month).start;
         let tou = (0..spd)
-            .map(|j| {
-                let p = plan.tariff_model.period(month, cal.hour(first + j));
-                match p.index() {
-                    0 => typical_day::TouPeriod::Critical,
-                    1 => typical_day::TouPeriod::Peak,
-                    2 => typical_day::TouPeriod::Flat,
-                    _ => typical_day::TouPeriod::Valley,
-                }
-            })
+            .map(|j| plan.tariff_model.period(month, cal.hour(first + j)))
             .collect();
         typical_day::DayProfile {
             load_kw: acc.iter().map(|a| a[0] / n).collect(),

@@ -181,7 +181,7 @@ pub fn cashflows_csv(r: &ParkResult, discount_rate_fraction: f64) -> String {
 }
 
 /// The header of `cashflows.csv`.
-pub const CASHFLOWS_HEADER: &str = "enterprise,strategy,party,year,capex_yuan,replacement_yuan,om_yuan,bill_saving_yuan,payments_yuan,export_revenue_yuan,tax_yuan,net_yuan,discounted_yuan,cumulative_yuan,cumulative_discounted_yuan,pv_kwh,pv_output_factor,storage_discharged_kwh,storage_output_factor\n";
+pub const CASHFLOWS_HEADER: &str = "enterprise,strategy,party,year,capex_yuan,replacement_yuan,om_yuan,bill_saving_yuan,payments_yuan,export_revenue_yuan,tax_yuan,net_yuan,discounted_yuan,cumulative_yuan,cumulative_discounted_yuan,pv_kwh,pv_output_factor,storage_discharged_kwh,storage_output_factor,storage_charging_cost_yuan\n";
 
 /// The rows of `cashflows.csv` written enterprise by enterprise, with the park totals kept
 /// for the last rows.
@@ -200,7 +200,13 @@ impl CashflowTotals {
             let k = match park.iter().position(|(s, ..)| *s == name) {
                 Some(k) => k,
                 None => {
-                    park.push((name.clone(), Default::default(), Vec::new(), Vec::new()));
+                    park.push((
+                        name.clone(),
+                        Default::default(),
+                        Vec::new(),
+                        Vec::new(),
+                        Vec::new(),
+                    ));
                     park.len() - 1
                 }
             };
@@ -209,6 +215,7 @@ impl CashflowTotals {
             p.1[1].add(&m.investor_items);
             add_series(&mut p.2, &m.pv_kwh_by_year);
             add_series(&mut p.3, &m.storage_discharged_kwh_by_year);
+            add_series(&mut p.4, &m.storage_charging_cost_by_year_yuan);
             for (party, items) in [
                 ("enterprise", &m.enterprise_items),
                 ("investor", &m.investor_items),
@@ -219,7 +226,11 @@ impl CashflowTotals {
                     &name,
                     party,
                     items,
-                    (&m.pv_kwh_by_year, &m.storage_discharged_kwh_by_year),
+                    [
+                        &m.pv_kwh_by_year,
+                        &m.storage_discharged_kwh_by_year,
+                        &m.storage_charging_cost_by_year_yuan,
+                    ],
                     rate,
                 );
             }
@@ -228,17 +239,23 @@ impl CashflowTotals {
 
     /// Write the park totals' rows (enterprise `(park)`).
     pub fn finish(&self, out: &mut String, rate: f64) {
-        for (name, [ent, inv], pv, st) in &self.park {
+        for (name, [ent, inv], pv, st, ch) in &self.park {
             for (party, items) in [("enterprise", ent), ("investor", inv)] {
-                cashflow_rows(out, "(park)", name, party, items, (pv, st), rate);
+                cashflow_rows(out, "(park)", name, party, items, [pv, st, ch], rate);
             }
         }
     }
 }
 
-/// A strategy's park totals: name, enterprise and investor items, PV output and battery
-/// discharge per year.
-type ParkFlows = (String, [crate::finance::FlowItems; 2], Vec<f64>, Vec<f64>);
+/// A strategy's park totals: name, enterprise and investor items, PV output, battery
+/// discharge and battery charging cost per year.
+type ParkFlows = (
+    String,
+    [crate::finance::FlowItems; 2],
+    Vec<f64>,
+    Vec<f64>,
+    Vec<f64>,
+);
 
 fn add_series(acc: &mut Vec<f64>, x: &[f64]) {
     if acc.len() < x.len() {
@@ -260,7 +277,7 @@ fn cashflow_rows(
     strategy: &str,
     party: &str,
     items: &crate::finance::FlowItems,
-    (pv, st): (&[f64], &[f64]),
+    [pv, st, charging]: [&[f64]; 3],
     rate: f64,
 ) {
     if items.is_empty() {
@@ -281,7 +298,7 @@ fn cashflow_rows(
         let cols: Vec<String> = items.columns().iter().map(|c| f(c[t], 4)).collect();
         let _ = writeln!(
             out,
-            "{enterprise},{strategy},{party},{t},{},{},{},{},{},{},{},{},{}",
+            "{enterprise},{strategy},{party},{t},{},{},{},{},{},{},{},{},{},{}",
             cols.join(","),
             f(net, 4),
             f(disc, 4),
@@ -291,6 +308,7 @@ fn cashflow_rows(
             factor(pv, t),
             opt(st.get(t).copied(), 1),
             factor(st, t),
+            opt(charging.get(t).copied(), 4),
         );
     }
 }
@@ -566,6 +584,7 @@ fn claims_json(claims: &[crate::park::ClaimCheck]) -> serde_json::Map<String, se
                     "holds": f.holds,
                 })).collect::<Vec<_>>(),
                 "description": c.description,
+                "description_zh": c.description_zh,
                 "assumptions": c.assumptions,
             }),
         );
@@ -601,8 +620,9 @@ fn claim_statement(c: &crate::park::ClaimCheck) -> String {
     }
 }
 
-/// The claims section of the text summary.
-fn claims_text(s: &mut String, r: &ParkResult) {
+/// The claims section of the text summary; a claim is named in Chinese under `Lang::Zh`
+/// (`claims.*_description_zh`).
+fn claims_text(s: &mut String, r: &ParkResult, lang: crate::report::charts::Lang) {
     if r.claims.is_empty() {
         let _ = writeln!(
             s,
@@ -615,7 +635,7 @@ fn claims_text(s: &mut String, r: &ParkResult) {
         let _ = writeln!(
             s,
             "  - {}: claimed {}, simulated {} ({}), margin {}: {}",
-            c.description,
+            claim_name(c, lang),
             claim_statement(c),
             claim_value(c, c.simulated, false),
             c.strategy,
@@ -750,8 +770,21 @@ fn mode_counts(r: &ParkResult, strategy: &str) -> String {
         .join(", ")
 }
 
-/// The plain-text summary a planner reads first.
+/// A claim's name in `lang`: `description_zh` in Chinese (the English one when it is empty).
+pub fn claim_name(c: &crate::park::ClaimCheck, lang: crate::report::charts::Lang) -> &str {
+    match lang {
+        crate::report::charts::Lang::Zh if !c.description_zh.trim().is_empty() => &c.description_zh,
+        _ => &c.description,
+    }
+}
+
+/// The plain-text summary a planner reads first, with claims named in English.
 pub fn text_summary(out: &RunOutput) -> String {
+    text_summary_in(out, crate::report::charts::Lang::En)
+}
+
+/// The plain-text summary, with claims named in `lang` (`run --lang zh`).
+pub fn text_summary_in(out: &RunOutput, lang: crate::report::charts::Lang) -> String {
     let r = &out.result;
     let mut s = String::new();
     let _ = writeln!(
@@ -888,7 +921,7 @@ pub fn text_summary(out: &RunOutput) -> String {
         }
     }
     savings_account_text(&mut s, r);
-    claims_text(&mut s, r);
+    claims_text(&mut s, r, lang);
     data_sources_text(&mut s, r);
     s
 }

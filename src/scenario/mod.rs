@@ -21,8 +21,8 @@ mod sources;
 
 pub use error::{Location, ScenarioError, ScenarioErrorKind, SourceText};
 pub use plan::{
-    EnterprisePlan, LoadSource, MeterData, Normals, Plan, SweepPlan, TariffSwitch, WeatherData,
-    WeatherPlan,
+    EnterprisePlan, LoadSource, MeterData, Normals, Plan, Premises, SweepPlan, TariffSwitch,
+    WeatherData, WeatherPlan,
 };
 
 use std::path::Path;
@@ -142,7 +142,7 @@ mod tests {
         let text = "[scenario]\nname = \"t\"\n[[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\nannual_kwh = 1e6\ntransformer_kva = 800\n";
         let plan = load_str(text, Path::new("t.toml")).unwrap();
         assert_eq!(plan.year, 2025);
-        assert_eq!(plan.enterprises[0].voltage_level, "kv1_10");
+        assert_eq!(plan.enterprises[0].premises.voltage_level, "kv1_10");
         assert!((plan.pv.tilt_deg - 15.0).abs() < 1e-12);
         assert_eq!(plan.strategies[0], crate::strategy::Strategy::BASELINE);
         assert_eq!(plan.enterprise_count(), 1);

@@ -116,9 +116,18 @@ pub struct EnterprisePlan {
     pub index: usize,
     /// Load source.
     pub load: LoadSource,
+    /// Grid connection, roof and equipment overrides.
+    pub premises: Premises,
+}
+
+/// An enterprise's premises (用电户信息): grid connection (受电变压器容量, 电压等级, 功率因数),
+/// roof and equipment overrides, the part of an enterprise that the scenario's
+/// [`EnterprisePlan`] and the park's roster (`park::EnterpriseSpec`) share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Premises {
     /// Transformer capacity [kVA].
     pub transformer_kva: f64,
-    /// Supply voltage level.
+    /// Supply voltage level key (`kv1_10`, ...).
     pub voltage_level: String,
     /// Power-factor standard (0.90, 0.85 or 0.80).
     pub pf_standard: f64,

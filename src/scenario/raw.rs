@@ -290,6 +290,10 @@ pub struct ClaimsSection {
     pub pv_saving_kind: super::choice::ClaimKind,
     pub pv_saving_tolerance_fraction: f64,
     pub tariff_versions: Vec<String>,
+    pub cost_reduction_description: String,
+    pub cost_reduction_description_zh: String,
+    pub pv_saving_description: String,
+    pub pv_saving_description_zh: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

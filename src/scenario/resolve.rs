@@ -3,7 +3,7 @@
 //! resolved in `sources.rs`.
 
 use super::error::{ScenarioError, ScenarioErrorKind, SourceText};
-use super::plan::{EnterprisePlan, LoadSource, Plan, SweepPlan, TariffSwitch};
+use super::plan::{EnterprisePlan, LoadSource, Plan, Premises, SweepPlan, TariffSwitch};
 use super::raw::{self, RawScenario};
 use super::schema::{self, Kind};
 use crate::calendar::{Calendar, HolidayTable, StepLength};
@@ -601,7 +601,7 @@ impl Resolver<'_> {
                 Some(f) => {
                     let p = self.path(&key("pv_file"), f, true)?;
                     // Read now so that `check` refuses an unusable series as `run` would.
-                    let (ac_kw, year) = crate::solar::measured::read_on_calendar(&p, cal.n_steps())
+                    let (ac_kw, year) = crate::solar::measured::read_on_calendar(&p, cal)
                         .map_err(|m| self.rule(&key("pv_file"), m))?;
                     self.plausible_pv_series(raw, i, &p, &ac_kw, year, cal)?;
                     Some(p)
@@ -612,21 +612,23 @@ impl Resolver<'_> {
                 name: e.name.clone(),
                 index: i,
                 load,
-                transformer_kva: e.transformer_kva,
-                voltage_level: e.voltage_level.clone(),
-                pf_standard: e.pf_standard,
-                power_factor: e.power_factor,
-                roof_area_m2: e.roof_area_m2,
-                roof_type: e
-                    .roof_type
-                    .clone()
-                    .unwrap_or_else(|| raw.pv.roof_type.clone()),
-                tilt_deg: e.tilt_deg.unwrap_or(raw.pv.tilt_deg),
-                azimuth_deg: e.azimuth_deg.unwrap_or(raw.pv.azimuth_deg),
-                pv_file,
-                pv_kw: e.pv_kw,
-                storage_kwh: e.storage_kwh,
-                storage_kw: e.storage_kw,
+                premises: Premises {
+                    transformer_kva: e.transformer_kva,
+                    voltage_level: e.voltage_level.clone(),
+                    pf_standard: e.pf_standard,
+                    power_factor: e.power_factor,
+                    roof_area_m2: e.roof_area_m2,
+                    roof_type: e
+                        .roof_type
+                        .clone()
+                        .unwrap_or_else(|| raw.pv.roof_type.clone()),
+                    tilt_deg: e.tilt_deg.unwrap_or(raw.pv.tilt_deg),
+                    azimuth_deg: e.azimuth_deg.unwrap_or(raw.pv.azimuth_deg),
+                    pv_file,
+                    pv_kw: e.pv_kw,
+                    storage_kwh: e.storage_kwh,
+                    storage_kw: e.storage_kw,
+                },
             });
         }
         Ok(out)

@@ -146,7 +146,7 @@ pub static KEYS: &[KeySpec] = &[
     k("scenario.year", Int { min: 2000, max: 2100 }, "", Optional, "Calendar year simulated (weekdays, leap day, public holidays). The holiday table must cover it (2023-2027 built in)."),
     k("scenario.step_minutes", IntOneOf(&[60, 15]), "min", Optional, "Time step of every series: 60 (8760 steps a year) or 15 (35040; the interval of Chinese demand metering)."),
     k("scenario.seed", Int { min: 0, max: i64::MAX }, "", Optional, "Seed of every random stream (load noise, enterprise groups, synthetic weather, Monte Carlo). Same seed, same bytes."),
-    k("scenario.utc_offset_hours", Float { min: -12.0, max: 14.0 }, "h", Optional, "Offset of local standard time from UTC; China Standard Time is +8. A weather file in another zone is converted to this one: EPW and TMY3 files by the offset they state (a stated zone more than 2 h from the file's longitude/15 is refused: such rows are not in the zone they claim, as in PVGIS's EPW export), PVGIS files from UTC; a plain CSV is read as in this zone. The sun is computed at each step's true time (PVGIS: its irradiance time offset)."),
+    k("scenario.utc_offset_hours", Float { min: -12.0, max: 14.0 }, "h", Optional, "Offset of local standard time from UTC; China Standard Time is +8. A weather file in another zone is converted to this one: EPW and TMY3 files by the offset they state (a stated zone more than 2 h from the file's longitude/15 is refused: such rows are not in the zone they claim, as in PVGIS's EPW export), PVGIS files from UTC; a plain CSV (weather or `pv_file`) is read as in this zone unless its timestamps state an offset (`+08:00`, `Z`), which is converted. The sun is computed at each step's true time (PVGIS: its irradiance time offset)."),
     k("scenario.load_growth_fraction", Float { min: -0.9, max: 10.0 }, "fraction", Optional, "Growth of every enterprise's consumption over the scenario's figures: annual kWh and peak targets (and measured loads) are multiplied by (1 + this). Transformers stay as sized; an enterprise that outgrows its own gets the next standard size. Sweeps vary it for load-growth uncertainty."),
     k("scenario.holidays_file", Path, "", Optional, "A public-holiday table in the layout of `data/holidays/china.toml`, replacing the built-in one (for years it does not cover)."),
     // ---------------------------------------------------------------- [site]
@@ -159,7 +159,7 @@ pub static KEYS: &[KeySpec] = &[
     k("weather", Table, "", Optional, "Solar and temperature input of the PV model."),
     k("weather.source", Choice(WeatherSource::NAMES), "", Optional, "`synthetic`: a typical year generated from monthly normals; `auto`: `weather.file`, its format (EPW, TMY3, PVGIS CSV or JSON, plain CSV) recognised from its first lines; otherwise the format of `weather.file`, checked against its first lines."),
     k("weather.file", Path, "", Optional, "Weather file; required unless `weather.source = \"synthetic\"`."),
-    k("weather.csv_timestamp_column", Str, "", Optional, "Plain CSV weather: the timestamp column (`YYYY-MM-DD HH:MM`, local standard time)."),
+    k("weather.csv_timestamp_column", Str, "", Optional, "Plain CSV weather: the timestamp column (`YYYY-MM-DD HH:MM`, `T` or a space, `/` or `-`; local standard time, or converted from an offset it states)."),
     k("weather.csv_ghi_column", Str, "", Optional, "Plain CSV weather: the global horizontal irradiance column [W/m²]."),
     k("weather.csv_dni_column", Str, "", Optional, "Plain CSV weather: the direct normal irradiance column [W/m²], if the file has one (otherwise DNI and DHI come from a decomposition of GHI)."),
     k("weather.csv_dhi_column", Str, "", Optional, "Plain CSV weather: the diffuse horizontal irradiance column [W/m²], if the file has one."),
@@ -337,6 +337,10 @@ pub static KEYS: &[KeySpec] = &[
     k("claims.pv_saving_kind", Choice(ClaimKind::NAMES), "", Optional, "How the PV claim is stated: `at_least` (the report's \"over 6 million\"), `about` (within `pv_saving_tolerance_fraction`) or `at_most`."),
     k("claims.pv_saving_tolerance_fraction", Float { min: 0.0, max: 1.0 }, "fraction", Optional, "Half-width of `about` for the PV claim, relative to the claimed amount (0.10: ±10%)."),
     k("claims.tariff_versions", ChoiceList(&[]), "", Optional, "Built-in tariff versions (e.g. `[\"hunan-2023\", \"hunan-2025\"]`) under which the claims are also judged: a full park run per version on the same loads, PV and sizes; reported beside the main run's. A claim dates from its report: judge it under the tariff of its year too. Empty: only the scenario's tariff."),
+    k("claims.cost_reduction_description", Str, "", Optional, "How reports name the cost claim in English (report.html, the text summary, summary.json, report.xlsx)."),
+    k("claims.cost_reduction_description_zh", Str, "", Optional, "How reports name the cost claim in Chinese (`--lang zh`; summary.json `description_zh`)."),
+    k("claims.pv_saving_description", Str, "", Optional, "How reports name the PV claim in English."),
+    k("claims.pv_saving_description_zh", Str, "", Optional, "How reports name the PV claim in Chinese (`--lang zh`)."),
     // ---------------------------------------------------------------- [sweep]
     k("sweep", Table, "", Optional, "A parameter sweep or Monte Carlo study run by `parkenergy sweep`."),
     k("sweep.method", Choice(SweepMethod::NAMES), "", Optional, "How samples are drawn."),

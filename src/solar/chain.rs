@@ -253,7 +253,7 @@ fn defaults_file() -> &'static DefaultsFile {
 }
 
 /// Default lifetime degradation `(first_year_loss_fraction, annual_loss_fraction)` [-] from
-/// `data/pv/pvwatts_defaults.toml`, for [`super::pv_power::degradation_factor`].
+/// `data/pv/pvwatts_defaults.toml`, for [`crate::finance::cashflow::degradation_factor`].
 pub fn default_degradation() -> (f64, f64) {
     let d = &defaults_file().degradation;
     (d.first_year_loss_fraction, d.annual_loss_fraction)

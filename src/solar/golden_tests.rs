@@ -21,6 +21,9 @@ const ANNUAL_DIRINT_VS_PVLIB: f64 = 3e-4;
 const ANNUAL_VS_PVWATTS: f64 = 0.025;
 /// Monthly AC vs the pvlib chain [fraction]: achieved at most 8.6e-6.
 const MONTHLY_VS_PVLIB: f64 = 3e-5;
+/// Monthly AC of the GHI-only path vs pvlib's `dirint` chain [fraction]: achieved on the
+/// Yongzhou synthetic year: at most 3.4e-4 (annual 8.5e-5).
+const MONTHLY_DIRINT_VS_PVLIB: f64 = 1e-3;
 /// Monthly AC vs PVWatts v8 [fraction]: a model difference; achieved at most 3.2%.
 const MONTHLY_VS_PVWATTS: f64 = 0.05;
 /// Hourly AC RMSE vs the pvlib chain [kW per kWp DC]: achieved 0.0002.
@@ -73,6 +76,28 @@ fn spa_matches_pvlib_spa_python_2000_2050() {
     }
     // in fact the same algorithm: far tighter than the tolerance
     assert!(worst < 1e-5, "worst {worst}");
+}
+
+/// ΔT against pvlib's `spa.calculate_deltat` (an independent implementation of the Espenak and
+/// Meeus polynomials) at the 360 golden instants of 2000-2050, which cross the 2005 seam:
+/// the golden holds 6 decimals.
+#[test]
+fn delta_t_matches_pvlib_calculate_deltat() {
+    use super::position::delta_t_s;
+    let mut worst: f64 = 0.0;
+    let mut years = std::collections::BTreeSet::new();
+    for r in rows("spa_reference.csv") {
+        let secs: i64 = r[1].parse().expect("unix seconds");
+        let d = crate::calendar::Date::from_days_since_epoch(secs.div_euclid(86_400));
+        years.insert(d.year());
+        let ours = delta_t_s(d.year(), u32::from(d.month()));
+        worst = worst.max((ours - f(&r[7])).abs());
+    }
+    assert!(worst < 1e-6, "worst ΔT difference {worst} s");
+    assert!(
+        years.first() < Some(&2005) && years.last() >= Some(&2045),
+        "{years:?}"
+    );
 }
 
 fn same(s: &str, x: f64) -> bool {
@@ -213,16 +238,159 @@ fn chain_matches_pvlib_and_pvwatts_changsha_epw() {
     check_climate("changsha", &changsha());
 }
 
+/// The committed Yongzhou synthetic year (seed 1) that the pvlib golden was computed on.
+const SYNTHETIC_CSV: &str = "yongzhou_synthetic_2025_seed1.csv";
+
+fn synthetic_spec(site: crate::weather::Site) -> CsvSpec {
+    CsvSpec {
+        site,
+        columns: crate::weather::csv::CsvColumns {
+            dni: None,
+            dhi: None,
+            ..Default::default()
+        },
+        irradiance_unit: Default::default(),
+        temperature_unit: Default::default(),
+        wind_unit: Default::default(),
+        time_label: Default::default(),
+        step_minutes: 60,
+    }
+}
+
+/// The generator still makes the committed year, to the file's 4 decimals
+/// (`UPDATE_GOLDEN=1` rewrites the file; then rerun `tools/make_synthetic_yield_golden.py`).
 #[test]
-fn yongzhou_synthetic_year_gives_950_to_1100_kwh_per_kwp() {
+fn synthetic_year_file_is_what_the_generator_makes() {
     use crate::weather::synthetic::{MonthlyNormals, synthetic_year};
-    // hunan.md 6c: 950-1,050 kWh/kWp recommended for Yongzhou rooftops (EST); brief: 950-1,100
+    use std::fmt::Write as _;
+    let w = synthetic_year(&MonthlyNormals::yongzhou(), 2025, 60, 1).unwrap();
+    let mut text = String::from("timestamp,ghi,temp_air,wind_speed\n");
+    for (i, ((g, t), v)) in w
+        .ghi_w_per_m2
+        .iter()
+        .zip(&w.temp_air_c)
+        .zip(&w.wind_speed_m_per_s)
+        .enumerate()
+    {
+        let d = crate::calendar::Date::from_days_since_epoch(
+            crate::calendar::Date::new(2025, 1, 1)
+                .unwrap()
+                .days_since_epoch()
+                + i as i64 / 24,
+        );
+        let _ = writeln!(
+            text,
+            "{:04}-{:02}-{:02} {:02}:00,{g:.4},{t:.4},{v:.4}",
+            d.year(),
+            d.month(),
+            d.day(),
+            i % 24
+        );
+    }
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(data(SYNTHETIC_CSV), &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(data(SYNTHETIC_CSV)).expect("committed year");
+    assert_eq!(
+        committed, text,
+        "the synthetic generator changed: update the golden"
+    );
+    let site = w.site.clone();
+    eprintln!("{site:?}");
+    let r = read_csv(data(SYNTHETIC_CSV), &synthetic_spec(site)).unwrap();
+    assert_eq!(r.ghi_w_per_m2.len(), 8760);
+}
+
+/// Our chain (GHI only: DIRINT decomposition, Perez, Fuentes, PVWatts DC and inverter) on the
+/// Yongzhou synthetic year equals pvlib's on the same file, annual and monthly, for the four
+/// golden orientations (`tests/data/pv/synthetic_annual.csv`,
+/// `tools/make_synthetic_yield_golden.py`). Achieved: see the printed worst ratio.
+#[test]
+fn chain_matches_pvlib_on_the_yongzhou_synthetic_year() {
+    use crate::weather::synthetic::MonthlyNormals;
+    let site = MonthlyNormals::yongzhou().site;
+    let w = read_csv(data(SYNTHETIC_CSV), &synthetic_spec(site)).unwrap();
+    let months = w.months();
+    let golden = rows("synthetic_annual.csv");
+    assert_eq!(golden.len(), 4);
+    let mut worst = [0.0f64; 2];
+    for r in &golden {
+        let sys = PvSystem {
+            tilt_deg: f(&r[0]),
+            azimuth_deg: f(&r[1]),
+            losses_fraction: LOSSES,
+            ..PvSystem::default()
+        };
+        let s = pv_per_kwp(&w, &sys).unwrap();
+        let ours = s.annual_ac_kwh_per_kwp();
+        let pl = f(&r[2]);
+        eprintln!(
+            "Yongzhou synthetic {}/{}: ours {ours:.3}, pvlib {pl:.3} kWh/kWp",
+            r[0], r[1]
+        );
+        worst[0] = worst[0].max((ours / pl - 1.0).abs());
+        assert!(
+            (ours / pl - 1.0).abs() < ANNUAL_DIRINT_VS_PVLIB,
+            "{r:?}: {ours}"
+        );
+        for (m, ours_m) in s.monthly_ac_kwh_per_kwp(&months).iter().enumerate() {
+            let pm = f(&r[3 + m]);
+            worst[1] = worst[1].max((ours_m / pm - 1.0).abs());
+            assert!(
+                (ours_m / pm - 1.0).abs() < MONTHLY_DIRINT_VS_PVLIB,
+                "{r:?} month {}: {ours_m}",
+                m + 1
+            );
+        }
+    }
+    eprintln!(
+        "worst annual {:.2e}, worst month {:.2e}",
+        worst[0], worst[1]
+    );
+}
+
+/// The synthetic year against the real weather its normals come from: its monthly GHI is
+/// Changsha TMYx's × 0.90 (data/weather/yongzhou-normals.toml), so its yield on a 15° south
+/// roof should be near 0.90 × pvlib's on the Changsha EPW from GHI alone (DIRINT, the golden's
+/// `changsha,dirint` row), if the generator's hours, days and temperatures are like real
+/// weather's. Achieved: −1.0 % to −0.5 % over seeds 1-3 (the site is 1.7° further south and
+/// the synthetic days vary less); tolerance 3 %.
+#[test]
+fn synthetic_year_yields_what_the_weather_it_derives_from_yields() {
+    use crate::weather::synthetic::{MonthlyNormals, synthetic_year};
+    let changsha = rows("annual.csv")
+        .into_iter()
+        .find(|r| r[0] == "changsha" && r[1] == "dirint")
+        .map(|r| f(&r[4]))
+        .expect("Changsha DIRINT golden row");
+    let sys = PvSystem {
+        losses_fraction: LOSSES,
+        ..PvSystem::default()
+    };
+    for seed in [1, 2, 3] {
+        let w = synthetic_year(&MonthlyNormals::yongzhou(), 2025, 60, seed).unwrap();
+        let y = pv_per_kwp(&w, &sys).unwrap().annual_ac_kwh_per_kwp();
+        let r = y / (0.90 * changsha) - 1.0;
+        eprintln!(
+            "seed {seed}: {y:.1} kWh/kWp, {:+.2} % vs 0.90 × Changsha",
+            100.0 * r
+        );
+        assert!(r.abs() < 0.03, "seed {seed}: {y} vs 0.9 × {changsha}");
+    }
+}
+
+/// The synthetic year with the default system (15° south, default losses) against the yield
+/// hunan.md 6c recommends for Yongzhou rooftops, 950-1,050 kWh/kWp (EST): a check of the
+/// normals and the generator against a published estimate, not of the chain (checked above).
+#[test]
+fn yongzhou_synthetic_year_is_within_the_published_rooftop_yield() {
+    use crate::weather::synthetic::{MonthlyNormals, synthetic_year};
     for seed in [1, 2, 3] {
         let w = synthetic_year(&MonthlyNormals::yongzhou(), 2025, 60, seed).unwrap();
         let y = pv_per_kwp(&w, &PvSystem::default())
             .unwrap()
             .annual_ac_kwh_per_kwp();
         eprintln!("Yongzhou synthetic seed {seed}: {y:.1} kWh/kWp (15° south, default losses)");
-        assert!((950.0..=1100.0).contains(&y), "{y}");
+        assert!((950.0..=1050.0).contains(&y), "{y}");
     }
 }

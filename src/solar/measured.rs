@@ -1,13 +1,15 @@
 //! Measured PV production (实测光伏出力) as an alternative to the model: an hourly or 15-minute CSV
 //! of power [kW] or energy per interval [kWh].
 //!
-//! Timestamps are `YYYY-MM-DD HH:MM` in local standard time labelling the interval start or end;
+//! Timestamps are `YYYY-MM-DD HH:MM` in local standard time (any form [`crate::calendar::stamp`]
+//! reads; a stated UTC offset is converted) labelling the interval start or end;
 //! the series must cover one full calendar year without gaps (the same axis as
 //! [`crate::calendar::Calendar`]).
 
 use super::SolarError;
 use crate::calendar::Date;
-use crate::weather::csv::{TimeLabel, parse_timestamp};
+use crate::calendar::stamp::parse_timestamp;
+use crate::weather::csv::TimeLabel;
 use std::path::Path;
 
 /// Whether the value column is power or energy per interval.
@@ -30,6 +32,9 @@ pub struct MeasuredSpec {
     pub unit: MeasuredUnit,
     /// What the timestamps label.
     pub time_label: TimeLabel,
+    /// UTC offset of the local standard time the series is read in [h] (+8 for China); a
+    /// timestamp that states its own offset is converted to it.
+    pub utc_offset_hours: f64,
 }
 
 /// A measured PV series on the calendar's steps.
@@ -67,8 +72,13 @@ impl MeasuredPv {
 ///
 /// # Errors
 /// The reader's [`SolarError`], or a message when the series does not fit the calendar.
-pub fn read_on_calendar(path: &Path, n_steps: usize) -> Result<(Vec<f64>, i32), String> {
+pub fn read_on_calendar(
+    path: &Path,
+    cal: &crate::calendar::Calendar,
+) -> Result<(Vec<f64>, i32), String> {
+    let n_steps = cal.n_steps();
     let spec = MeasuredSpec {
+        utc_offset_hours: cal.utc_offset_hours(),
         timestamp_column: "timestamp".into(),
         value_column: "value".into(),
         unit: MeasuredUnit::Kw,
@@ -152,6 +162,7 @@ pub fn parse_measured_pv(
             })
     };
     let (it, iv) = (col(&spec.timestamp_column)?, col(&spec.value_column)?);
+    let zone_min = (spec.utc_offset_hours * 60.0).round() as i64;
     let mut times = Vec::with_capacity(35_136);
     let mut vals = Vec::with_capacity(35_136);
     for (i, l) in lines {
@@ -163,12 +174,8 @@ pub fn parse_measured_pv(
                 format!("{} fields, expected {}", f.len(), names.len()),
             ));
         };
-        let (t, _) = parse_timestamp(ts).ok_or_else(|| {
-            err(
-                line,
-                format!("timestamp `{}` is not `YYYY-MM-DD HH:MM`", ts.trim()),
-            )
-        })?;
+        let t = parse_timestamp(ts, zone_min)
+            .map_err(|why| err(line, format!("timestamp `{}` {why}", ts.trim())))?;
         let v: f64 = vs.trim().parse().map_err(|_| {
             err(
                 line,
@@ -284,6 +291,7 @@ mod tests {
 
     fn spec(label: TimeLabel) -> MeasuredSpec {
         MeasuredSpec {
+            utc_offset_hours: 8.0,
             timestamp_column: "time".into(),
             value_column: "energy_kwh".into(),
             unit: MeasuredUnit::Kwh,

@@ -76,34 +76,6 @@ pub fn combined_losses_fraction(losses_fraction: &[f64]) -> f64 {
     1.0 - losses_fraction.iter().map(|l| 1.0 - l).product::<f64>()
 }
 
-/// Output factor of a PV plant in an operating year, relative to year 1 [-].
-///
-/// # Arguments
-/// * `operating_year`: 1 for the first year of operation (factor 1), 2, 3, …;
-/// * `first_year_loss_fraction`: drop from year 1 to year 2 [-] (e.g. 0.02);
-/// * `annual_loss_fraction`: further loss per year after year 2 [-] (e.g. 0.0055).
-///
-/// # Returns
-/// `1` for year ≤ 1, else `(1 − d1)(1 − d)^(year − 2)`.
-///
-/// # Notes
-/// The two-rate curve that Chinese module warranties quote (e.g. 2 % in year 1, then 0.55 %/yr).
-/// PVWatts applies a single rate: pass `first_year_loss_fraction = annual_loss_fraction`.
-///
-/// # References
-/// D. C. Jordan and S. R. Kurtz, "Photovoltaic degradation rates — an analytical review,"
-/// *Progress in Photovoltaics*, vol. 21, no. 1, pp. 12-29, 2013. <https://doi.org/10.1002/pip.1182>
-pub fn degradation_factor(
-    operating_year: u32,
-    first_year_loss_fraction: f64,
-    annual_loss_fraction: f64,
-) -> f64 {
-    if operating_year <= 1 {
-        return 1.0;
-    }
-    (1.0 - first_year_loss_fraction) * (1.0 - annual_loss_fraction).powi(operating_year as i32 - 2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,13 +91,6 @@ mod tests {
         );
         let pvwatts = [0.02, 0.03, 0.0, 0.02, 0.02, 0.005, 0.015, 0.01, 0.0, 0.03];
         assert_relative_eq!(combined_losses_fraction(&pvwatts), 0.1408, epsilon = 5e-5);
-        assert_relative_eq!(degradation_factor(1, 0.02, 0.006), 1.0);
-        assert_relative_eq!(degradation_factor(2, 0.02, 0.006), 0.98);
-        assert_relative_eq!(
-            degradation_factor(4, 0.02, 0.006),
-            0.98 * 0.994 * 0.994,
-            epsilon = 1e-12
-        );
     }
 
     #[test]

@@ -80,25 +80,8 @@ pub enum StorageError {
     },
 }
 
-/// Time-of-use period of a step (峰谷分时电价时段).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TouPeriod {
-    /// Valley 谷.
-    Valley,
-    /// Flat 平.
-    Flat,
-    /// Peak 峰.
-    Peak,
-    /// Critical peak 尖峰.
-    Critical,
-}
-
-impl TouPeriod {
-    /// True for peak and critical-peak steps, when the rule dispatch discharges.
-    pub fn is_peak(self) -> bool {
-        matches!(self, TouPeriod::Peak | TouPeriod::Critical)
-    }
-}
+/// Time-of-use period of a step (峰谷分时电价时段): the tariff's own type.
+pub use crate::tariff::TouPeriod;
 
 /// Per-step inputs of one enterprise for a storage dispatch over a horizon (a week to a year).
 ///

@@ -54,8 +54,12 @@ impl VoltageLevel {
     }
 }
 
-/// A time-of-use period (分时时段). The discriminant is the index used in per-period arrays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A time-of-use period (分时时段), the one type for it in the crate: tariffs, price signals,
+/// the rule dispatch of storage and the typical-day chart all use it. The discriminant is the
+/// index used in per-period arrays.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
+)]
 #[repr(u8)]
 pub enum TouPeriod {
     /// Critical peak 尖峰, code `C`.
@@ -79,6 +83,10 @@ impl TouPeriod {
     /// Index into per-period arrays (0 critical, 1 peak, 2 flat, 3 valley).
     pub fn index(self) -> usize {
         self as usize
+    }
+    /// True for peak and critical-peak steps, when the rule dispatch of storage discharges.
+    pub fn is_peak(self) -> bool {
+        matches!(self, TouPeriod::Peak | TouPeriod::Critical)
     }
     fn from_code(c: char) -> Option<TouPeriod> {
         match c {

@@ -1,14 +1,17 @@
 //! Plain CSV weather reader with declared columns and units.
 //!
 //! The file has one header line naming the columns and one line per step. The timestamp column
-//! holds `YYYY-MM-DD HH:MM` (or `YYYY-MM-DDTHH:MM`, seconds allowed) in local standard time,
-//! labelling either the start or the end of each interval as declared.
+//! holds `YYYY-MM-DD HH:MM` in local standard time of the site, in any form
+//! [`crate::calendar::stamp`] reads (`T` or a space, `/` or `-`, zero seconds); a timestamp that
+//! states its UTC offset (`+08:00`, `Z`) is converted to the site's clock. Timestamps label either
+//! the start or the end of each interval as declared.
 
 use super::{
     IRRADIANCE_RANGE_W_PER_M2, Site, SourceInfo, TEMPERATURE_RANGE_C, WIND_RANGE_M_PER_S,
     WeatherError, WeatherYear, check_range, parse_f64,
 };
 use crate::calendar::Date;
+use crate::calendar::stamp::parse_timestamp;
 use std::path::Path;
 
 /// Unit of the irradiance columns.
@@ -114,20 +117,6 @@ pub fn read_csv(path: impl AsRef<Path>, spec: &CsvSpec) -> Result<WeatherYear, W
     parse_csv(&text, &path.display().to_string(), spec)
 }
 
-/// Minutes since 1970-01-01 00:00 of a `YYYY-MM-DD HH:MM[:SS]` timestamp, and its year.
-pub(crate) fn parse_timestamp(s: &str) -> Option<(i64, i32)> {
-    let s = s.trim().trim_matches('"');
-    let (d, t) = s.split_once([' ', 'T'])?;
-    let date = Date::parse(d)?;
-    let mut hm = t.split(':');
-    let h: i64 = hm.next()?.trim().parse().ok()?;
-    let m: i64 = hm.next()?.trim().parse().ok()?;
-    if !(0..=24).contains(&h) || !(0..60).contains(&m) {
-        return None;
-    }
-    Some((date.days_since_epoch() * 1440 + h * 60 + m, date.year()))
-}
-
 /// Parse plain CSV text; `path` is used in messages only. See [`read_csv`].
 ///
 /// # Errors
@@ -185,6 +174,8 @@ pub fn parse_csv(text: &str, path: &str, spec: &CsvSpec) -> Result<WeatherYear, 
         SpeedUnit::KmPerH => 1.0 / 3.6,
     };
     let step = i64::from(spec.step_minutes);
+    // Whole minutes east of UTC of the site's clock; a timestamp with an offset is converted to it.
+    let zone_min = (spec.site.utc_offset_hours * 60.0).round() as i64;
     let offset = match spec.time_label {
         TimeLabel::IntervalStart => 0,
         TimeLabel::IntervalEnd => step,
@@ -208,10 +199,10 @@ pub fn parse_csv(text: &str, path: &str, spec: &CsvSpec) -> Result<WeatherYear, 
                 message: format!("{} fields, the header declares {}", f.len(), names.len()),
             });
         }
-        let (t, _) = parse_timestamp(f[it]).ok_or_else(|| WeatherError::Format {
+        let t = parse_timestamp(f[it], zone_min).map_err(|why| WeatherError::Format {
             path: path.into(),
             line,
-            message: format!("timestamp `{}` is not `YYYY-MM-DD HH:MM`", f[it].trim()),
+            message: format!("timestamp `{}` {why}", f[it].trim()),
         })?;
         let t = t - offset;
         match prev {
@@ -389,5 +380,41 @@ mod tests {
         let t = text(8760).replacen("0.5,", "1.6,", 1);
         let e = parse_csv(&t, "w.csv", &spec()).unwrap_err().to_string();
         assert!(e.contains("w.csv:2:") && e.contains("1600"), "{e}");
+    }
+
+    #[test]
+    fn timestamps_with_an_offset_are_converted_to_the_site_clock() {
+        // Every row written on UTC time with `Z`: 8 h behind the site's clock, so the file
+        // starts at 2024-12-31 16:00Z (= 2025-01-01 00:00 at +08:00) and reads as the same year.
+        let plain = text(8760);
+        let mut utc = String::new();
+        for (k, l) in plain.lines().enumerate() {
+            if k == 0 {
+                utc.push_str(l);
+            } else {
+                let (ts, rest) = l.split_once(',').unwrap();
+                let t = crate::calendar::stamp::parse_timestamp(ts, 480).unwrap() - 480;
+                let d = Date::from_days_since_epoch(t.div_euclid(1440));
+                let m = t.rem_euclid(1440);
+                utc.push_str(&format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}Z,{rest}",
+                    d.year(),
+                    d.month(),
+                    d.day(),
+                    m / 60,
+                    m % 60
+                ));
+            }
+            utc.push('\n');
+        }
+        assert!(utc.contains("2024-12-31T17:00Z"), "{}", &utc[..80]);
+        let a = parse_csv(&plain, "w.csv", &spec()).unwrap();
+        let b = parse_csv(&utc, "w.csv", &spec()).unwrap();
+        assert_eq!(b.year, 2025);
+        assert_eq!(a.ghi_w_per_m2, b.ghi_w_per_m2);
+        // A timestamp with a seconds part that is not zero says so.
+        let t = plain.replacen("2025-01-01 05:00", "2025-01-01 05:00:30", 1);
+        let e = parse_csv(&t, "w.csv", &spec()).unwrap_err().to_string();
+        assert!(e.contains("w.csv:6:") && e.contains("whole minute"), "{e}");
     }
 }

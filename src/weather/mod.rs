@@ -112,9 +112,9 @@ impl Format {
             && first
                 .split(',')
                 .all(|h| h.trim().trim_matches('"').parse::<f64>().is_err());
-        let stamped = head
-            .get(1)
-            .is_some_and(|l| csv::parse_timestamp(l.split(',').next().unwrap_or("")).is_some());
+        let stamped = head.get(1).is_some_and(|l| {
+            crate::calendar::stamp::parse_timestamp(l.split(',').next().unwrap_or(""), 0).is_ok()
+        });
         (named && stamped).then_some(Format::Csv)
     }
 }

@@ -12,6 +12,7 @@ use super::{
     IRRADIANCE_RANGE_W_PER_M2, Site, SourceInfo, TEMPERATURE_RANGE_C, TYPICAL_YEAR,
     WIND_RANGE_M_PER_S, WeatherError, WeatherYear, check_range, distinct_years,
 };
+use crate::calendar::stamp;
 use std::path::Path;
 
 /// One PVGIS record before time conversion.
@@ -31,17 +32,10 @@ const FIELDS: [(&str, &str, (f64, f64)); 5] = [
     ("WS10m", "m/s", WIND_RANGE_M_PER_S),
 ];
 
+/// Year, month, day and hour of PVGIS's `YYYYMMDD:HHMM` (see [`stamp::parse_compact_hour`]).
 fn parse_time(s: &str) -> Option<(i32, u8, u8, u8)> {
-    let s = s.trim().trim_matches('"');
-    if s.len() < 13 || s.as_bytes()[8] != b':' {
-        return None;
-    }
-    Some((
-        s[0..4].parse().ok()?,
-        s[4..6].parse().ok()?,
-        s[6..8].parse().ok()?,
-        s[9..11].parse().ok()?,
-    ))
+    let (d, hour) = stamp::parse_compact_hour(s)?;
+    Some((d.year(), d.month(), d.day(), hour))
 }
 
 /// Read a PVGIS TMY CSV file.

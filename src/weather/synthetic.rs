@@ -437,6 +437,9 @@ mod tests {
         assert!(e.contains("daily_kt_std") && e.contains("0.9"), "{e}");
     }
 
+    /// The generator's contract (it rescales to the normals, so this checks the rescaling, not
+    /// the weather): the independent check of the year is
+    /// `solar::golden_tests::synthetic_year_yields_what_the_weather_it_derives_from_yields`.
     #[test]
     fn reproduces_monthly_normals_and_is_deterministic() {
         let n = MonthlyNormals::yongzhou();

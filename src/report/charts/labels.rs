@@ -1,9 +1,8 @@
 //! The label table of the charts: every title, axis name, legend entry and unit, in English and
 //! Chinese (图表标签中英文对照表).
 //!
-//! Chart code never writes a visible word itself; it asks this table. The font subset embedded by
-//! [`super::text_backend`] is made from the characters of this folder by
-//! `tools/make_font_subset.py`, and a test checks that every character of every label has a glyph.
+//! Chart code never writes a visible word itself; it asks this table. A test checks that every
+//! character of every label has a glyph in the font of [`crate::report::font`].
 //! Templates hold `{0}`, `{1}` for values filled in by [`Label::fill`].
 
 use std::borrow::Cow;
@@ -152,6 +151,10 @@ labels! {
     StorageSharedSavings => "Storage shared savings", "储能收益分成";
     /// Export credit kept by the enterprises (negative).
     ExportCredit => "Export credit", "上网电费收入";
+    /// The power-factor panel's title: its own scale, so that the small adjustment is visible.
+    PowerFactorPanel => "Power-factor adjustment by month (own scale; below 0: a credit)", "功率因数调整电费（单独刻度；负值为奖励）";
+    /// The yearly power-factor adjustment, `{0}` the baseline's, `{1}` all measures', `{2}` the unit.
+    PowerFactorYear => "year: baseline {0}, all measures {1} {2}", "全年：基准 {0}，全部措施 {1} {2}";
     /// Which bar of a pair is which.
     PairNote => "left (light): baseline · right: all measures", "左（浅色）：基准 · 右：全部措施";
     /// Month name, `{0}` the month number.

@@ -159,6 +159,51 @@ fn stack(b: &BillComponents, shown: &[usize]) -> Vec<(usize, f64, f64)> {
     out
 }
 
+/// Index of the power-factor adjustment among the components.
+const PF: usize = 2;
+
+/// The power-factor panel below the bars: the adjustment of each month on its own scale (it
+/// is a few per mille of the bill, a sliver in the stacked bars), with the yearly sums.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PfPanel {
+    /// The baseline's adjustment per month [yuan], as in the data.
+    pub baseline_yuan: Vec<f64>,
+    /// The adjustment with all measures per month [yuan], as in the data.
+    pub all_measures_yuan: Vec<f64>,
+    /// The panel's value range, zero included [yuan].
+    pub range_yuan: (f64, f64),
+    /// Yearly sums: baseline, all measures [yuan].
+    pub year_yuan: (f64, f64),
+}
+
+/// The power-factor panel of `data`, or `None` when the adjustment is zero in every month.
+pub(crate) fn pf_panel(data: &MonthlyBillChart) -> Option<PfPanel> {
+    let b: Vec<f64> = data.baseline.iter().map(|m| m.power_factor_yuan).collect();
+    let a: Vec<f64> = data
+        .all_measures
+        .iter()
+        .map(|m| m.power_factor_yuan)
+        .collect();
+    if b.iter().chain(&a).all(|v| *v == 0.0) {
+        return None;
+    }
+    let lo = b.iter().chain(&a).fold(0.0f64, |m, v| m.min(*v));
+    let hi = b.iter().chain(&a).fold(0.0f64, |m, v| m.max(*v));
+    let pad = 0.12 * (hi - lo);
+    Some(PfPanel {
+        year_yuan: (b.iter().sum(), a.iter().sum()),
+        baseline_yuan: b,
+        all_measures_yuan: a,
+        range_yuan: (
+            if lo < 0.0 { lo - pad } else { 0.0 },
+            if hi > 0.0 { hi + pad } else { 0.0 },
+        ),
+    })
+}
+
+/// Share of the plot height the power-factor panel takes.
+const PF_PANEL_FRACTION: f64 = 0.26;
+
 impl Plot for (&MonthlyBillChart, Lang) {
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let (data, lang) = *self;
@@ -178,62 +223,151 @@ impl Plot for (&MonthlyBillChart, Lang) {
             .collect();
         entries.push((Label::PairNote.text(lang).to_string(), Mark::Note));
         let area = frame(root, Label::MonthlyTitle.text(lang), &entries)?;
-        let (mut lo, mut hi) = (0.0f64, 0.0f64);
-        for b in all {
-            for (_, from, to) in stack(b, &shown) {
-                lo = lo.min(from.min(to));
-                hi = hi.max(from.max(to));
+        match pf_panel(data) {
+            Some(pf) => {
+                let (_, h) = area.dim_in_pixel();
+                let (top, bottom) =
+                    area.split_vertically((f64::from(h) * (1.0 - PF_PANEL_FRACTION)) as u32);
+                bars(&top, data, &shown, lang)?;
+                pf_bars(&bottom, &pf, lang)
             }
+            None => bars(&area, data, &shown, lang),
         }
-        let (lo, hi) = (lo * 1.1, hi * 1.08);
-        let n = data.baseline.len();
-        let unit = Unit::Yuan;
-        let dec = unit.decimals_for_span(lo, hi, lang);
-        let months = (1..=n)
-            .map(|m| Label::MonthN.fill(lang, &[&m.to_string()]))
-            .collect();
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .margin_right(30)
-            .x_label_area_size(60)
-            .y_label_area_size(95)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi.max(1.0))?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n)
-            .x_label_formatter(&category_ticks(months))
-            .x_desc(Label::Month.text(lang))
-            .y_labels(8)
-            .y_label_formatter(&|v| unit.number(*v, lang, dec))
-            .y_desc(super::with_unit(
-                Label::MonthlyBill.text(lang),
+    }
+}
+
+/// The stacked bars of every component.
+fn bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &MonthlyBillChart,
+    shown: &[usize],
+    lang: Lang,
+) -> Result<(), ChartError> {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for b in data.baseline.iter().chain(&data.all_measures) {
+        for (_, from, to) in stack(b, shown) {
+            lo = lo.min(from.min(to));
+            hi = hi.max(from.max(to));
+        }
+    }
+    let (lo, hi) = (lo * 1.1, hi * 1.08);
+    let n = data.baseline.len();
+    let unit = Unit::Yuan;
+    let dec = unit.decimals_for_span(lo, hi, lang);
+    let months = (1..=n)
+        .map(|m| Label::MonthN.fill(lang, &[&m.to_string()]))
+        .collect();
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .margin_right(30)
+        .x_label_area_size(60)
+        .y_label_area_size(95)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi.max(1.0))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&category_ticks(months))
+        .x_desc(Label::Month.text(lang))
+        .y_labels(8)
+        .y_label_formatter(&|v| unit.number(*v, lang, dec))
+        .y_desc(super::with_unit(
+            Label::MonthlyBill.text(lang),
+            unit.caption(lang),
+        ))
+        .label_style(("sans-serif", size::TICK))
+        .axis_desc_style(("sans-serif", size::AXIS_DESC))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    for (i, (base, all)) in data.baseline.iter().zip(&data.all_measures).enumerate() {
+        let x = i as f64;
+        for (bill, x0, x1, alpha) in [
+            (base, x - 0.4, x - 0.02, 0.45),
+            (all, x + 0.02, x + 0.4, 0.95),
+        ] {
+            chart.draw_series(stack(bill, shown).into_iter().map(|(k, from, to)| {
+                Rectangle::new([(x0, from), (x1, to)], COLOURS[k].mix(alpha).filled())
+            }))?;
+        }
+    }
+    if lo < 0.0 {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+            colour::INK.stroke_width(1),
+        )))?;
+    }
+    Ok(())
+}
+
+/// The power-factor panel: each month's adjustment as a pair of bars on its own axis, a zero
+/// line, the panel's title and the yearly sums.
+fn pf_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    pf: &PfPanel,
+    lang: Lang,
+) -> Result<(), ChartError> {
+    use plotters_backend::text_anchor::{HPos, VPos};
+    let unit = Unit::Yuan;
+    let (lo, hi) = pf.range_yuan;
+    let n = pf.baseline_yuan.len();
+    let dec = unit.decimals_for_span(lo, hi, lang);
+    let title = format!(
+        "{} · {}",
+        Label::PowerFactorPanel.text(lang),
+        Label::PowerFactorYear.fill(
+            lang,
+            &[
+                &unit.short(pf.year_yuan.0, lang),
+                &unit.short(pf.year_yuan.1, lang),
                 unit.caption(lang),
-            ))
-            .label_style(("sans-serif", size::TICK))
-            .axis_desc_style(("sans-serif", size::AXIS_DESC))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .light_line_style(TRANSPARENT)
-            .draw()?;
-        for (i, (base, all)) in data.baseline.iter().zip(&data.all_measures).enumerate() {
-            let x = i as f64;
-            for (bill, x0, x1, alpha) in [
-                (base, x - 0.4, x - 0.02, 0.45),
-                (all, x + 0.02, x + 0.4, 0.95),
-            ] {
-                chart.draw_series(stack(bill, &shown).into_iter().map(|(k, from, to)| {
-                    Rectangle::new([(x0, from), (x1, to)], COLOURS[k].mix(alpha).filled())
-                }))?;
-            }
-        }
-        if lo < 0.0 {
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
-                colour::INK.stroke_width(1),
+            ],
+        )
+    );
+    let (w, _) = area.dim_in_pixel();
+    area.draw(&plotters::element::Text::new(
+        title,
+        (w as i32 / 2, 4),
+        super::text_style(size::NOTE, colour::INK, HPos::Center, VPos::Top),
+    ))?;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .margin_top(30)
+        .margin_right(30)
+        .x_label_area_size(8)
+        .y_label_area_size(95)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(4)
+        .y_label_formatter(&|v| unit.number(*v, lang, dec))
+        .y_desc(unit.caption(lang))
+        .label_style(("sans-serif", size::TICK))
+        .axis_desc_style(("sans-serif", size::AXIS_DESC))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    for (i, (b, a)) in pf
+        .baseline_yuan
+        .iter()
+        .zip(&pf.all_measures_yuan)
+        .enumerate()
+    {
+        let x = i as f64;
+        for (v, x0, x1, alpha) in [(b, x - 0.4, x - 0.02, 0.45), (a, x + 0.02, x + 0.4, 0.95)] {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x0, 0.0), (x1, *v)],
+                COLOURS[PF].mix(alpha).filled(),
             )))?;
         }
-        Ok(())
     }
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+        colour::INK.stroke_width(1),
+    )))?;
+    Ok(())
 }
 
 /// Sample data for tests: a park of about 4.7 million yuan a month with summer and winter peaks.
@@ -311,6 +445,54 @@ mod tests {
                 (2, 0.0, -2.0),
                 (3, 15.0, 16.0)
             ]
+        );
+    }
+
+    #[test]
+    fn the_power_factor_panel_holds_the_adjustments_unscaled_with_zero_in_range() {
+        let data = sample();
+        let pf = pf_panel(&data).expect("the sample has an adjustment");
+        for (m, (b, a)) in data.baseline.iter().zip(&data.all_measures).enumerate() {
+            assert_eq!(pf.baseline_yuan[m].to_bits(), b.power_factor_yuan.to_bits());
+            assert_eq!(
+                pf.all_measures_yuan[m].to_bits(),
+                a.power_factor_yuan.to_bits()
+            );
+        }
+        let (lo, hi) = pf.range_yuan;
+        assert!(
+            lo < -40e3 && hi > 25e3 && lo < 0.0 && hi > 0.0,
+            "{lo}..{hi}"
+        );
+        // The panel's range is the adjustment's, not the bill's: in the stacked bars the
+        // largest adjustment is below 1% of the axis; in the panel it fills most of it.
+        let largest = 40e3;
+        assert!(largest / (hi - lo) > 0.4, "{}", largest / (hi - lo));
+        let base_year: f64 = data.baseline.iter().map(|b| b.power_factor_yuan).sum();
+        assert!((pf.year_yuan.0 - base_year).abs() < 1e-6);
+        // No panel without an adjustment.
+        let mut flat = data.clone();
+        for b in flat.baseline.iter_mut().chain(flat.all_measures.iter_mut()) {
+            b.power_factor_yuan = 0.0;
+        }
+        assert_eq!(pf_panel(&flat), None);
+    }
+
+    #[test]
+    fn the_chart_shows_the_power_factor_panel_with_its_yearly_sums() {
+        let svg = String::from_utf8(
+            super::super::render_bytes(&(&sample(), Lang::En), Format::Svg).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            svg.contains("Power-factor adjustment by month (own scale"),
+            "panel title"
+        );
+        let pf = pf_panel(&sample()).unwrap();
+        let year = Unit::Yuan.short(pf.year_yuan.0, Lang::En);
+        assert!(
+            svg.contains(&format!("year: baseline {year}")),
+            "yearly sum {year}"
         );
     }
 

@@ -20,11 +20,6 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
     FontFamily, FontStyle, FontTransform,
 };
-use std::sync::OnceLock;
-
-/// The embedded font: a subset of Noto Sans CJK SC Regular 2.004 (SIL OFL 1.1), made by
-/// `tools/make_font_subset.py`; see `data/fonts/README.md`.
-pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../../data/fonts/NotoSansSC-subset.ttf");
 
 /// The font-family list written into SVG text: the embedded font's family first.
 pub(crate) const SVG_FONT_FAMILY: &str =
@@ -34,12 +29,9 @@ pub(crate) const SVG_FONT_FAMILY: &str =
 /// `sTypoAscender` 880 / `unitsPerEm` 1000 of Noto Sans CJK (the em box spans 880 to −120).
 pub(crate) const ASCENT_EM: f32 = 0.88;
 
-/// The parsed embedded font.
+/// The embedded font: the full Noto Sans CJK SC face of [`crate::report::font`].
 pub(crate) fn font() -> &'static FontRef<'static> {
-    static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses (checked by a test)")
-    })
+    crate::report::font::full_font()
 }
 
 /// The characters of `text` that the embedded font has no glyph for (they would show as boxes).

@@ -7,44 +7,32 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// A time-of-use period (分时电价时段).
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TouPeriod {
-    /// Valley (低谷).
-    Valley,
-    /// Flat (平段).
-    Flat,
-    /// Peak (高峰).
-    Peak,
-    /// Critical peak (尖峰).
-    Critical,
+pub use crate::tariff::TouPeriod;
+
+/// The periods in the legend's order, cheapest first.
+const LEGEND_ORDER: [TouPeriod; 4] = [
+    TouPeriod::Valley,
+    TouPeriod::Flat,
+    TouPeriod::Peak,
+    TouPeriod::Critical,
+];
+
+fn label(p: TouPeriod) -> Label {
+    match p {
+        TouPeriod::Valley => Label::Valley,
+        TouPeriod::Flat => Label::Flat,
+        TouPeriod::Peak => Label::Peak,
+        TouPeriod::Critical => Label::Critical,
+    }
 }
 
-impl TouPeriod {
-    const ALL: [TouPeriod; 4] = [
-        TouPeriod::Valley,
-        TouPeriod::Flat,
-        TouPeriod::Peak,
-        TouPeriod::Critical,
-    ];
-
-    fn label(self) -> Label {
-        match self {
-            TouPeriod::Valley => Label::Valley,
-            TouPeriod::Flat => Label::Flat,
-            TouPeriod::Peak => Label::Peak,
-            TouPeriod::Critical => Label::Critical,
-        }
-    }
-
-    /// Band colour: green valley, grey flat, orange peak, red critical peak, all light.
-    fn band(self) -> RGBAColor {
-        match self {
-            TouPeriod::Valley => colour::GREEN.mix(0.14),
-            TouPeriod::Flat => RGBColor(160, 160, 160).mix(0.10),
-            TouPeriod::Peak => colour::ORANGE.mix(0.22),
-            TouPeriod::Critical => colour::CLAIM.mix(0.20),
-        }
+/// Band colour: green valley, grey flat, orange peak, red critical peak, all light.
+fn band(p: TouPeriod) -> RGBAColor {
+    match p {
+        TouPeriod::Valley => colour::GREEN.mix(0.14),
+        TouPeriod::Flat => RGBColor(160, 160, 160).mix(0.10),
+        TouPeriod::Peak => colour::ORANGE.mix(0.22),
+        TouPeriod::Critical => colour::CLAIM.mix(0.20),
     }
 }
 
@@ -156,8 +144,8 @@ impl Plot for (&TypicalDayChart, Lang) {
             .iter()
             .map(|(_, l, c, _)| (l.text(lang).to_string(), Mark::Line(*c)))
             .collect();
-        for p in TouPeriod::ALL {
-            entries.push((p.label().text(lang).to_string(), Mark::Box(p.band())));
+        for p in LEGEND_ORDER {
+            entries.push((label(p).text(lang).to_string(), Mark::Box(band(p))));
         }
         let title = Label::TypicalDayTitle.fill(lang, &[&data.enterprise.get(lang)]);
         let area = super::frame(root, &title, &entries)?;
@@ -202,7 +190,7 @@ fn day_panel<DB: DrawingBackend>(
     chart.draw_series(day.tou.iter().enumerate().map(|(i, p)| {
         Rectangle::new(
             [(i as f64 * dt, lo), ((i + 1) as f64 * dt, hi)],
-            p.band().filled(),
+            band(*p).filled(),
         )
     }))?;
     chart

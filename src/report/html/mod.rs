@@ -5,7 +5,8 @@
 //! the typical days where the run kept them).
 //!
 //! Self-contained: no network and no other file. The charts are the run's own charts inlined as
-//! SVG; the embedded font subset is inlined as a `data:` URL in an `@font-face` rule; the styles
+//! SVG; the subset of the shipped font for the page's characters is inlined as a `data:` URL
+//! in an `@font-face` rule; the styles
 //! and the small script (sorting, filtering; no library) are inlined too. The page is a
 //! minijinja template (`report.html.j2`) filled from a serializable [`Page`]; every value is
 //! autoescaped except the charts, the style and the script, which this program makes.
@@ -20,7 +21,7 @@ mod page;
 pub mod sweep;
 pub mod words;
 
-pub use page::{Page, full_stack, page};
+pub use page::{Page, add_other_pv_ownership, full_stack, page, pv_strategy};
 
 use crate::report::charts::{self, Format, Lang};
 
@@ -44,6 +45,9 @@ pub enum HtmlReportError {
     /// An output of the run or sweep the page reads could not be read.
     #[error("reading the results for report.html: {0}")]
     Input(String),
+    /// The font subset of the page could not be made.
+    #[error("embedding the font in report.html failed: {0}")]
+    Font(#[from] crate::report::font::FontError),
     /// A chart failed to draw.
     #[error("drawing a chart of report.html failed: {0}")]
     Chart(#[from] charts::ChartError),
@@ -58,16 +62,22 @@ pub fn render(page: &Page) -> Result<String, HtmlReportError> {
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.add_template("report.html", TEMPLATE)?;
     let t = env.get_template("report.html")?;
-    Ok(t.render(minijinja::context! { p => page, css => CSS, js => JS })?)
+    embed_font(&t.render(minijinja::context! { p => page, css => CSS, js => JS })?)
 }
 
-/// An `@font-face` rule that carries the embedded font subset, so that the SVG charts' text
-/// (family "Noto Sans CJK SC") draws with it on a machine without CJK fonts.
-pub fn font_face_css() -> String {
-    format!(
-        "@font-face{{font-family:\"Noto Sans CJK SC\";src:url(data:font/otf;base64,{}) format(\"opentype\");}}",
-        base64(charts::text_backend::FONT_BYTES)
-    )
+/// Where a page's `@font-face` rule goes: the template writes this in the page's style, and
+/// [`embed_font`] replaces it with the subset of the page's characters once the page is made.
+pub(crate) const FONT_SLOT: &str = "/*@font-face*/";
+
+/// `html` with its [`FONT_SLOT`] replaced by the `@font-face` rule of the font subset of every
+/// character the page holds (its text, its inline charts and its script's words), so the page
+/// draws with the shipped font on a machine without CJK fonts.
+///
+/// # Errors
+/// [`HtmlReportError::Font`] when the subset cannot be made.
+pub(crate) fn embed_font(html: &str) -> Result<String, HtmlReportError> {
+    let css = crate::report::font::font_face_css(html)?;
+    Ok(html.replacen(FONT_SLOT, &css, 1))
 }
 
 /// Standard base64 (RFC 4648, with padding) of `bytes`.

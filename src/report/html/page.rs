@@ -165,6 +165,22 @@ pub struct EnterpriseRow {
     pub storage_irr: Num,
     /// Storage payback [yr].
     pub storage_payback: Num,
+    /// The PV figures under the other ownership model, where computed.
+    pub pv_alt: Option<AltPv>,
+}
+
+/// An enterprise's PV under the other ownership model (`pv.ownership` self ↔ emc): the
+/// enterprise's saving, and the owner's NPV, IRR and payback (the investor's under EMC).
+#[derive(Debug, Clone, Serialize)]
+pub struct AltPv {
+    /// Saving of the PV strategy.
+    pub saving: Num,
+    /// NPV of the PV's owner.
+    pub npv: Num,
+    /// IRR of the PV's owner [%].
+    pub irr: Num,
+    /// Payback of the PV's owner [yr].
+    pub payback: Num,
 }
 
 /// An entry of the "install PV first" ranking.
@@ -244,7 +260,7 @@ pub struct Page {
     pub scenario: String,
     /// Number of enterprises.
     pub n_enterprises: usize,
-    /// The `@font-face` rule of the embedded font.
+    /// The place of the `@font-face` rule of the page's font subset (filled after rendering).
     pub font_css: String,
     /// The claims.
     pub claims: Vec<ClaimRow>,
@@ -266,6 +282,8 @@ pub struct Page {
     pub monthly: Vec<MonthRow>,
     /// Whether PV is owned by an EMC investor.
     pub pv_emc: bool,
+    /// Whether the table also shows PV under the other ownership model ([`AltPv`]).
+    pub pv_alt: bool,
     /// Set when the park is larger than the page holds ([`PAGE_MAX_ENTERPRISES`]): which
     /// enterprises the table shows.
     pub shown_note: Option<String>,
@@ -363,7 +381,7 @@ fn claim_row(c: &ClaimCheck, lang: Lang) -> ClaimRow {
         String::new()
     };
     ClaimRow {
-        description: c.description.clone(),
+        description: crate::report::tables::claim_name(c, lang).to_string(),
         judged_on: format!("{}: {}", c.strategy, c.judged_on),
         stated: format!("{kind} {}{tol}", claim_value(c, c.claimed, lang, false)),
         simulated: claim_value(c, c.simulated, lang, false),
@@ -487,7 +505,46 @@ fn enterprise_row(
         storage_npv: Num::money(st_npv, lang),
         storage_irr: Num::pct(st_irr),
         storage_payback: Num::plain(st_payback, 1),
+        pv_alt: None,
     }
+}
+
+/// The PV strategy of the enterprise table: the strategy with PV alone, else the first with PV.
+pub fn pv_strategy(strategies: &[Strategy]) -> Option<Strategy> {
+    single(strategies, 2)
+}
+
+/// Add to `page`'s enterprise table the PV figures of `other`: the same park under the other
+/// PV ownership model ([`crate::park::run_other_pv_ownership`]), read as the table reads the
+/// run's own.
+pub fn add_other_pv_ownership(page: &mut Page, other: &ParkResult, lang: Lang) {
+    let strategies: Vec<Strategy> = other
+        .enterprises
+        .first()
+        .map(|e| e.outcomes.iter().map(|o| o.strategy).collect())
+        .unwrap_or_default();
+    let pv_s = pv_strategy(&strategies);
+    for row in &mut page.enterprises {
+        let Some(e) = row
+            .id
+            .strip_prefix('e')
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| other.enterprises.get(i))
+        else {
+            continue;
+        };
+        let base = e.baseline().cost_yuan;
+        let o = outcome(e, pv_s).filter(|o| o.pv.is_some());
+        let emc = o.and_then(|o| o.pv.as_ref()).is_some_and(|p| p.emc_owned);
+        let (npv, irr, payback) = o.map_or((None, None, None), |o| owner_money(o, emc));
+        row.pv_alt = Some(AltPv {
+            saving: Num::money(o.map(|o| base - o.cost_yuan), lang),
+            npv: Num::money(npv, lang),
+            irr: Num::pct(irr),
+            payback: Num::plain(payback, 1),
+        });
+    }
+    page.pv_alt = true;
 }
 
 /// Rank the enterprises with a PV array by the NPV of its owner, best first, positive only.
@@ -775,7 +832,7 @@ pub fn page(
         money_unit: t["yuan_per_year"],
         scenario: r.scenario.clone(),
         n_enterprises: r.enterprises.len(),
-        font_css: super::font_face_css(),
+        font_css: super::FONT_SLOT.to_string(),
         claims: r.claims.iter().map(|c| claim_row(c, lang)).collect(),
         tariff_claims: r
             .claims_by_tariff
@@ -796,6 +853,7 @@ pub fn page(
         monthly_strategy: monthly_t.map_or(String::new(), |t| t.strategy.clone()),
         monthly,
         pv_emc,
+        pv_alt: false,
         enterprises: rows,
         shown_note,
         pv_first,

@@ -153,12 +153,13 @@ pub fn page_html(dir: &Path, lang: Lang) -> Result<String, HtmlReportError> {
             .unwrap_or_default(),
         claims,
         charts: charts_svg,
-        font_css: super::font_face_css(),
+        font_css: super::FONT_SLOT.to_string(),
     };
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.add_template("sweep.html", TEMPLATE)?;
-    Ok(env
-        .get_template("sweep.html")?
-        .render(minijinja::context! { p => page, css => super::CSS })?)
+    super::embed_font(
+        &env.get_template("sweep.html")?
+            .render(minijinja::context! { p => page, css => super::CSS })?,
+    )
 }

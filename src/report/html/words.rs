@@ -106,6 +106,18 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "PV owned by an EMC investor (合同能源管理): owner figures are the investor's",
         "光伏由合同能源管理（EMC）投资方持有：业主指标为投资方的",
     ),
+    (
+        "alt_emc",
+        "Beside them, the same PV under the other ownership model, EMC (合同能源管理): the enterprise's saving net of its payments to the investor, and the investor's NPV, IRR and payback",
+        "右侧为同一光伏在另一种持有方式（合同能源管理）下的指标：企业扣除付给投资方款项后的节省，以及投资方的净现值、内部收益率和回收期",
+    ),
+    (
+        "alt_self",
+        "Beside them, the same PV under the other ownership model, self-owned by the enterprise: its saving, NPV, IRR and payback",
+        "右侧为同一光伏在另一种持有方式（企业自投）下的指标：企业的节省、净现值、内部收益率和回收期",
+    ),
+    ("short_emc", "EMC", "合同能源管理"),
+    ("short_self", "self-owned", "自投"),
     ("pv_first", "Install PV first: ranking", "优先安装光伏排序"),
     (
         "pv_first_note",
