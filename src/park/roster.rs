@@ -341,6 +341,7 @@ mod tests {
             gaps: None,
             last_year_monthly_kwh: std::sync::OnceLock::new(),
             monthly_sum_kw: std::sync::OnceLock::new(),
+            bank_kvarh: std::sync::OnceLock::new(),
         };
         let mut named = e.clone();
         fit_transformer(&mut named, &l, &lib);
