@@ -10,8 +10,16 @@
 //! Each iteration simulates a batch of new samples (32 price-only, 2 with storage): a batch ends
 //! with a barrier where one thread may wait for the other's last sample, so bigger batches come
 //! closer to a sweep, which runs all its samples in one parallel loop.
+//!
+//! `claims`: the claims sweep (`scenarios/claims-uncertainty.toml`: market prices, PV and
+//! storage capex, EMC discount, load growth; the 8 default strategies) with its samples'
+//! storage dispatched as the main run does (`optimal`, exact) and, as the baseline of the same
+//! sitting, by rule (`rule`, the sweep's setting before the samples ran at this speed); batches
+//! of 4 samples, the cache warmed with 8 samples (every load-growth level's loads built).
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use parkenergy::park::Cache;
 use parkenergy::sweep::Sweep;
 use rayon::prelude::*;
@@ -77,5 +85,61 @@ fn bench_sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_sweep);
+/// The claims sweep's text with its samples' storage dispatched by `dispatch`.
+fn claims_text(dispatch: &str) -> String {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/claims-uncertainty.toml"),
+    )
+    .expect("the claims sweep is in the repository");
+    let own = text
+        .lines()
+        .filter(|l| !l.starts_with("storage_dispatch ="))
+        .collect::<Vec<_>>()
+        .join("\n");
+    own.replace(
+        "[sweep]\n",
+        &format!("[sweep]\nstorage_dispatch = \"{dispatch}\"\n"),
+    )
+}
+
+fn bench_claims(c: &mut Criterion) {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/claims-uncertainty.toml");
+    let mut group = c.benchmark_group("claims");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    let batch = 4u64;
+    group.throughput(Throughput::Elements(batch));
+    for dispatch in ["optimal", "rule"] {
+        let text = claims_text(dispatch);
+        // Enough samples for every iteration to draw new ones.
+        let sw = Sweep::from_text(&text, &scenario, Some(4000)).expect("the claims sweep is valid");
+        for threads in [1usize, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            let cache = Cache::default();
+            pool.install(|| {
+                (0..8u64)
+                    .into_par_iter()
+                    .for_each(|i| drop(sw.row(i, &cache).expect("a warm-up sample runs")))
+            });
+            let next = AtomicU64::new(8);
+            group.bench_with_input(BenchmarkId::new(dispatch, threads), &threads, |b, _| {
+                b.iter(|| {
+                    let first = next.fetch_add(batch, Ordering::Relaxed);
+                    pool.install(|| {
+                        (first..first + batch)
+                            .into_par_iter()
+                            .map(|i| sw.row(i, &cache).expect("sample runs").len())
+                            .sum::<usize>()
+                    })
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_sweep, bench_claims);
 criterion_main!(benches);

@@ -162,7 +162,7 @@ impl<'a> Context<'a> {
                     returned_user: k.returned_user,
                 }
             },
-            pv: s.pv.then(|| PvPart::of(k.pv, self.pv_scale_fraction)),
+            pv: s.pv.then(|| PvPart::of(k.pv_year, self.pv_scale_fraction)),
             storage: s.storage.then_some(k.storage),
         })
     }
@@ -288,16 +288,23 @@ impl<'a> Context<'a> {
         signal: &PriceSignal,
         customer: &Customer,
         options: &[BillingOption; 12],
-        (import_kw, reactive_kvar): (&[f64], &[f64]),
+        (import_kw, load): (&[f64], &LoadProfile),
     ) -> Result<tariff::optimize::CompensationResult, tariff::TariffError> {
         let f = || {
-            tariff::optimize::reactive_compensation(
+            let table = load.bank_kvarh.get_or_init(|| {
+                tariff::optimize::BankKvarh::new(
+                    signal,
+                    &load.q_kvar,
+                    self.compensation.bank_step_kvar,
+                )
+            });
+            tariff::optimize::reactive_compensation_with(
                 signal,
                 customer,
                 options,
-                import_kw,
-                reactive_kvar,
+                (import_kw, &load.q_kvar),
                 &self.compensation,
+                Some(table),
             )
         };
         match (&self.cache, key) {

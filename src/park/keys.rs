@@ -96,8 +96,9 @@ pub struct BillingInputs {
     seed: u64,
 }
 
-/// What PV output per kWp depends on besides the orientation: the weather inputs (source,
-/// site, calendar, seed), `[pv]` and the PV system the plan builds.
+/// What PV output per kWp and an enterprise's flows before storage depend on besides the
+/// orientation and the enterprise: the weather inputs (source, site, calendar, seed), `[pv]`
+/// without its money ([`pv_output_section`]) and the PV system the plan builds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PvInputs {
     calendar: Id,
@@ -108,12 +109,56 @@ pub struct PvInputs {
     system: crate::solar::chain::PvSystem,
 }
 
-/// What a battery's sizing and dispatch depend on besides the enterprise.
+/// What PV adds to an enterprise's first year besides its output: who owns the array and the
+/// EMC discount (the enterprise's payment for the energy it uses).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PvYearInputs {
+    output: Id,
+    ownership: crate::scenario::choice::PvOwnership,
+    emc_discount_fraction: f64,
+}
+
+/// What a battery's sizing and first year (dispatch, bill) depend on besides the enterprise:
+/// `[storage]` and the battery template, and, when the sizing searches the NPV, the capital
+/// costs and `[finance]` ([`StorageInputs::of`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageInputs {
     storage: crate::scenario::raw::StorageSection,
     battery: crate::storage::BatteryParams,
-    finance: crate::scenario::raw::FinanceSection,
+    finance: Option<crate::scenario::raw::FinanceSection>,
+}
+
+impl StorageInputs {
+    /// The storage inputs of a plan. With fixed sizes (`storage.sizing = "fixed"`) the capital
+    /// and O&M costs and `[finance]` reach only the lifetime money, which is computed after the
+    /// memo ([`super::money::fill`]): they are left out, so that a sweep over storage capex
+    /// reuses every battery's year.
+    pub fn of(plan: &Plan) -> Self {
+        let mut storage = plan.storage.clone();
+        let npv_sizing = storage.sizing == crate::scenario::choice::SizingMode::Optimize;
+        if !npv_sizing {
+            storage.capex_yuan_per_kwh = None;
+            storage.capex_yuan_per_kw = None;
+            storage.om_fraction_of_capex = None;
+        }
+        StorageInputs {
+            storage,
+            battery: plan.battery,
+            finance: npv_sizing.then(|| plan.finance.clone()),
+        }
+    }
+}
+
+/// `[pv]` without what reaches only the money: capital and O&M costs, life, ownership and the
+/// EMC discount (PV output and the flows before storage do not depend on them).
+pub fn pv_output_section(plan: &Plan) -> crate::scenario::raw::PvSection {
+    let mut pv = plan.pv.clone();
+    pv.capex_yuan_per_w = 0.0;
+    pv.om_yuan_per_w_year = 0.0;
+    pv.life_years = 0;
+    pv.ownership = crate::scenario::choice::PvOwnership::SelfOwned;
+    pv.emc_discount_fraction = 0.0;
+    pv
 }
 
 /// The interners of a cache, one per kind of run-level input.
@@ -124,6 +169,7 @@ pub struct Interners {
     billing: Interner<BillingInputs>,
     market: Interner<crate::scenario::raw::MarketSection>,
     pv: Interner<PvInputs>,
+    pv_year: Interner<PvYearInputs>,
     storage: Interner<StorageInputs>,
 }
 
@@ -140,9 +186,11 @@ pub struct RunKeys {
     pub market: Id,
     /// `market.returned_user`: the baseline purchase of strategies without the market measure.
     pub returned_user: bool,
-    /// The PV inputs.
+    /// The PV inputs of output and flows.
     pub pv: Id,
-    /// Storage and finance.
+    /// The PV inputs of an enterprise's year: output, ownership, EMC discount.
+    pub pv_year: Id,
+    /// Storage (and finance when sizing searches the NPV).
     pub storage: Id,
 }
 
@@ -159,7 +207,7 @@ impl Interners {
             weather: plan.weather.clone(),
             site: plan.site.clone(),
             seed: plan.seed,
-            pv: plan.pv.clone(),
+            pv: pv_output_section(plan),
             system: super::pv::system(plan, 0.0, 180.0),
         })
     }
@@ -172,6 +220,7 @@ impl Interners {
         compensation: &crate::tariff::optimize::CompensationCosts,
     ) -> RunKeys {
         let calendar = self.calendar(plan);
+        let pv = self.pv(plan);
         let signal = self.signal.id(SignalInputs {
             calendar,
             tariff: plan.tariff_model.clone(),
@@ -187,12 +236,13 @@ impl Interners {
             }),
             market: self.market.id(plan.market.clone()),
             returned_user: plan.market.returned_user,
-            pv: self.pv(plan),
-            storage: self.storage.id(StorageInputs {
-                storage: plan.storage.clone(),
-                battery: plan.battery,
-                finance: plan.finance.clone(),
+            pv,
+            pv_year: self.pv_year.id(PvYearInputs {
+                output: pv,
+                ownership: plan.pv.ownership,
+                emc_discount_fraction: plan.pv.emc_discount_fraction,
             }),
+            storage: self.storage.id(StorageInputs::of(plan)),
         }
     }
 }

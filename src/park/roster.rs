@@ -64,6 +64,9 @@ pub struct LoadProfile {
     /// Sum of `p_kw` over the steps of each month [kW·steps], built on first use (contracts
     /// scale their forecast by month).
     pub monthly_sum_kw: std::sync::OnceLock<[f64; 12]>,
+    /// Reactive energy per month after each capacitor bank size the tariff measure scans,
+    /// built on first use (it does not depend on the grid import: shared by every strategy).
+    pub bank_kvarh: std::sync::OnceLock<crate::tariff::optimize::BankKvarh>,
     /// Annual energy, peak and load factor of `p_kw`.
     pub stats: load::LoadStats,
 }
@@ -272,6 +275,7 @@ pub(super) fn build_one(
         gaps,
         last_year_monthly_kwh: std::sync::OnceLock::new(),
         monthly_sum_kw: std::sync::OnceLock::new(),
+        bank_kvarh: std::sync::OnceLock::new(),
     })
 }
 
@@ -337,6 +341,7 @@ mod tests {
             gaps: None,
             last_year_monthly_kwh: std::sync::OnceLock::new(),
             monthly_sum_kw: std::sync::OnceLock::new(),
+            bank_kvarh: std::sync::OnceLock::new(),
         };
         let mut named = e.clone();
         fit_transformer(&mut named, &l, &lib);

@@ -223,7 +223,7 @@ fn settle(
     let r = tariff::optimize(signal, customer, &usage, ctx.choice_period()).map_err(named)?;
     let options = months_options(&r.choices);
     let comp = ctx
-        .compensation(grid.key, signal, customer, &options, (import, &load.q_kvar))
+        .compensation(grid.key, signal, customer, &options, (import, load))
         .map_err(named)?;
     let (bill, kvar, annual) = if comp.pays {
         let b = compensated_bill(sub, billing, purchase, grid, (&options, comp.bank_kvar))?;
@@ -837,6 +837,7 @@ mod tests {
             gaps: None,
             last_year_monthly_kwh: std::sync::OnceLock::new(),
             monthly_sum_kw: std::sync::OnceLock::new(),
+            bank_kvarh: std::sync::OnceLock::new(),
         }
     }
 

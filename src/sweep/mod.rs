@@ -700,6 +700,62 @@ high = 3
         assert!(cache.stats().hits > 0);
     }
 
+    /// Capital costs reach only the lifetime money: with fixed battery sizes, samples that
+    /// change the PV and storage capex compute no stage again (every load, PV output, flow
+    /// and enterprise × strategy year, optimal dispatch included, comes from the cache), and
+    /// their results equal fresh runs'.
+    #[test]
+    fn capex_samples_compute_no_stage_again() {
+        let text = r#"
+[scenario]
+name = "capex-reuse"
+seed = 5
+[pv]
+ownership = "emc"
+[storage]
+dispatch = "optimal"
+sizing = "fixed"
+[strategies]
+list = ["baseline", "pv", "storage", "tariff+market+pv+storage"]
+[claims]
+cost_reduction_strategy = "tariff+market+pv+storage"
+pv_saving_strategy = "pv"
+[[enterprise_group]]
+name = "g"
+count = 2
+archetype = "general_manufacturing"
+annual_kwh_median = 1500000.0
+roof_m2_per_mwh = 5.0
+[sweep]
+method = "one_at_a_time"
+[[sweep.parameter]]
+key = "storage.capex_yuan_per_kwh"
+low = 500.0
+high = 900.0
+[[sweep.parameter]]
+key = "pv.capex_yuan_per_w"
+low = 2.2
+high = 3.4
+"#;
+        let sw = Sweep::from_text(text, Path::new("capex-reuse.toml"), None).unwrap();
+        let cache = Cache::default();
+        let opts = RunOptions::default();
+        park::run_cached(
+            &sw.plan_of(Some(0), &sw.space.values(0)).unwrap(),
+            &opts,
+            &cache,
+        )
+        .unwrap();
+        let misses = cache.stats().misses;
+        for i in 1..5 {
+            let plan = sw.plan_of(Some(i), &sw.space.values(i)).unwrap();
+            let cached = park::run_cached(&plan, &opts, &cache).unwrap();
+            assert_eq!(cache.stats().misses, misses, "sample {i} computed a stage");
+            let fresh = park::run(&plan, &opts).unwrap().result;
+            assert_eq!(fresh, cached, "sample {i}");
+        }
+    }
+
     /// `[[sweep.breakeven]]`: the EMC discount at which the PV claim holds, found as `solve`
     /// does; a key that is not a number is refused at its line.
     #[test]

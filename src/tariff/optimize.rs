@@ -357,6 +357,79 @@ pub fn reactive_compensation(
     reactive_kvar: &[f64],
     costs: &CompensationCosts,
 ) -> Result<CompensationResult, TariffError> {
+    reactive_compensation_with(
+        signal,
+        customer,
+        options,
+        (import_kw, reactive_kvar),
+        costs,
+        None,
+    )
+}
+
+/// The reactive energy left per month after each capacitor bank size the scan of
+/// [`reactive_compensation`] can reach, for one reactive series: it does not depend on the
+/// grid import, so the choices of every strategy and sweep sample of an enterprise share it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BankKvarh {
+    step_kvar: f64,
+    /// Row `k − 1`: each month's reactive energy with a bank of `k × step_kvar` [kvarh].
+    by_bank: Vec<[f64; 12]>,
+}
+
+impl BankKvarh {
+    /// The table of `reactive_kvar` on `signal`'s months for banks in steps of `step_kvar`, up
+    /// to the largest the scan can reach (the series' peak plus one step).
+    ///
+    /// # Arguments
+    /// * `signal` - the price signal (months and step length)
+    /// * `reactive_kvar` - reactive power per step before compensation [kvar]
+    /// * `step_kvar` - bank size increment [kvar], > 0
+    pub fn new(signal: &PriceSignal, reactive_kvar: &[f64], step_kvar: f64) -> Self {
+        let h = signal.step_hours();
+        let q_max = reactive_kvar.iter().copied().fold(0.0, f64::max);
+        let reach = q_max + step_kvar;
+        let mut by_bank = Vec::new();
+        let mut k = 1u32;
+        while step_kvar > 0.0 && f64::from(k) * step_kvar <= reach {
+            let c = f64::from(k) * step_kvar;
+            by_bank.push(std::array::from_fn(|m| {
+                let (a, b) = signal.month_range(m as u8 + 1);
+                left_kvarh(&reactive_kvar[a..b], c, h)
+            }));
+            k += 1;
+        }
+        BankKvarh { step_kvar, by_bank }
+    }
+
+    /// Each month's reactive energy with a bank of `k × step` [kvarh], when the table was made
+    /// with this step and reaches `k`.
+    fn row(&self, step_kvar: f64, k: u32) -> Option<&[f64; 12]> {
+        if self.step_kvar.to_bits() != step_kvar.to_bits() {
+            return None;
+        }
+        self.by_bank.get(k.checked_sub(1)? as usize)
+    }
+}
+
+/// Reactive energy of a month's steps with a bank of `c` kvar in service [kvarh].
+fn left_kvarh(month_kvar: &[f64], c: f64, step_hours: f64) -> f64 {
+    month_kvar.iter().map(|q| (q - c).max(0.0)).sum::<f64>() * step_hours
+}
+
+/// [`reactive_compensation`], with the reactive energy after each bank size from `table`
+/// when given (the same numbers, computed once per reactive series).
+///
+/// # Errors
+/// As [`reactive_compensation`].
+pub fn reactive_compensation_with(
+    signal: &PriceSignal,
+    customer: &Customer,
+    options: &[BillingOption; 12],
+    (import_kw, reactive_kvar): (&[f64], &[f64]),
+    costs: &CompensationCosts,
+    table: Option<&BankKvarh>,
+) -> Result<CompensationResult, TariffError> {
     check_voltage(signal, customer)?;
     for o in options {
         check_option(signal, customer, o)?;
@@ -374,15 +447,15 @@ pub fn reactive_compensation(
     let mut k = 1u32;
     while customer.pf_standard.is_some() && f64::from(k) * costs.bank_step_kvar <= c_max {
         let c = f64::from(k) * costs.bank_step_kvar;
+        let row = table.and_then(|t| t.row(costs.bank_step_kvar, k));
         for m in 0..12 {
-            let (a, b) = signal.month_range(m as u8 + 1);
-            usage.months[m].kvarh = Some(
-                reactive_kvar[a..b]
-                    .iter()
-                    .map(|q| (q - c).max(0.0))
-                    .sum::<f64>()
-                    * h,
-            );
+            usage.months[m].kvarh = Some(match row {
+                Some(r) => r[m],
+                None => {
+                    let (a, b) = signal.month_range(m as u8 + 1);
+                    left_kvarh(&reactive_kvar[a..b], c, h)
+                }
+            });
         }
         let after = bill_usage_unchecked(signal, customer, options, &usage);
         let saving = before.total_yuan - after.total_yuan;
@@ -543,6 +616,31 @@ mod tests {
             52080.0 - 44640.0 - 100.0 / 1.05 * 35.0,
             epsilon = FEN
         );
+    }
+
+    /// The table of reactive energy per bank size gives the scan's numbers exactly, for any
+    /// transformer (the scan stops at its own largest bank), and a table made with another
+    /// step is not used.
+    #[test]
+    fn a_bank_table_gives_the_scan_its_exact_numbers() {
+        let s = round_signal(StepLength::Hourly);
+        let costs = CompensationCosts::builtin();
+        let load: Vec<f64> = (0..8760).map(|t| 300.0 + (t % 24) as f64 * 20.0).collect();
+        let q: Vec<f64> = load.iter().map(|p| 0.6 * p + (p % 7.0)).collect();
+        let opts = [BillingOption::TwoPart(BasicCharge::Capacity); 12];
+        let table = BankKvarh::new(&s, &q, costs.bank_step_kvar);
+        let other = BankKvarh::new(&s, &q, 2.0 * costs.bank_step_kvar);
+        for kva in [315.0, 1000.0, 4000.0] {
+            let c = customer(kva, Some(PfStandard::Pf090));
+            let scan = reactive_compensation(&s, &c, &opts, &load, &q, &costs).unwrap();
+            for t in [&table, &other] {
+                let with = reactive_compensation_with(&s, &c, &opts, (&load, &q), &costs, Some(t))
+                    .unwrap();
+                assert_eq!(with, scan, "{kva} kVA");
+            }
+        }
+        assert!(table.row(costs.bank_step_kvar, 1).is_some());
+        assert!(other.row(costs.bank_step_kvar, 1).is_none());
     }
 
     #[test]

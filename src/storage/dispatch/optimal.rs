@@ -138,6 +138,10 @@ struct Work {
     stages: Vec<Stage>,
     stages_key: Option<(usize, usize, u64)>,
     edge: Option<(usize, usize, Option<f64>)>,
+    /// The value functions of the last pass that kept them (for the forward recovery).
+    store: Store,
+    /// AC power per step of the last recovery [kW].
+    u: Vec<f64>,
 }
 
 /// Per-solve constants.
@@ -216,7 +220,16 @@ impl<'a> Ctx<'a> {
 
     /// Builds the reflected stage cost of step `t` under demand level `dem` (may be infinite).
     /// `None` when the demand level leaves no feasible power.
+    #[cfg(test)]
     fn stage(&self, t: usize, dem: f64, lambda: f64) -> Option<Stage> {
+        let mut st = Stage::EMPTY;
+        self.stage_into(t, dem, lambda, &mut st).then_some(st)
+    }
+
+    /// [`Ctx::stage`] written into `st` (built in place: a stage returned by value is copied
+    /// through `memcpy`, in every step of every period); false when the demand level leaves
+    /// no feasible power.
+    fn stage_into(&self, t: usize, dem: f64, lambda: f64, st: &mut Stage) -> bool {
         let tau = self.input.step_hours;
         let b = self.battery;
         let lo = self.lo_u[t];
@@ -228,7 +241,7 @@ impl<'a> Ctx<'a> {
             dhi = 1.0;
         }
         if hi < lo - 1e-12 * (1.0 + lo.abs()) {
-            return None;
+            return false;
         }
         let hi = hi.max(lo);
         let d_lo = b.energy_change_kwh(lo, tau);
@@ -257,18 +270,12 @@ impl<'a> Ctx<'a> {
             bp[nb] = d_hi;
             nb += 1;
         }
-        let mut st = Stage {
-            a: Dl {
-                v: -d_hi,
-                d: -dd_hi,
-            },
-            val: Dl::c(self.stage_cost(t, hi, lambda)),
-            n: nb - 1,
-            segs: [Seg {
-                len: Dl::c(0.0),
-                slope: 0.0,
-            }; 4],
+        st.a = Dl {
+            v: -d_hi,
+            d: -dd_hi,
         };
+        st.val = Dl::c(self.stage_cost(t, hi, lambda));
+        st.n = nb - 1;
         // Pieces of h̃ = pieces of h right to left, slopes negated.
         for k in 0..nb - 1 {
             let (x0, x1) = (bp[nb - 2 - k], bp[nb - 1 - k]);
@@ -286,7 +293,7 @@ impl<'a> Ctx<'a> {
             self.slope(t, d_hi, lambda)
         };
         st.val.d = s_end * dd_hi;
-        Some(st)
+        true
     }
 
     /// Fills `work.stages` with the stage costs of the steps of `range` at cycle price `lambda`
@@ -296,11 +303,14 @@ impl<'a> Ctx<'a> {
         if work.stages_key == Some(key) {
             return;
         }
-        work.stages.clear();
-        work.stages.extend(range.clone().map(|t| {
-            self.stage(t, f64::INFINITY, lambda)
-                .expect("u = 0 is always allowed, so a step without a demand cap is feasible")
-        }));
+        work.stages.resize(range.len(), Stage::EMPTY);
+        for (st, t) in work.stages.iter_mut().zip(range.clone()) {
+            let ok = self.stage_into(t, f64::INFINITY, lambda, st);
+            assert!(
+                ok,
+                "u = 0 is always allowed, so a step without a demand cap is feasible"
+            );
+        }
         work.stages_key = Some(key);
     }
 
@@ -349,7 +359,11 @@ impl<'a> Ctx<'a> {
             d: -dd_hi,
         };
         st.n = base.n - k;
-        st.segs[..st.n].copy_from_slice(&base.segs[k..base.n]);
+        // Element by element: a slice copy of a run-time length calls `memmove` (at most 4
+        // pieces, in every step of every pass).
+        for i in 0..st.n {
+            st.segs[i] = base.segs[k + i];
+        }
         let s_end = if st.n > 0 {
             val += r * st.segs[0].slope;
             st.segs[0].len = Dl {
@@ -523,17 +537,24 @@ impl<'a> Ctx<'a> {
         if rem.v > self.tol_e { None } else { Some(val) }
     }
 
-    /// Backward DP over one billing period. Stores every `V_{t+1}` in `store` when given.
+    /// Backward DP over one billing period. Stores every `V_{t+1}` in `work.store` when
+    /// `keep`.
     fn solve_period(
         &self,
         range: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
         work: &mut Work,
-        mut store: Option<&mut Store>,
+        keep: bool,
     ) -> Option<PeriodEval> {
         self.prepare(work, &range, lambda);
-        let Work { bufs, stages, .. } = work;
+        let Work {
+            bufs,
+            stages,
+            store,
+            ..
+        } = work;
+        let mut store = keep.then_some(store);
         let [cur, next] = bufs;
         next.a = Dl::c(self.e0);
         next.val = Dl::c(0.0);
@@ -780,17 +801,18 @@ const SEARCH_REL_TOL: f64 = 1e-10;
 
 /// How one billing period is dispatched: one (demand level, cycle price) pair, or, under a binding
 /// cycle cap, the mixture `θ·a + (1 − θ)·b` of two solutions optimal at the same cycle price.
-#[derive(Debug, Clone, Copy)]
+/// Each carries the AC power per step of its solution over the period, kept from the search
+/// that found it (the same pass a final recovery would repeat).
+#[derive(Debug, Clone)]
 enum PeriodPlan {
-    One {
-        dem: f64,
-        lam: f64,
-    },
-    Mix {
-        a: (f64, f64),
-        b: (f64, f64),
-        theta: f64,
-    },
+    One(Solved),
+    Mix { a: Solved, b: Solved, theta: f64 },
+}
+
+/// One solution of a period at (demand level, cycle price): its AC power per step [kW].
+#[derive(Debug, Clone)]
+struct Solved {
+    u: Vec<f64>,
 }
 
 impl OptimalDispatch {
@@ -808,8 +830,6 @@ impl OptimalDispatch {
         let n = input.n_steps();
         let ctx = Ctx::new(input, battery);
         let mut work = Work::default();
-        let mut store = Store::default();
-        let (mut u, mut u2) = (vec![0.0; n], vec![0.0; n]);
         let (mut ch, mut dis) = (vec![0.0; n], vec![0.0; n]);
         let rate = input.demand_charge_per_kw_month.unwrap_or(0.0);
         let mut bound = 0.0;
@@ -818,24 +838,58 @@ impl OptimalDispatch {
             let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut work)?;
             bound += b;
             match plan {
-                PeriodPlan::One { dem, lam } => {
-                    ctx.period_power(p.clone(), dem, lam, &mut work, &mut store, &mut u)?;
-                    for t in p {
-                        ch[t] = u[t].max(0.0);
-                        dis[t] = (-u[t]).max(0.0);
+                PeriodPlan::One(a) => {
+                    for (t, u) in p.zip(&a.u) {
+                        ch[t] = u.max(0.0);
+                        dis[t] = (-u).max(0.0);
                     }
                 }
                 PeriodPlan::Mix { a, b, theta } => {
-                    ctx.period_power(p.clone(), a.0, a.1, &mut work, &mut store, &mut u)?;
-                    ctx.period_power(p.clone(), b.0, b.1, &mut work, &mut store, &mut u2)?;
-                    for t in p {
-                        ch[t] = theta * u[t].max(0.0) + (1.0 - theta) * u2[t].max(0.0);
-                        dis[t] = theta * (-u[t]).max(0.0) + (1.0 - theta) * (-u2[t]).max(0.0);
+                    for ((t, u), u2) in p.zip(&a.u).zip(&b.u) {
+                        ch[t] = theta * u.max(0.0) + (1.0 - theta) * u2.max(0.0);
+                        dis[t] = theta * (-u).max(0.0) + (1.0 - theta) * (-u2).max(0.0);
                     }
                 }
             }
         }
         Ok((evaluate(input, battery, ch, dis, true), bound))
+    }
+
+    /// The optimal demand level of a period at cycle price `lambda` and the solution there:
+    /// (D, cost incl. λ term and demand charge, lower bound, battery-side discharged energy
+    /// [kWh], AC power per step of the period [kW]). Without a demand charge a single pass
+    /// with the value functions stored gives the cost and the powers.
+    #[allow(
+        clippy::type_complexity,
+        reason = "a private tuple of the search's figures, named in the doc"
+    )]
+    fn solve_power(
+        &self,
+        ctx: &Ctx,
+        p: std::ops::Range<usize>,
+        rate: f64,
+        lambda: f64,
+        work: &mut Work,
+    ) -> Result<(f64, f64, f64, f64, Solved), StorageError> {
+        // The powers are written at their steps' indices into a scratch kept in `work`.
+        let mut u = std::mem::take(&mut work.u);
+        u.resize(p.end, 0.0);
+        let r = if rate <= 0.0 {
+            ctx.period_power(p.clone(), f64::INFINITY, lambda, work, &mut u)
+                .map(|(c, dis)| (f64::INFINITY, c, c, dis))
+        } else {
+            self.solve_demand(ctx, p.clone(), rate, lambda, work)
+                .and_then(|(dem, c, lb)| {
+                    let (_, dis) = ctx.period_power(p.clone(), dem, lambda, work, &mut u)?;
+                    Ok((dem, c, lb, dis))
+                })
+        };
+        let sol = Solved {
+            u: u[p.clone()].to_vec(),
+        };
+        work.u = u;
+        let (dem, c, lb, dis) = r?;
+        Ok((dem, c, lb, dis, sol))
     }
 
     /// Plan of one period and a lower bound on its cost.
@@ -847,17 +901,12 @@ impl OptimalDispatch {
         cap_kwh: f64,
         work: &mut Work,
     ) -> Result<(PeriodPlan, f64), StorageError> {
-        let (dem, _, lb) = self.solve_demand(ctx, p.clone(), rate, 0.0, work)?;
-        let one = PeriodPlan::One { dem, lam: 0.0 };
-        if cap_kwh.is_infinite() {
-            return Ok((one, lb));
+        let (_, c0, lb, dis0, sol0) = self.solve_power(ctx, p.clone(), rate, 0.0, work)?;
+        if cap_kwh.is_infinite() || dis0 <= cap_kwh {
+            return Ok((PeriodPlan::One(sol0), lb));
         }
-        let mut store = Store::default();
-        let mut u = vec![0.0; p.end];
-        let dis0 = ctx.period_power(p.clone(), dem, 0.0, work, &mut store, &mut u)?;
-        if dis0 <= cap_kwh {
-            return Ok((one, lb));
-        }
+        // The search starts at λ = 0, just solved.
+        let mut at_zero = Some((c0, dis0, sol0));
         let inp = ctx.input;
         let pmax = p
             .clone()
@@ -867,19 +916,21 @@ impl OptimalDispatch {
         let lam_max = (pmax + inp.degradation_cost_per_kwh + rate / inp.step_hours)
             / (b.charge_efficiency() * b.discharge_efficiency())
             + 1.0;
-        // Maximise the dual q(λ) = min_x cost + λ (dis − cap), i.e. minimise −q; record (D, dis).
-        let mut seen: Vec<(f64, f64, f64)> = Vec::new();
+        // Maximise the dual q(λ) = min_x cost + λ (dis − cap), i.e. minimise −q; record each
+        // λ's discharge and solution.
+        let mut seen: Vec<(f64, f64, Solved)> = Vec::new();
         let mut err = None;
         let res = minimize_convex(0.0, lam_max, None, SEARCH_REL_TOL, |lam| {
-            let r = self
-                .solve_demand(ctx, p.clone(), rate, lam, work)
-                .and_then(|(d, c, _)| {
-                    let dis = ctx.period_power(p.clone(), d, lam, work, &mut store, &mut u)?;
-                    Ok((d, c, dis))
-                });
-            match r {
-                Ok((d, c, dis)) => {
-                    seen.push((lam, d, dis));
+            let known = if lam.to_bits() == 0f64.to_bits() {
+                at_zero
+                    .take()
+                    .map(|(c, dis, sol)| Ok((0.0, c, 0.0, dis, sol)))
+            } else {
+                None
+            };
+            match known.unwrap_or_else(|| self.solve_power(ctx, p.clone(), rate, lam, work)) {
+                Ok((_, c, _, dis, sol)) => {
+                    seen.push((lam, dis, sol));
                     Some((-(c - lam * cap_kwh), cap_kwh - dis))
                 }
                 Err(e) => {
@@ -896,10 +947,10 @@ impl OptimalDispatch {
             reason: "cycle cap",
         };
         let res = res.ok_or(infeasible.clone())?;
-        let find = |lam: f64| {
+        let take = |lam: f64| {
             seen.iter()
                 .find(|s| s.0.to_bits() == lam.to_bits())
-                .copied()
+                .cloned()
         };
         // Weak duality: the dual value −f at the best λ bounds the primal optimum from below,
         // less what starting the demand search δ inside the feasibility edge may have cost.
@@ -910,21 +961,14 @@ impl OptimalDispatch {
         let bound = -res.f - edge_gap;
         match res.bracket {
             None => {
-                let (lam, d, _) = find(res.x).ok_or(infeasible)?;
-                Ok((PeriodPlan::One { dem: d, lam }, bound))
+                let (_, _, sol) = take(res.x).ok_or(infeasible)?;
+                Ok((PeriodPlan::One(sol), bound))
             }
             Some((l, h)) => {
-                let (la, da, dis_a) = find(l.0).ok_or(infeasible.clone())?;
-                let (lb_, db, dis_b) = find(h.0).ok_or(infeasible)?;
+                let (_, dis_a, a) = take(l.0).ok_or(infeasible.clone())?;
+                let (_, dis_b, b) = take(h.0).ok_or(infeasible)?;
                 let theta = ((cap_kwh - dis_b) / (dis_a - dis_b)).clamp(0.0, 1.0);
-                Ok((
-                    PeriodPlan::Mix {
-                        a: (da, la),
-                        b: (db, lb_),
-                        theta,
-                    },
-                    bound,
-                ))
+                Ok((PeriodPlan::Mix { a, b, theta }, bound))
             }
         }
     }
@@ -945,7 +989,7 @@ impl OptimalDispatch {
         };
         if rate <= 0.0 {
             let c = ctx
-                .solve_period(p, f64::INFINITY, lambda, work, None)
+                .solve_period(p, f64::INFINITY, lambda, work, false)
                 .ok_or(infeasible)?;
             return Ok((f64::INFINITY, c.cost.v, c.cost.v));
         }
@@ -976,7 +1020,7 @@ impl OptimalDispatch {
             .map(|t| ctx.net(t))
             .fold(f64::NEG_INFINITY, f64::max);
         let r = minimize_convex(d_lo, d_hi, Some(peak), SEARCH_REL_TOL, |dem| {
-            ctx.solve_period(p.clone(), dem, lambda, work, None)
+            ctx.solve_period(p.clone(), dem, lambda, work, false)
                 .map(|e| (e.cost.v + rate * dem, e.cost.d + rate))
         })
         .ok_or(infeasible)?;
@@ -986,32 +1030,29 @@ impl OptimalDispatch {
 
 impl Ctx<'_> {
     /// Final pass of a period at (D, λ): backward DP with storage, forward recovery into `u`;
-    /// returns the battery-side discharged energy [kWh].
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "predates the six-parameter limit of clippy.toml"
-    )]
+    /// returns the period's cost (the value at `E_0`) and the battery-side discharged energy
+    /// [yuan, kWh].
     fn period_power(
         &self,
         p: std::ops::Range<usize>,
         dem: f64,
         lambda: f64,
         work: &mut Work,
-        store: &mut Store,
         u: &mut [f64],
-    ) -> Result<f64, StorageError> {
-        store.reset(p.start, p.len());
-        self.solve_period(p.clone(), dem, lambda, work, Some(store))
+    ) -> Result<(f64, f64), StorageError> {
+        work.store.reset(p.start, p.len());
+        let eval = self
+            .solve_period(p.clone(), dem, lambda, work, true)
             .ok_or(StorageError::Infeasible {
                 start_step: p.start,
                 reason: "SOC or power limits",
             })?;
-        self.forward(p.clone(), dem, lambda, &work.stages, store, u);
+        self.forward(p.clone(), dem, lambda, &work.stages, &work.store, u);
         let tau = self.input.step_hours;
-        Ok(
-            p.map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
-                .sum(),
-        )
+        let dis = p
+            .map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
+            .sum();
+        Ok((eval.cost.v, dis))
     }
 }
 
@@ -1248,13 +1289,13 @@ mod tests {
                 let edge = ctx.feasibility_edge(p.clone(), d_lo, d_hi).unwrap();
                 let above = edge + 1e-6 * (1.0 + edge);
                 assert!(
-                    ctx.solve_period(p.clone(), above, 0.0, &mut work, None)
+                    ctx.solve_period(p.clone(), above, 0.0, &mut work, false)
                         .is_some()
                 );
                 if edge > d_lo {
                     let below = edge - 1e-6 * (1.0 + edge);
                     assert!(
-                        ctx.solve_period(p.clone(), below, 0.0, &mut work, None)
+                        ctx.solve_period(p.clone(), below, 0.0, &mut work, false)
                             .is_none(),
                         "seed {seed}: D {below} below the edge {edge} is feasible"
                     );
@@ -1278,11 +1319,11 @@ mod tests {
         let p = input.billing_periods()[0].clone();
         let mut checked = 0;
         for dem in [560.0, 580.0, 600.0, 650.0, 700.0] {
-            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut work, None) else {
+            let Some(e) = ctx.solve_period(p.clone(), dem, 0.0, &mut work, false) else {
                 continue;
             };
             let e2 = ctx
-                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut work, None)
+                .solve_period(p.clone(), dem + 1e-4, 0.0, &mut work, false)
                 .unwrap();
             let fd = (e2.cost.v - e.cost.v) / 1e-4;
             assert!(
