@@ -26,7 +26,7 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
     let c = &plan.claims;
     let (cost_s, pv_s) = plan.claim_strategies;
     let mut out = Vec::new();
-    let assumptions = assumptions(plan);
+    let (assumptions, assumptions_zh) = (assumptions(plan), assumptions_zh(plan));
     if let Some(t) = find(&cost_s) {
         let tol = c.cost_reduction_tolerance_fraction;
         out.push(ClaimCheck {
@@ -50,7 +50,12 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
                 "`{}` against `baseline`: the measures together, as the report counts them",
                 t.strategy
             ),
+            judged_on_zh: format!(
+                "`{}` 对比 `baseline`：各项措施合计，与本报告的计算口径一致",
+                t.strategy
+            ),
             assumptions: assumptions.clone(),
+            assumptions_zh: assumptions_zh.clone(),
         });
     }
     if let Some(t) = find(&pv_s) {
@@ -78,7 +83,12 @@ pub fn check(plan: &Plan, totals: &[StrategyTotals]) -> Vec<ClaimCheck> {
                 t.strategy,
                 reference
             ),
+            judged_on_zh: format!(
+                "`{}` 对比 `{}`：光伏项目单独计算，按企业现行电费，与本报告的呈现一致；分类优化和市场化交易之后，光伏面对的是另一份电费（其他计费方式、它所降低的功率因数调整、市场电价），那时的节省是另一个量",
+                t.strategy, reference
+            ),
             assumptions,
+            assumptions_zh,
         });
     }
     out
@@ -107,6 +117,10 @@ fn pv_framings(
             Some(ClaimFraming {
                 description: format!(
                     "PV added after the other measures (`{}` against `{}`)",
+                    x.strategy, without.strategy
+                ),
+                description_zh: format!(
+                    "在其他措施之后再加光伏（`{}` 对比 `{}`）",
                     x.strategy, without.strategy
                 ),
                 strategy: x.strategy.clone(),
@@ -203,6 +217,81 @@ fn base_assumptions(plan: &Plan) -> Vec<String> {
     ]
 }
 
+/// [`assumptions`] in Chinese: the same figures, the settings' values as the scenario writes
+/// them.
+fn assumptions_zh(plan: &Plan) -> Vec<String> {
+    let m = &plan.market;
+    let pv = &plan.pv;
+    let emc = pv.ownership == crate::scenario::choice::PvOwnership::Emc;
+    let mut out = vec![
+        format!(
+            "电价 {}（{}），计费方式选择周期 {}",
+            plan.tariff.version,
+            plan.tariff_model.title(),
+            plan.tariff.choice_period
+        ),
+        format!(
+            "市场化交易：方式 {}，零售固定价 {:.3} 元/kWh，优惠 {:.3} 元/kWh，批发价较代理购电低 {:.0}%、售电公司分成 {:.0}%，合同价 {:.3} 元/kWh，偏差容许 ±{:.0}%",
+            m.mode,
+            m.retail_fixed_price_yuan_per_kwh,
+            m.retail_discount_yuan_per_kwh,
+            m.wholesale_discount_fraction * 100.0,
+            m.retail_share_fraction * 100.0,
+            m.contract_price_yuan_per_kwh,
+            m.deviation_band_fraction * 100.0
+        ),
+        format!(
+            "光伏：{}{}，倾角 {}°，方位角 {}°，屋面类型 {}，可用屋面比例 {}，每 kVA 变压器容量至多 {} kW 直流",
+            if emc {
+                "合同能源管理（EMC）"
+            } else {
+                "企业自有"
+            },
+            if emc {
+                format!("，电价优惠 {:.0}%", pv.emc_discount_fraction * 100.0)
+            } else {
+                String::new()
+            },
+            pv.tilt_deg,
+            pv.azimuth_deg,
+            pv.roof_type,
+            pv.usable_roof_fraction
+                .map_or("按屋面类型".to_string(), |f| format!(
+                    "{:.0}%",
+                    f * 100.0
+                )),
+            pv.max_dc_per_transformer_kva
+                .unwrap_or_else(crate::solar::array::default_transformer_limit_fraction)
+        ),
+        format!(
+            "储能：{} 调度，{} 容量配置",
+            plan.storage.dispatch, plan.storage.sizing
+        ),
+    ];
+    if let Some(sw) = &plan.tariff_switch {
+        out.push(format!(
+            "电价切换：第 {} 年之前按 {}，自第 {} 年起按 {}（{}）；此后光伏与储能的节省按新电价重新模拟（负荷与容量不变，计费方式与调度重新选择）；上述首年数字按 {}",
+            sw.year,
+            plan.tariff.version,
+            sw.year,
+            sw.label,
+            sw.tariff_model.title(),
+            plan.tariff.version
+        ));
+    }
+    if !plan.resimulate_years.is_empty() {
+        out.push(format!(
+            "后续年份的节省由重新模拟的项目年份 {} 插值得到（光伏与电池按老化后的状态），而非按衰减折算",
+            plan.resimulate_years
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +310,40 @@ mod tests {
         assert!(holds(ClaimKind::AtMost, 3.633e6, 6e6, 0.0));
         assert!(!holds(ClaimKind::AtMost, 6.1e6, 6e6, 0.0));
         assert!(tolerance_of(ClaimKind::AtLeast, 0.6e6).abs() < f64::MIN_POSITIVE);
+    }
+
+    /// Under `--lang zh` the claims section reads in Chinese: each assumption has a Chinese
+    /// line carrying the same figures as the English one (the tariff file's own title and the
+    /// settings' values stay as written).
+    #[test]
+    fn assumptions_in_chinese_carry_the_same_figures() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"pv\"]\n\
+             [claims]\ncost_reduction_strategy = \"pv\"\npv_saving_strategy = \"pv\"\n\
+             [pv]\nownership = \"emc\"\nemc_discount_fraction = 0.2\n\
+             [finance]\nresimulate_years = [10, 20]\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\n";
+        let plan = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
+        let (en, zh) = (assumptions(&plan), assumptions_zh(&plan));
+        assert_eq!(en.len(), zh.len());
+        let numbers = |s: &str| -> Vec<String> {
+            s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .filter(|x| x.chars().any(|c| c.is_ascii_digit()))
+                .map(str::to_string)
+                .collect()
+        };
+        for (e, z) in en.iter().zip(&zh) {
+            assert!(
+                z.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{z}"
+            );
+            assert_eq!(numbers(e), numbers(z), "{e} | {z}");
+        }
+        assert!(
+            zh[2].contains("合同能源管理") && zh[2].contains("20%"),
+            "{}",
+            zh[2]
+        );
+        assert!(zh.last().unwrap().contains("10、20"), "{zh:?}");
     }
 }

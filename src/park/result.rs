@@ -377,8 +377,12 @@ pub struct ClaimCheck {
     pub framings: Vec<ClaimFraming>,
     /// Why the claim is judged on `strategy` rather than on a framing.
     pub judged_on: String,
+    /// The same in Chinese, shown under `--lang zh`.
+    pub judged_on_zh: String,
     /// The assumptions that drive it, in words.
     pub assumptions: Vec<String>,
+    /// The same in Chinese (settings' names and keys as written), shown under `--lang zh`.
+    pub assumptions_zh: Vec<String>,
 }
 
 /// Another reading of a claim: the value on another pair of strategies.
@@ -386,6 +390,8 @@ pub struct ClaimCheck {
 pub struct ClaimFraming {
     /// What it measures, in words.
     pub description: String,
+    /// The same in Chinese.
+    pub description_zh: String,
     /// The strategy with the measure.
     pub strategy: String,
     /// The strategy it is compared with.

@@ -382,7 +382,14 @@ fn claim_row(c: &ClaimCheck, lang: Lang) -> ClaimRow {
     };
     ClaimRow {
         description: crate::report::tables::claim_name(c, lang).to_string(),
-        judged_on: format!("{}: {}", c.strategy, c.judged_on),
+        judged_on: format!(
+            "{}: {}",
+            c.strategy,
+            match lang {
+                Lang::Zh => &c.judged_on_zh,
+                Lang::En => &c.judged_on,
+            }
+        ),
         stated: format!("{kind} {}{tol}", claim_value(c, c.claimed, lang, false)),
         simulated: claim_value(c, c.simulated, lang, false),
         margin: claim_value(c, c.margin, lang, true),
@@ -392,15 +399,19 @@ fn claim_row(c: &ClaimCheck, lang: Lang) -> ClaimRow {
             .iter()
             .map(|f| {
                 format!(
-                    "{} ({} vs {}): {}",
-                    f.description,
-                    f.strategy,
-                    f.reference,
+                    "{}: {}",
+                    match lang {
+                        Lang::Zh => &f.description_zh,
+                        Lang::En => &f.description,
+                    },
                     claim_value(c, f.simulated, lang, false)
                 )
             })
             .collect(),
-        assumptions: c.assumptions.clone(),
+        assumptions: match lang {
+            Lang::Zh => c.assumptions_zh.clone(),
+            Lang::En => c.assumptions.clone(),
+        },
     }
 }
 
