@@ -1089,25 +1089,16 @@ mod tests {
         );
     }
 
-    /// The cheapest legal option inside `settle`, by hand: a flat 100 kW load on an 800 kVA
-    /// transformer at 1-10 kV must pay two-part (≥ 315 kVA); per month the capacity charge is
-    /// 800 kVA × 22.1 = 17,680 yuan, a declared demand at its 40 % floor 320 kW × 35.4 = 11,328
-    /// yuan and the actual maximum demand 100 kW × 35.4 = 3,540 yuan
-    /// (data/tariffs/hunan-2025.toml). The tariff measure takes the actual demand every month;
-    /// without it the baseline option is billed.
-    #[test]
-    fn the_tariff_measure_bills_the_cheapest_legal_basic_charge() {
-        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"tariff\"]\n\
-             [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"tariff\"\n\
-             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
-             annual_kwh = 1e6\ntransformer_kva = 800\nvoltage_level = \"kv1_10\"\n";
+    /// The first enterprise of the scenario `text` with a flat `kw` load bought from the grid
+    /// at the baseline purchase mode, handed to `check` with its billing and grid series.
+    fn settle_flat(text: &str, kw: f64, check: impl FnOnce(&Subject, &Billing, &Purchase, Grid)) {
         let p = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
         let ctx = context(&p);
         let roster =
             super::super::roster::roster(&p, &ctx.cal, &crate::load::ArchetypeLibrary::embedded())
                 .unwrap();
         let n = ctx.cal.n_steps();
-        let load = flat_load(n, 100.0);
+        let load = flat_load(n, kw);
         let sub = Subject {
             ctx: &ctx,
             index: 0,
@@ -1125,39 +1116,56 @@ mod tests {
             export_kw: &zeros,
             key: None,
         };
-        let measured = settle(
-            &sub,
-            &billing,
-            Strategy::parse("tariff").unwrap(),
-            &purchase,
-            grid,
-        )
-        .unwrap();
-        assert!(
-            (measured.bill.basic_yuan - 12.0 * 100.0 * 35.4).abs() < 1e-6,
-            "{}",
-            measured.bill.basic_yuan
-        );
-        assert_eq!(measured.tariff.options, "actual demand 12 mo");
-        let base = settle(
-            &sub,
-            &billing,
-            Strategy::parse("baseline").unwrap(),
-            &purchase,
-            grid,
-        )
-        .unwrap();
-        assert_eq!(
-            billing.baseline,
-            BillingOption::TwoPart(BasicCharge::Capacity)
-        );
-        assert!(
-            (base.bill.basic_yuan - 12.0 * 800.0 * 22.1).abs() < 1e-6,
-            "{}",
-            base.bill.basic_yuan
-        );
-        // The energy charges are the same two-part ones under both.
-        assert!((base.bill.energy_yuan - measured.bill.energy_yuan).abs() < 1e-6);
+        check(&sub, &billing, &purchase, grid);
+    }
+
+    /// The cheapest legal option inside `settle`, by hand: a flat 100 kW load on an 800 kVA
+    /// transformer at 1-10 kV must pay two-part (≥ 315 kVA); per month the capacity charge is
+    /// 800 kVA × 22.1 = 17,680 yuan, a declared demand at its 40 % floor 320 kW × 35.4 = 11,328
+    /// yuan and the actual maximum demand 100 kW × 35.4 = 3,540 yuan
+    /// (data/tariffs/hunan-2025.toml). The tariff measure takes the actual demand every month;
+    /// without it the baseline option is billed.
+    #[test]
+    fn the_tariff_measure_bills_the_cheapest_legal_basic_charge() {
+        let text = "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\", \"tariff\"]\n\
+             [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"tariff\"\n\
+             [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+             annual_kwh = 1e6\ntransformer_kva = 800\nvoltage_level = \"kv1_10\"\n";
+        settle_flat(text, 100.0, |sub, billing, purchase, grid| {
+            let measured = settle(
+                sub,
+                billing,
+                Strategy::parse("tariff").unwrap(),
+                purchase,
+                grid,
+            )
+            .unwrap();
+            assert!(
+                (measured.bill.basic_yuan - 12.0 * 100.0 * 35.4).abs() < 1e-6,
+                "{}",
+                measured.bill.basic_yuan
+            );
+            assert_eq!(measured.tariff.options, "actual demand 12 mo");
+            let base = settle(
+                sub,
+                billing,
+                Strategy::parse("baseline").unwrap(),
+                purchase,
+                grid,
+            )
+            .unwrap();
+            assert_eq!(
+                billing.baseline,
+                BillingOption::TwoPart(BasicCharge::Capacity)
+            );
+            assert!(
+                (base.bill.basic_yuan - 12.0 * 800.0 * 22.1).abs() < 1e-6,
+                "{}",
+                base.bill.basic_yuan
+            );
+            // The energy charges are the same two-part ones under both.
+            assert!((base.bill.energy_yuan - measured.bill.energy_yuan).abs() < 1e-6);
+        });
     }
 
     /// The price signal, by hand from data/tariffs/hunan-2025.toml at 1-10 kV, two-part: the
@@ -1202,62 +1210,41 @@ mod tests {
              [claims]\ncost_reduction_strategy = \"tariff\"\npv_saving_strategy = \"tariff\"\n\
              [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
              annual_kwh = 2e5\ntransformer_kva = 80\nvoltage_level = \"kv1_10\"\n";
-        let p = crate::scenario::load_str(text, std::path::Path::new("t.toml")).unwrap();
-        let ctx = context(&p);
-        let roster =
-            super::super::roster::roster(&p, &ctx.cal, &crate::load::ArchetypeLibrary::embedded())
-                .unwrap();
-        let n = ctx.cal.n_steps();
-        let load = flat_load(n, 20.0);
-        let sub = Subject {
-            ctx: &ctx,
-            index: 0,
-            spec: &roster[0],
-            load: &load,
-            battery: None,
-            key: None,
-        };
-        let billing = billing_of(&sub).unwrap();
-        assert_eq!(billing.baseline, BillingOption::SinglePart);
-        let (mode, name) = ctx.baseline_mode();
-        let purchase = Purchase { mode, name };
-        let zeros = vec![0.0; n];
-        let grid = Grid {
-            import_kw: &load.p_kw,
-            export_kw: &zeros,
-            key: None,
-        };
-        let tou_kwh: f64 = (0..n)
-            .map(|t| {
-                let m = ctx.cal.months()[t];
-                20.0 * sub
-                    .ctx
-                    .plan
-                    .tariff_model
-                    .multiplier(sub.ctx.plan.tariff_model.period(m, ctx.cal.hour(t)))
-            })
-            .sum();
-        for s in ["baseline", "tariff"] {
-            let b = settle(&sub, &billing, Strategy::parse(s).unwrap(), &purchase, grid).unwrap();
-            assert!(b.bill.basic_yuan.abs() < 1e-9, "{s}: {}", b.bill.basic_yuan);
-            // Every kWh at the single-part signal's price (energy and funds lines together).
-            let single = ctx
-                .signal_at("kv1_10", tariff::EnergyRate::SinglePart)
-                .unwrap();
-            let want: f64 = single.total_yuan_per_kwh().iter().map(|p| 20.0 * p).sum();
-            let got = b.bill.energy_yuan + b.bill.funds_yuan;
-            assert!((got - want).abs() < 1e-9 * want, "{s}: {got} vs {want}");
-        }
-        // The single-part signal exceeds the two-part one by the T&D difference, TOU-scaled.
-        let (single, two) = (
-            ctx.signal_at("kv1_10", tariff::EnergyRate::SinglePart)
-                .unwrap(),
-            ctx.signal_at("kv1_10", tariff::EnergyRate::TwoPart)
-                .unwrap(),
-        );
-        let extra: f64 = (0..n)
-            .map(|t| 20.0 * (single.total_yuan_per_kwh()[t] - two.total_yuan_per_kwh()[t]))
-            .sum();
-        assert!((extra - (0.2409 - 0.1394) * tou_kwh).abs() < 1e-9 * extra);
+        settle_flat(text, 20.0, |sub, billing, purchase, grid| {
+            assert_eq!(billing.baseline, BillingOption::SinglePart);
+            let (ctx, n) = (sub.ctx, sub.ctx.cal.n_steps());
+            let tou_kwh: f64 = (0..n)
+                .map(|t| {
+                    let m = ctx.cal.months()[t];
+                    20.0 * sub
+                        .ctx
+                        .plan
+                        .tariff_model
+                        .multiplier(sub.ctx.plan.tariff_model.period(m, ctx.cal.hour(t)))
+                })
+                .sum();
+            for s in ["baseline", "tariff"] {
+                let b = settle(sub, billing, Strategy::parse(s).unwrap(), purchase, grid).unwrap();
+                assert!(b.bill.basic_yuan.abs() < 1e-9, "{s}: {}", b.bill.basic_yuan);
+                // Every kWh at the single-part signal's price (energy and funds lines together).
+                let single = ctx
+                    .signal_at("kv1_10", tariff::EnergyRate::SinglePart)
+                    .unwrap();
+                let want: f64 = single.total_yuan_per_kwh().iter().map(|p| 20.0 * p).sum();
+                let got = b.bill.energy_yuan + b.bill.funds_yuan;
+                assert!((got - want).abs() < 1e-9 * want, "{s}: {got} vs {want}");
+            }
+            // The single-part signal exceeds the two-part one by the T&D difference, TOU-scaled.
+            let (single, two) = (
+                ctx.signal_at("kv1_10", tariff::EnergyRate::SinglePart)
+                    .unwrap(),
+                ctx.signal_at("kv1_10", tariff::EnergyRate::TwoPart)
+                    .unwrap(),
+            );
+            let extra: f64 = (0..n)
+                .map(|t| 20.0 * (single.total_yuan_per_kwh()[t] - two.total_yuan_per_kwh()[t]))
+                .sum();
+            assert!((extra - (0.2409 - 0.1394) * tou_kwh).abs() < 1e-9 * extra);
+        });
     }
 }
