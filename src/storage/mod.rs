@@ -182,8 +182,14 @@ impl DispatchInput {
             }
         }
         let finite = |field, v: &[f64], lo: f64, unit, range| {
+            // A branch-free scan first (every dispatch validates its year of steps); the
+            // offending step is looked for only when there is one.
+            let ok = |x: f64| x.is_finite() && x >= lo;
+            if v.iter().fold(true, |all, &x| all & ok(x)) {
+                return Ok(());
+            }
             v.iter().enumerate().try_for_each(|(step, &x)| {
-                if x.is_finite() && x >= lo {
+                if ok(x) {
                     Ok(())
                 } else {
                     Err(StorageError::StepOutOfRange {

@@ -140,6 +140,11 @@ struct Work {
     edge: Option<(usize, usize, Option<f64>)>,
     /// The value functions of the last pass that kept them (for the forward recovery).
     store: Store,
+    /// The value functions of the best demand level probed so far by the current demand
+    /// search, and that level's bits: the forward recovery at the search's optimum reads them
+    /// instead of repeating the backward pass there.
+    best: Store,
+    best_at: Option<u64>,
     /// AC power per step of the last recovery [kW].
     u: Vec<f64>,
 }
@@ -880,7 +885,11 @@ impl OptimalDispatch {
         } else {
             self.solve_demand(ctx, p.clone(), rate, lambda, work)
                 .and_then(|(dem, c, lb)| {
-                    let (_, dis) = ctx.period_power(p.clone(), dem, lambda, work, &mut u)?;
+                    let dis = if work.best_at == Some(dem.to_bits()) {
+                        ctx.recover(p.clone(), (dem, lambda), &work.stages, &work.best, &mut u)
+                    } else {
+                        ctx.period_power(p.clone(), dem, lambda, work, &mut u)?.1
+                    };
                     Ok((dem, c, lb, dis))
                 })
         };
@@ -1019,9 +1028,20 @@ impl OptimalDispatch {
             .clone()
             .map(|t| ctx.net(t))
             .fold(f64::NEG_INFINITY, f64::max);
+        // Each probe keeps its value functions; those of the best probe so far are set aside
+        // (`work.best`), so the recovery at the optimum needs no further backward pass.
+        work.best_at = None;
+        let mut best_f = f64::INFINITY;
         let r = minimize_convex(d_lo, d_hi, Some(peak), SEARCH_REL_TOL, |dem| {
-            ctx.solve_period(p.clone(), dem, lambda, work, false)
-                .map(|e| (e.cost.v + rate * dem, e.cost.d + rate))
+            work.store.reset(p.start, p.len());
+            let e = ctx.solve_period(p.clone(), dem, lambda, work, true)?;
+            let f = e.cost.v + rate * dem;
+            if f <= best_f {
+                best_f = f;
+                std::mem::swap(&mut work.store, &mut work.best);
+                work.best_at = Some(dem.to_bits());
+            }
+            Some((f, e.cost.d + rate))
         })
         .ok_or(infeasible)?;
         Ok((r.x, r.f, r.bound - rate * delta))
@@ -1047,12 +1067,24 @@ impl Ctx<'_> {
                 start_step: p.start,
                 reason: "SOC or power limits",
             })?;
-        self.forward(p.clone(), dem, lambda, &work.stages, &work.store, u);
-        let tau = self.input.step_hours;
-        let dis = p
-            .map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
-            .sum();
+        let dis = self.recover(p, (dem, lambda), &work.stages, &work.store, u);
         Ok((eval.cost.v, dis))
+    }
+
+    /// Forward recovery of a period at (D, λ) from value functions kept by a backward pass at
+    /// the same point `(D, λ)`; writes `u` and returns the battery-side discharged energy [kWh].
+    fn recover(
+        &self,
+        p: std::ops::Range<usize>,
+        (dem, lambda): (f64, f64),
+        stages: &[Stage],
+        store: &Store,
+        u: &mut [f64],
+    ) -> f64 {
+        self.forward(p.clone(), dem, lambda, stages, store, u);
+        let tau = self.input.step_hours;
+        p.map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
+            .sum()
     }
 }
 
