@@ -569,6 +569,7 @@ impl WeatherYear {
 }
 
 /// Check a value against a range, naming the file and line.
+#[inline]
 pub(crate) fn check_range(
     path: &str,
     line: usize,
@@ -592,6 +593,7 @@ pub(crate) fn check_range(
 }
 
 /// Parse a number field, naming the file, line and field on failure.
+#[inline]
 pub(crate) fn parse_f64(
     path: &str,
     line: usize,
@@ -607,6 +609,7 @@ pub(crate) fn parse_f64(
 
 /// The comma-separated fields of a line, found by a byte scan (no allocation, no UTF-8
 /// decoding: a comma is one byte and never part of a multi-byte character).
+#[inline]
 pub(crate) fn fields(line: &str) -> impl Iterator<Item = &str> {
     let bytes = line.as_bytes();
     let mut start = 0;
