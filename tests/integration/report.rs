@@ -946,3 +946,85 @@ fn report_xlsx_opens_in_libreoffice() {
         }
     }
 }
+
+/// Thousands-separated whole yuan, as the English report prints money.
+fn yuan_text(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
+}
+
+#[test]
+fn pv_ranking_marks_enterprises_that_lose_under_emc_with_their_power_factor_cost() {
+    // The small park under EMC at a 10 % discount: PV lowers the active energy metered while
+    // the reactive energy stays, so some enterprises' power factor falls and the adjustment
+    // eats the discount. The ranking must say so, with the figures of the CSVs.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        )
+        .replace(
+            "ownership = \"self\"",
+            "ownership = \"emc\"\nemc_discount_fraction = 0.10",
+        );
+    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(dir.path().join("scenario.toml"))
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html"))
+        .unwrap()
+        .replace("&#x2f;", "/");
+    let (h, rows) = csv_rows(&out.join("enterprises.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (name, strategy, saving) = (col("enterprise"), col("strategy"), col("saving_yuan"));
+    let (bh, bills) = csv_rows(&out.join("bills.csv"));
+    let bcol = |name: &str| bh.iter().position(|c| c == name).unwrap();
+    let pf_of = |e: &str, s: &str| -> f64 {
+        bills
+            .iter()
+            .filter(|r| r[bcol("enterprise")] == e && r[bcol("strategy")] == s)
+            .map(|r| r[bcol("pf_adjust_yuan")].parse::<f64>().unwrap())
+            .sum()
+    };
+    let mut losing = 0;
+    for r in rows.iter().filter(|r| r[strategy] == "pv") {
+        let s: f64 = r[saving].parse().unwrap();
+        let e = &r[name];
+        let warning = format!(
+            "loses {} yuan/yr under PV alone: its power-factor adjustment",
+            yuan_text(-s)
+        );
+        if s < 0.0 {
+            losing += 1;
+            let pf = pf_of(e, "pv") - pf_of(e, "baseline");
+            assert!(pf >= -s, "{e}: the power factor explains the loss here");
+            assert!(html.contains(&warning), "{e}: `{warning}` missing");
+            assert!(
+                html.contains(&format!("grows by {} yuan/yr", yuan_text(pf))),
+                "{e}: its power-factor growth {pf} is not stated"
+            );
+        } else {
+            assert!(!html.contains(&warning), "{e} saves money and is marked");
+        }
+    }
+    assert!(
+        losing >= 2,
+        "the variant was chosen to make enterprises lose: {losing}"
+    );
+    assert_eq!(html.matches("yuan/yr under PV alone").count(), losing);
+}

@@ -597,7 +597,8 @@ fn pv_first(
                     },
                 )
                 .replace("{self}", &pct(self_share, 0))
-                .replace("{saving}", &format!("{}{per_year}", row.pv_saving.s));
+                .replace("{saving}", &format!("{}{per_year}", row.pv_saving.s))
+                + &pf_warning(&r.enterprises[i], pv_s, t, lang);
             PvRank {
                 rank: k + 1,
                 id: row.id.clone(),
@@ -606,6 +607,47 @@ fn pv_first(
             }
         })
         .collect()
+}
+
+/// The warning of an enterprise that loses money under the PV strategy, with the growth of
+/// its power-factor adjustment when that explains the loss (PV lowers the active energy metered
+/// while the reactive energy stays, so the monthly power factor falls and the adjustment of the
+/// 1983 rule grows); empty when PV saves the enterprise money.
+fn pf_warning(
+    e: &EnterpriseResult,
+    pv_s: Option<Strategy>,
+    t: &BTreeMap<&str, &str>,
+    lang: Lang,
+) -> String {
+    let Some(o) = outcome(e, pv_s) else {
+        return String::new();
+    };
+    let base = e.baseline();
+    let loss = o.cost_yuan - base.cost_yuan;
+    if loss <= 0.0 {
+        return String::new();
+    }
+    let pf = o.bill.pf_adjust_yuan - base.bill.pf_adjust_yuan;
+    let per_year = if lang == Lang::Zh {
+        " 万元/年"
+    } else {
+        " yuan/yr"
+    };
+    // The power factor explains the loss only when its adjustment grew by at least as much.
+    let key = if pf >= loss {
+        "pf_warning"
+    } else {
+        "loss_warning"
+    };
+    t[key]
+        .replace(
+            "{loss}",
+            &format!("{}{per_year}", Num::money(Some(loss), lang).s),
+        )
+        .replace(
+            "{pf}",
+            &format!("{}{per_year}", Num::money(Some(pf), lang).s),
+        )
 }
 
 fn flow_rows(flows: &[f64], lang: Lang) -> Vec<FlowRow> {

@@ -121,8 +121,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("pv_first", "Install PV first: ranking", "优先安装光伏排序"),
     (
         "pv_first_note",
-        "Ranked by the NPV of the PV owner under the PV-only strategy; enterprises with no roof array or a negative NPV are left out.",
-        "按仅光伏策略下光伏业主的净现值排序；无屋顶阵列或净现值为负的企业不列入。",
+        "Ranked by the NPV of the PV owner under the PV-only strategy; enterprises with no roof array or a negative NPV are left out. An enterprise that loses money under PV alone is marked: there the power-factor adjustment grows by more than the PV saves it.",
+        "按仅光伏策略下光伏业主的净现值排序；无屋顶阵列或净现值为负的企业不列入。仅光伏时亏损的企业另有标注：其力调电费的增加超过光伏带来的节省。",
     ),
     ("rank", "Rank", "排名"),
     ("reason", "Reason", "理由"),
@@ -130,6 +130,16 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "reason_text",
         "owner NPV {npv}, payback {payback} yr, {self}% of the PV used on site, saves the enterprise {saving}",
         "业主净现值 {npv}，回收期 {payback} 年，光伏自用比例 {self}%，为企业节省 {saving}",
+    ),
+    (
+        "pf_warning",
+        " – but the enterprise loses {loss} under PV alone: its power-factor adjustment (力调电费) grows by {pf}, because PV lowers the metered power factor; reactive compensation (无功补偿) with the PV removes the loss",
+        " —— 但仅光伏时企业亏损 {loss}：光伏降低了计量功率因数，力调电费增加 {pf}；随光伏配置无功补偿即可消除亏损",
+    ),
+    (
+        "loss_warning",
+        " – but the enterprise loses {loss} under PV alone",
+        " —— 但仅光伏时企业亏损 {loss}",
     ),
     (
         "none_ranked",
