@@ -215,7 +215,8 @@ fn cbrt(x: f64) -> f64 {
 }
 
 /// The fixed point of `g` near `x0` [K], as pvlib's Fuentes iteration finds it: `g(x)` at the
-/// first iterate `x` where `|g(x) − x| < 1e-5`, at most 10 evaluations of `g`.
+/// first iterate `x` where `|g(x) − x| < 1e-5`, or pvlib's tenth plain iterate where plain
+/// iteration does not settle.
 ///
 /// Fuentes' balance is a contraction (ratio about 0.1 per iteration), so plain iteration, as
 /// pvlib and PVWatts do it, needs 5-6 evaluations per step to settle within 1e-5 K. Secant steps
