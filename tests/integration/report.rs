@@ -10,6 +10,16 @@ fn root() -> PathBuf {
 }
 
 /// Run the small park once per language into a folder kept for the whole test binary.
+/// The small park's scenario with its data paths made absolute (to run from any folder).
+fn small_park_text() -> String {
+    std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
+        .unwrap()
+        .replace(
+            "../../../scenarios/data/",
+            &format!("{}/scenarios/data/", root().display()),
+        )
+}
+
 fn small_park_run(lang: &str) -> &'static Path {
     static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
     static EN: OnceLock<PathBuf> = OnceLock::new();
@@ -18,12 +28,7 @@ fn small_park_run(lang: &str) -> &'static Path {
         // The small park with its claims judged (it states none of its own): a PV claim of
         // 100,000 yuan/yr and the default 15% reduction.
         let dir = tempfile::tempdir().expect("temporary folder");
-        let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-            .unwrap()
-            .replace(
-                "../../../scenarios/data/",
-                &format!("{}/scenarios/data/", root().display()),
-            );
+        let text = small_park_text();
         let text = format!("{text}\n[claims]\npv_saving_yuan_per_year = 100000.0\n");
         std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
         dir
@@ -41,6 +46,29 @@ fn small_park_run(lang: &str) -> &'static Path {
             .success();
         out
     })
+}
+
+/// The small park (its data paths made absolute) with `from` replaced by `to` in its scenario,
+/// run into a fresh folder with `--lang lang`: the folder (kept alive by the guard) and the
+/// output folder.
+fn run_small_park_variant(from: &str, to: &str, lang: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = small_park_text();
+    assert!(
+        text.contains(from),
+        "the small park's scenario has `{from}`"
+    );
+    std::fs::write(dir.path().join("scenario.toml"), text.replace(from, to)).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("parkenergy")
+        .unwrap()
+        .arg("run")
+        .arg(dir.path().join("scenario.toml"))
+        .args(["--quiet", "--lang", lang, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, out)
 }
 
 /// The rows of a CSV file: header and records.
@@ -607,24 +635,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 /// a subset that covers them.
 #[test]
 fn an_enterprise_named_with_rare_hanzi_has_every_glyph_in_svg_and_html() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-        .unwrap()
-        .replace(
-            "../../../scenarios/data/",
-            &format!("{}/scenarios/data/", root().display()),
-        )
-        .replace("\"small-workshop\"", "\"燚犇龘精工\"");
-    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
-    let out = dir.path().join("out");
-    Command::cargo_bin("parkenergy")
-        .unwrap()
-        .arg("run")
-        .arg(dir.path().join("scenario.toml"))
-        .args(["--quiet", "--lang", "zh", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = run_small_park_variant("\"small-workshop\"", "\"燚犇龘精工\"", "zh");
     Command::cargo_bin("parkenergy")
         .unwrap()
         .arg("plot")
@@ -674,12 +685,7 @@ fn an_enterprise_named_with_rare_hanzi_has_every_glyph_in_svg_and_html() {
 #[test]
 fn claims_are_named_in_chinese_under_lang_zh() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-        .unwrap()
-        .replace(
-            "../../../scenarios/data/",
-            &format!("{}/scenarios/data/", root().display()),
-        );
+    let text = small_park_text();
     let text = format!(
         "{text}\n[claims]\npv_saving_yuan_per_year = 100000.0\npv_saving_description_zh = \"园区光伏每年节省十万元\"\n"
     );
@@ -733,12 +739,7 @@ fn claims_are_named_in_chinese_under_lang_zh() {
 #[test]
 fn plot_draws_the_typical_days_under_a_chosen_strategy() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-        .unwrap()
-        .replace(
-            "../../../scenarios/data/",
-            &format!("{}/scenarios/data/", root().display()),
-        );
+    let text = small_park_text();
     let scenario = dir.path().join("scenario.toml");
     std::fs::write(&scenario, text).unwrap();
     let out = dir.path().join("out");
@@ -824,12 +825,7 @@ fn enterprise_table_values(html: &str) -> Vec<Vec<String>> {
 #[test]
 fn the_enterprise_table_shows_pv_self_owned_and_emc_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-        .unwrap()
-        .replace(
-            "../../../scenarios/data/",
-            &format!("{}/scenarios/data/", root().display()),
-        );
+    let text = small_park_text();
     assert!(text.contains("ownership = \"self\"\n\n[storage]"));
     let mut tables = Vec::new();
     for own in ["self", "emc"] {
@@ -965,27 +961,11 @@ fn pv_ranking_marks_enterprises_that_lose_under_emc_with_their_power_factor_cost
     // The small park under EMC at a 10 % discount: PV lowers the active energy metered while
     // the reactive energy stays, so some enterprises' power factor falls and the adjustment
     // eats the discount. The ranking must say so, with the figures of the CSVs.
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/data/small_park/scenario.toml"))
-        .unwrap()
-        .replace(
-            "../../../scenarios/data/",
-            &format!("{}/scenarios/data/", root().display()),
-        )
-        .replace(
-            "ownership = \"self\"",
-            "ownership = \"emc\"\nemc_discount_fraction = 0.10",
-        );
-    std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
-    let out = dir.path().join("out");
-    Command::cargo_bin("parkenergy")
-        .unwrap()
-        .arg("run")
-        .arg(dir.path().join("scenario.toml"))
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = run_small_park_variant(
+        "ownership = \"self\"",
+        "ownership = \"emc\"\nemc_discount_fraction = 0.10",
+        "en",
+    );
     let html = std::fs::read_to_string(out.join("report.html"))
         .unwrap()
         .replace("&#x2f;", "/");
