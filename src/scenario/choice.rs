@@ -289,6 +289,9 @@ choice! {
         LatinHypercube = "latin_hypercube",
         /// Each parameter low and high, the others at their base values.
         OneAtATime = "one_at_a_time",
+        /// Saltelli's design for Sobol variance-based indices: two independent random matrices
+        /// and, per parameter, the first with that parameter's column from the second.
+        Sobol = "sobol",
     }
 }
 

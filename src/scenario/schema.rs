@@ -343,8 +343,8 @@ pub static KEYS: &[KeySpec] = &[
     k("claims.pv_saving_description_zh", Str, "", Optional, "How reports name the PV claim in Chinese (`--lang zh`)."),
     // ---------------------------------------------------------------- [sweep]
     k("sweep", Table, "", Optional, "A parameter sweep or Monte Carlo study run by `parkenergy sweep`."),
-    k("sweep.method", Choice(SweepMethod::NAMES), "", Optional, "How samples are drawn."),
-    k("sweep.samples", Int { min: 1, max: 1_000_000 }, "", Optional, "Number of samples of a Monte Carlo or Latin hypercube sweep."),
+    k("sweep.method", Choice(SweepMethod::NAMES), "", Optional, "How samples are drawn: every combination (`grid`), random draws (`monte_carlo`, `latin_hypercube`), each parameter low and high (`one_at_a_time`), or Saltelli's design for Sobol indices (`sobol`)."),
+    k("sweep.samples", Int { min: 1, max: 1_000_000 }, "", Optional, "Number of samples of a Monte Carlo or Latin hypercube sweep; the base rows `N` of a Sobol sweep, which runs `N × (parameters + 2)` samples."),
     k("sweep.max_samples", Int { min: 1, max: 10_000_000 }, "", Optional, "Refuse sweeps with more samples than this."),
     k("sweep.storage_dispatch", Choice(DispatchMode::NAMES), "", Optional, "Storage dispatch of the samples when it is not the scenario's (e.g. `rule` for speed); the base case is run both ways and the difference reported. Absent: the scenario's `storage.dispatch`."),
     k("sweep.correlation", TableArray, "", Optional, "A rank correlation between two random parameters, imposed by the Iman-Conover method."),

@@ -25,6 +25,7 @@ pub mod merge;
 pub mod rows;
 pub mod sensitivity;
 pub mod shard;
+pub mod sobol;
 pub mod solve;
 pub mod space;
 pub mod summary;
@@ -634,10 +635,27 @@ pub fn write_summary(
     } else {
         write_atomic(&p, summary::sensitivity_csv(&sens).as_bytes()).map_err(io(&p))?;
     }
+    let sobol = if method == Some(Method::Sobol) {
+        let seed = meta
+            .get("seed")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        summary::sobol(&t, &keys, seed)
+    } else {
+        Vec::new()
+    };
+    let p = dir.join("sobol.csv");
+    if sobol.is_empty() {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(io(&p))?;
+        }
+    } else {
+        write_atomic(&p, summary::sobol_csv(&sobol).as_bytes()).map_err(io(&p))?;
+    }
     let p = dir.join("sweep-summary.json");
     write_atomic(
         &p,
-        summary::summary_json(&t, &claimed, meta, &sens).as_bytes(),
+        summary::summary_json(&t, &claimed, meta, &sens, &sobol).as_bytes(),
     )
     .map_err(io(&p))
 }

@@ -198,7 +198,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// 2.5th and 97.5th percentiles of the finite values, `None` when fewer than half the
 /// resamples gave a value.
-fn interval(mut v: Vec<f64>, resamples: usize) -> Option<[f64; 2]> {
+pub(crate) fn interval(mut v: Vec<f64>, resamples: usize) -> Option<[f64; 2]> {
     v.retain(|x| x.is_finite());
     if v.len() * 2 < resamples {
         return None;

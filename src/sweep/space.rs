@@ -168,7 +168,7 @@ impl Space {
             return Err(rule(
                 "sweep.method",
                 format!(
-                    "--samples sets the sample count of `monte_carlo` and `latin_hypercube` sweeps; this one is `{}`, whose samples follow from its parameters",
+                    "--samples sets the sample count of `monte_carlo` and `latin_hypercube` sweeps and the base rows of a `sobol` sweep; this one is `{}`, whose samples follow from its parameters",
                     sw.method
                 ),
             ));
@@ -183,12 +183,19 @@ impl Space {
                 .try_fold(1u64, u64::checked_mul)
                 .unwrap_or(u64::MAX),
             Method::MonteCarlo | Method::LatinHypercube => u64::from(samples.unwrap_or(sw.samples)),
+            // Saltelli's design: `samples` rows of A and of B, and per parameter A with that
+            // parameter's column from B.
+            Method::Sobol => {
+                u64::from(samples.unwrap_or(sw.samples)).saturating_mul(parameters.len() as u64 + 2)
+            }
             Method::OneAtATime => 1 + 2 * parameters.len() as u64,
         };
         if n_samples > u64::from(sw.max_samples) {
             let why = match (method, samples) {
                 (Method::Grid, _) => "the product of the grid's value counts".to_string(),
                 (Method::OneAtATime, _) => "1 + 2 × parameters".to_string(),
+                (Method::Sobol, Some(_)) => "--samples × (parameters + 2)".to_string(),
+                (Method::Sobol, None) => "`sweep.samples` × (parameters + 2)".to_string(),
                 (_, Some(_)) => "--samples".to_string(),
                 (_, None) => "`sweep.samples`".to_string(),
             };
@@ -274,6 +281,35 @@ impl Space {
             .collect()
     }
 
+    /// The base rows of a Sobol sweep (`n_samples / (parameters + 2)`).
+    pub fn sobol_base_rows(&self) -> u64 {
+        self.n_samples / (self.parameters.len() as u64 + 2)
+    }
+
+    /// A sample's cumulative probabilities in Saltelli's design: samples `0..N` are the rows of
+    /// A, `N..2N` the rows of B (each row of A and B drawn independently from its own stream),
+    /// and `(2 + m)N..(3 + m)N` the rows of A with column `m` taken from B's same row.
+    fn saltelli_uniforms(&self, i: u64) -> Vec<f64> {
+        let n = self.sobol_base_rows().max(1);
+        let (block, row) = (i / n, i % n);
+        let k = self.parameters.len();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed::derive(self.seed, &[4, row]));
+        let draws: Vec<f64> = (0..2 * k).map(|_| rng.random()).collect();
+        let (a, b) = draws.split_at(k);
+        match block {
+            0 => a.to_vec(),
+            1 => b.to_vec(),
+            m => {
+                let mut ab = a.to_vec();
+                let col = (m - 2) as usize;
+                if col < k {
+                    ab[col] = b[col];
+                }
+                ab
+            }
+        }
+    }
+
     /// Check `sweep.correlation` and impose it on the samples by the Iman-Conover method.
     fn correlate(
         &mut self,
@@ -282,6 +318,12 @@ impl Space {
     ) -> Result<(), ScenarioError> {
         if asked.is_empty() {
             return Ok(());
+        }
+        if self.method == Method::Sobol {
+            return Err(rule(
+                "sweep.correlation",
+                "Sobol indices decompose the variance of independent inputs; a `sobol` sweep cannot take correlations (use `monte_carlo` or `latin_hypercube`, whose PRCC and SRC allow them)".into(),
+            ));
         }
         if !matches!(self.method, Method::MonteCarlo | Method::LatinHypercube) {
             return Err(rule(
@@ -383,9 +425,10 @@ impl Space {
                     _ => None,
                 })
                 .collect(),
-            Method::MonteCarlo | Method::LatinHypercube => {
+            Method::MonteCarlo | Method::LatinHypercube | Method::Sobol => {
                 let us = match self.uniforms.get(i as usize) {
                     Some(u) => u.clone(),
+                    None if self.method == Method::Sobol => self.saltelli_uniforms(i),
                     None => self.independent_uniforms(i),
                 };
                 self.parameters
@@ -441,7 +484,10 @@ impl Space {
                 Axis::Random(_) => {}
             }
         }
-        if matches!(self.method, Method::MonteCarlo | Method::LatinHypercube) {
+        if matches!(
+            self.method,
+            Method::MonteCarlo | Method::LatinHypercube | Method::Sobol
+        ) {
             for i in 0..self.n_samples {
                 for (j, v) in self.values(i).iter().enumerate() {
                     if let Some(v) = v {
@@ -495,7 +541,7 @@ fn axis(
     let allowed: &[&str] = match method {
         Method::Grid => &["values", "min", "max", "steps"],
         Method::OneAtATime => &["low", "high"],
-        Method::MonteCarlo | Method::LatinHypercube => match p.distribution {
+        Method::MonteCarlo | Method::LatinHypercube | Method::Sobol => match p.distribution {
             Some(DistName::Uniform) => &["distribution", "min", "max"],
             Some(DistName::Normal) => &["distribution", "mean", "sd"],
             Some(DistName::Triangular) => &["distribution", "min", "mode", "max"],
@@ -504,7 +550,11 @@ fn axis(
             None => &["distribution"],
         },
     };
-    if matches!(method, Method::MonteCarlo | Method::LatinHypercube) && p.distribution.is_none() {
+    if matches!(
+        method,
+        Method::MonteCarlo | Method::LatinHypercube | Method::Sobol
+    ) && p.distribution.is_none()
+    {
         return Err((
             at("key"),
             format!(
@@ -517,7 +567,7 @@ fn axis(
     for (k, present) in &given {
         if *present && !allowed.contains(k) {
             let ctx = match (method, p.distribution) {
-                (Method::MonteCarlo | Method::LatinHypercube, Some(d)) => {
+                (Method::MonteCarlo | Method::LatinHypercube | Method::Sobol, Some(d)) => {
                     format!("a `{d}` distribution")
                 }
                 _ => format!("a `{method_name}` sweep"),
@@ -611,7 +661,7 @@ fn axis(
                 SweepValue::number(hi, kind),
             ))
         }
-        Method::MonteCarlo | Method::LatinHypercube => {
+        Method::MonteCarlo | Method::LatinHypercube | Method::Sobol => {
             let d = p.distribution.ok_or_else(|| {
                 (
                     at("key"),

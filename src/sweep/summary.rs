@@ -279,18 +279,8 @@ pub fn sensitivity(t: &Table, keys: &[String], seed: u64) -> Vec<Sensitivity> {
     if params.is_empty() || t.rows.is_empty() {
         return Vec::new();
     }
-    let mut outputs: Vec<String> = CLAIM_KEYS
-        .iter()
-        .map(|k| format!("claim.{k}.simulated"))
-        .collect();
-    outputs.extend(
-        t.header
-            .iter()
-            .filter(|h| h.ends_with(".saving_yuan"))
-            .cloned(),
-    );
     let mut out = Vec::new();
-    for (k, name) in outputs.iter().enumerate() {
+    for (k, name) in outputs(t).iter().enumerate() {
         let col = t.column(name);
         let rows: Vec<usize> = (0..t.rows.len()).filter(|&i| col[i].is_some()).collect();
         let y: Vec<f64> = rows.iter().filter_map(|&i| col[i]).collect();
@@ -315,6 +305,137 @@ pub fn sensitivity(t: &Table, keys: &[String], seed: u64) -> Vec<Sensitivity> {
         });
     }
     out
+}
+
+/// The outputs whose sensitivity a sweep reports: each claim's simulated value and each
+/// strategy's saving.
+fn outputs(t: &Table) -> Vec<String> {
+    let mut outputs: Vec<String> = CLAIM_KEYS
+        .iter()
+        .map(|k| format!("claim.{k}.simulated"))
+        .collect();
+    outputs.extend(
+        t.header
+            .iter()
+            .filter(|h| h.ends_with(".saving_yuan"))
+            .cloned(),
+    );
+    outputs
+}
+
+/// The Sobol indices of one output of a `sobol` sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolOutput {
+    /// The output's column in `sweep.csv`.
+    pub output: String,
+    /// Base rows `N` of the design (the sweep ran `N (k + 2)` samples).
+    pub base_rows: usize,
+    /// Per parameter, in column order: its key and indices.
+    pub parameters: Vec<(String, super::sobol::SobolIndex)>,
+}
+
+/// First-order and total Sobol indices of each output of a complete `sobol` sweep (every
+/// sample `0..N (k + 2)` in `t`, in Saltelli's layout, see `Space`), with bootstrap intervals
+/// seeded as [`sensitivity`]'s. Empty when samples are missing (a shard on its own) or the
+/// sample count does not fit the design; outputs that do not vary are left out.
+pub fn sobol(t: &Table, keys: &[String], seed: u64) -> Vec<SobolOutput> {
+    let k = keys.len();
+    let rows = t.rows.len();
+    if k == 0 || rows == 0 || !rows.is_multiple_of(k + 2) {
+        return Vec::new();
+    }
+    let n = rows / (k + 2);
+    // Row of each sample index; the design needs all of them.
+    let mut at = vec![usize::MAX; rows];
+    for (r, s) in t.column("sample").iter().enumerate() {
+        match s {
+            Some(s) if *s >= 0.0 && (*s as usize) < rows && s.fract() == 0.0 => at[*s as usize] = r,
+            _ => return Vec::new(),
+        }
+    }
+    if at.contains(&usize::MAX) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (o, name) in outputs(t).iter().enumerate() {
+        let col = t.column(name);
+        let block = |b: usize| -> Option<Vec<f64>> { (0..n).map(|j| col[at[b * n + j]]).collect() };
+        let (Some(f_a), Some(f_b)) = (block(0), block(1)) else {
+            continue;
+        };
+        let Some(f_ab) = (0..k).map(|i| block(2 + i)).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let s = crate::seed::derive(seed, &[crate::seed::streams::SENSITIVITY, o as u64]);
+        if let Some(ix) = super::sobol::sobol_indices(
+            &f_a,
+            &f_b,
+            &f_ab,
+            s,
+            super::sensitivity::BOOTSTRAP_RESAMPLES,
+        ) {
+            out.push(SobolOutput {
+                output: name.clone(),
+                base_rows: n,
+                parameters: keys.iter().cloned().zip(ix).collect(),
+            });
+        }
+    }
+    out
+}
+
+/// `sobol.csv`: one line per output and parameter.
+pub fn sobol_csv(s: &[SobolOutput]) -> String {
+    let mut out = String::from(
+        "output,parameter,base_rows,first_order,first_order_low,first_order_high,total,total_low,total_high\n",
+    );
+    let pair = |c: Option<[f64; 2]>| c.map_or(",".to_string(), |[a, b]| format!("{a},{b}"));
+    for o in s {
+        for (p, ix) in &o.parameters {
+            let _ = writeln!(
+                out,
+                "{},{p},{},{},{},{},{}",
+                o.output,
+                o.base_rows,
+                ix.first,
+                pair(ix.first_ci95),
+                ix.total,
+                pair(ix.total_ci95)
+            );
+        }
+    }
+    out
+}
+
+fn sobol_json(s: &[SobolOutput]) -> serde_json::Value {
+    let pair = |c: Option<[f64; 2]>| match c {
+        Some([a, b]) => serde_json::json!([a, b]),
+        None => serde_json::Value::Null,
+    };
+    let outputs: Vec<serde_json::Value> = s
+        .iter()
+        .map(|o| {
+            let ps: Vec<serde_json::Value> = o
+                .parameters
+                .iter()
+                .map(|(k, ix)| {
+                    serde_json::json!({
+                        "key": k,
+                        "first_order": ix.first,
+                        "first_order_ci95": pair(ix.first_ci95),
+                        "total": ix.total,
+                        "total_ci95": pair(ix.total_ci95),
+                    })
+                })
+                .collect();
+            serde_json::json!({"output": o.output, "base_rows": o.base_rows, "parameters": ps})
+        })
+        .collect();
+    serde_json::json!({
+        "methods": "first-order index: Saltelli et al. 2010 (doi:10.1016/j.cpc.2009.09.018), table 2 (b); total index: Jansen 1999 (doi:10.1016/S0010-4655(98)00154-4); 95% intervals: bootstrap percentiles over the base rows",
+        "bootstrap_resamples": super::sensitivity::BOOTSTRAP_RESAMPLES,
+        "outputs": outputs,
+    })
 }
 
 /// `sensitivity.csv`: one line per output and parameter.
@@ -390,6 +511,7 @@ pub fn summary_json(
     claimed: &BTreeMap<String, f64>,
     meta: &serde_json::Value,
     sensitivity: &[Sensitivity],
+    sobol: &[SobolOutput],
 ) -> String {
     let stats = claim_stats(t, claimed);
     let num = |x: f64| {
@@ -457,6 +579,9 @@ pub fn summary_json(
     }
     if !sensitivity.is_empty() {
         v["sensitivity"] = sensitivity_json(sensitivity);
+    }
+    if !sobol.is_empty() {
+        v["sobol"] = sobol_json(sobol);
     }
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
