@@ -729,6 +729,18 @@ fn sobol_sweep_writes_first_order_and_total_indices() {
             .as_array()
             .is_some_and(|a| !a.is_empty())
     );
+    // report.html shows the claims' indices, as sobol.csv has them.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let claim = line(
+        "claim.cost_reduction_fraction.simulated",
+        "market.retail_discount_yuan_per_kwh",
+    );
+    let (first, total): (f64, f64) = (claim[3].parse().unwrap(), claim[6].parse().unwrap());
+    let row = format!(
+        "<td class=\"t\">cost_reduction_fraction</td><td class=\"t\">market.retail_discount_yuan_per_kwh</td><td>{first:.2} ("
+    );
+    assert!(html.contains(&row), "the Sobol table of report.html: {row}");
+    assert!(html.contains(&format!("</td><td>{total:.2} (")));
     let corr = format!(
         "{head}[sweep]\nmethod = \"sobol\"\nsamples = 6\n{params}[[sweep.correlation]]\nfirst = \"pv.capex_yuan_per_w\"\nsecond = \"market.retail_discount_yuan_per_kwh\"\nrank_correlation = 0.5\n"
     );

@@ -30,6 +30,15 @@ struct ClaimRow {
     mean: String,
 }
 
+/// A claim's Sobol indices for one parameter, as shown.
+#[derive(Debug, Serialize)]
+struct SobolRow {
+    claim: String,
+    parameter: String,
+    first: String,
+    total: String,
+}
+
 #[derive(Debug, Serialize)]
 struct SweepPage {
     lang: &'static str,
@@ -39,6 +48,7 @@ struct SweepPage {
     samples: u64,
     parameters: Vec<String>,
     claims: Vec<ClaimRow>,
+    sobol: Vec<SobolRow>,
     charts: Vec<String>,
     font_css: String,
 }
@@ -49,6 +59,54 @@ const TEMPLATE: &str = include_str!("sweep.html.j2");
 /// A claim value in its unit: a fraction in %, an amount in yuan/yr (万元/年 in Chinese).
 fn value(key: &str, x: f64, lang: Lang) -> String {
     super::page::claim_value_text(key, x, lang, false)
+}
+
+/// The claims' Sobol indices of a `sobol` sweep (`sweep-summary.json`'s `sobol`): an index with
+/// its bootstrap interval, to 0.01.
+fn sobol_rows(s: &serde_json::Value) -> Vec<SobolRow> {
+    let text = |ix: &serde_json::Value, k: &str| {
+        let v = ix.get(k).and_then(serde_json::Value::as_f64);
+        let ci = ix
+            .get(format!("{k}_ci95"))
+            .and_then(serde_json::Value::as_array);
+        match (
+            v,
+            ci.and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?))),
+        ) {
+            (Some(v), Some((lo, hi))) => format!("{v:.2} ({lo:.2} – {hi:.2})"),
+            (Some(v), None) => format!("{v:.2}"),
+            _ => String::new(),
+        }
+    };
+    let outputs = s
+        .pointer("/sobol/outputs")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for o in &outputs {
+        let name = o.get("output").and_then(|x| x.as_str()).unwrap_or("");
+        let Some(claim) = name
+            .strip_prefix("claim.")
+            .and_then(|c| c.strip_suffix(".simulated"))
+        else {
+            continue;
+        };
+        for p in o
+            .get("parameters")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            rows.push(SobolRow {
+                claim: claim.to_string(),
+                parameter: p.get("key").and_then(|x| x.as_str()).unwrap_or("").into(),
+                first: text(p, "first_order"),
+                total: text(p, "total"),
+            });
+        }
+    }
+    rows
 }
 
 /// The page of the finished sweep in `dir`, whose charts were drawn in `lang`.
@@ -104,6 +162,7 @@ pub fn page_html(dir: &Path, lang: Lang) -> Result<String, HtmlReportError> {
                 .collect()
         })
         .unwrap_or_default();
+    let sobol = sobol_rows(&s);
     let mut charts_svg = Vec::new();
     for stem in CHARTS {
         let p = dir
@@ -152,6 +211,7 @@ pub fn page_html(dir: &Path, lang: Lang) -> Result<String, HtmlReportError> {
             })
             .unwrap_or_default(),
         claims,
+        sobol,
         charts: charts_svg,
         font_css: super::FONT_SLOT.to_string(),
     };

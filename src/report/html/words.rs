@@ -190,6 +190,15 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("percentiles", "Percentiles", "分位数"),
     ("distributions", "Distributions", "分布"),
     ("mean", "Mean", "均值"),
+    ("sobol", "Sobol indices", "Sobol 敏感性指数"),
+    (
+        "sobol_note",
+        "Share of each claim's variance a parameter explains alone (first order) and with its interactions (total), with bootstrap 95% intervals; Saltelli et al. 2010, Jansen 1999.",
+        "各参数单独（一阶）及连同交互作用（总效应）解释的目标方差份额，括号内为自助法 95% 区间（Saltelli 等 2010；Jansen 1999）。",
+    ),
+    ("parameter", "Parameter", "参数"),
+    ("first_order", "First order", "一阶指数"),
+    ("total_index", "Total", "总效应指数"),
 ];
 
 /// The words in `lang`, by key.
