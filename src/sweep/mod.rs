@@ -618,39 +618,38 @@ pub fn write_summary(
         let p = dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(io(&p))?;
     }
+    let seed = meta
+        .get("seed")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     let sens = if matches!(method, Some(Method::MonteCarlo | Method::LatinHypercube)) {
-        let seed = meta
-            .get("seed")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
         summary::sensitivity(&t, &keys, seed)
     } else {
         Vec::new()
     };
-    let p = dir.join("sensitivity.csv");
-    if sens.is_empty() {
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(io(&p))?;
-        }
-    } else {
-        write_atomic(&p, summary::sensitivity_csv(&sens).as_bytes()).map_err(io(&p))?;
-    }
     let sobol = if method == Some(Method::Sobol) {
-        let seed = meta
-            .get("seed")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
         summary::sobol(&t, &keys, seed)
     } else {
         Vec::new()
     };
-    let p = dir.join("sobol.csv");
-    if sobol.is_empty() {
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(io(&p))?;
+    // Each index file is written when its method gave indices, and removed otherwise (a
+    // folder reused by another sweep keeps no stale file).
+    for (name, text) in [
+        (
+            "sensitivity.csv",
+            (!sens.is_empty()).then(|| summary::sensitivity_csv(&sens)),
+        ),
+        (
+            "sobol.csv",
+            (!sobol.is_empty()).then(|| summary::sobol_csv(&sobol)),
+        ),
+    ] {
+        let p = dir.join(name);
+        match text {
+            Some(text) => write_atomic(&p, text.as_bytes()).map_err(io(&p))?,
+            None if p.exists() => std::fs::remove_file(&p).map_err(io(&p))?,
+            None => {}
         }
-    } else {
-        write_atomic(&p, summary::sobol_csv(&sobol).as_bytes()).map_err(io(&p))?;
     }
     let p = dir.join("sweep-summary.json");
     write_atomic(

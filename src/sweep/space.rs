@@ -282,7 +282,7 @@ impl Space {
     }
 
     /// The base rows of a Sobol sweep (`n_samples / (parameters + 2)`).
-    pub fn sobol_base_rows(&self) -> u64 {
+    fn sobol_base_rows(&self) -> u64 {
         self.n_samples / (self.parameters.len() as u64 + 2)
     }
 

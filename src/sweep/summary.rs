@@ -407,11 +407,15 @@ pub fn sobol_csv(s: &[SobolOutput]) -> String {
     out
 }
 
-fn sobol_json(s: &[SobolOutput]) -> serde_json::Value {
-    let pair = |c: Option<[f64; 2]>| match c {
+/// A bootstrap interval in JSON: `[low, high]`, or null without one.
+fn ci_json(c: Option<[f64; 2]>) -> serde_json::Value {
+    match c {
         Some([a, b]) => serde_json::json!([a, b]),
         None => serde_json::Value::Null,
-    };
+    }
+}
+
+fn sobol_json(s: &[SobolOutput]) -> serde_json::Value {
     let outputs: Vec<serde_json::Value> = s
         .iter()
         .map(|o| {
@@ -422,9 +426,9 @@ fn sobol_json(s: &[SobolOutput]) -> serde_json::Value {
                     serde_json::json!({
                         "key": k,
                         "first_order": ix.first,
-                        "first_order_ci95": pair(ix.first_ci95),
+                        "first_order_ci95": ci_json(ix.first_ci95),
                         "total": ix.total,
-                        "total_ci95": pair(ix.total_ci95),
+                        "total_ci95": ci_json(ix.total_ci95),
                     })
                 })
                 .collect();
@@ -468,10 +472,6 @@ fn sensitivity_json(s: &[Sensitivity]) -> serde_json::Value {
         Some(x) if x.is_finite() => serde_json::json!(x),
         _ => serde_json::Value::Null,
     };
-    let pair = |c: Option<[f64; 2]>| match c {
-        Some([a, b]) => serde_json::json!([a, b]),
-        None => serde_json::Value::Null,
-    };
     let outputs: Vec<serde_json::Value> = s
         .iter()
         .map(|o| {
@@ -483,9 +483,9 @@ fn sensitivity_json(s: &[Sensitivity]) -> serde_json::Value {
                     serde_json::json!({
                         "key": k,
                         "prcc": num(ix.prcc),
-                        "prcc_ci95": pair(ix.prcc_ci95),
+                        "prcc_ci95": ci_json(ix.prcc_ci95),
                         "src": num(ix.src),
-                        "src_ci95": pair(ix.src_ci95),
+                        "src_ci95": ci_json(ix.src_ci95),
                     })
                 })
                 .collect();
