@@ -114,6 +114,9 @@ struct Stage {
     a: Dl,
     val: Dl,
     n: usize,
+    /// How many of the first pieces charge (`Δ > 0`); the rest discharge, and a cycle price
+    /// `λ` raises their (reflected) slopes by `λ`.
+    charge: usize,
     segs: [Seg; 4],
 }
 
@@ -122,6 +125,7 @@ impl Stage {
         a: Dl::c(0.0),
         val: Dl::c(0.0),
         n: 0,
+        charge: 0,
         segs: [Seg {
             len: Dl::c(0.0),
             slope: 0.0,
@@ -130,13 +134,16 @@ impl Stage {
 }
 
 /// Buffers of one solve: the two value functions of the backward pass, the stage costs of the
-/// current period at the current cycle price without a demand cap (rebuilt only when the period
-/// or the price changes), and the feasibility edge of the current period.
+/// current period without a demand cap at cycle price zero (`base`, rebuilt only when the period
+/// changes) and at the current nonzero cycle price (`priced`, derived from `base`), and the
+/// feasibility edge of the current period.
 #[derive(Debug, Default)]
 struct Work {
     bufs: [Pwl; 2],
-    stages: Vec<Stage>,
-    stages_key: Option<(usize, usize, u64)>,
+    base: Vec<Stage>,
+    base_key: Option<(usize, usize)>,
+    priced: Vec<Stage>,
+    priced_key: Option<(usize, usize, u64)>,
     edge: Option<(usize, usize, Option<f64>)>,
     /// The value functions of the last pass that kept them (for the forward recovery).
     store: Store,
@@ -147,6 +154,17 @@ struct Work {
     best_at: Option<u64>,
     /// AC power per step of the last recovery [kW].
     u: Vec<f64>,
+}
+
+impl Work {
+    /// The uncapped stages of the prepared period at cycle price `lambda` ([`Ctx::prepare`]).
+    fn stages(&self, lambda: f64) -> &[Stage] {
+        if lambda.to_bits() == 0 {
+            &self.base
+        } else {
+            &self.priced
+        }
+    }
 }
 
 /// Per-solve constants.
@@ -281,10 +299,15 @@ impl<'a> Ctx<'a> {
         };
         st.val = Dl::c(self.stage_cost(t, hi, lambda));
         st.n = nb - 1;
+        st.charge = 0;
         // Pieces of h̃ = pieces of h right to left, slopes negated.
         for k in 0..nb - 1 {
             let (x0, x1) = (bp[nb - 2 - k], bp[nb - 1 - k]);
-            let s = self.slope(t, 0.5 * (x0 + x1), lambda);
+            let dm = 0.5 * (x0 + x1);
+            if dm > 0.0 {
+                st.charge = k + 1;
+            }
+            let s = self.slope(t, dm, lambda);
             let d = if k == 0 { dd_hi } else { 0.0 };
             st.segs[k] = Seg {
                 len: Dl { v: x1 - x0, d },
@@ -301,22 +324,55 @@ impl<'a> Ctx<'a> {
         true
     }
 
-    /// Fills `work.stages` with the stage costs of the steps of `range` at cycle price `lambda`
-    /// without a demand cap, unless they are there already.
+    /// Makes the stage costs of the steps of `range` at cycle price `lambda` without a demand
+    /// cap ready in `work` ([`Work::stages`]), unless they are there already.
     fn prepare(&self, work: &mut Work, range: &std::ops::Range<usize>, lambda: f64) {
-        let key = (range.start, range.end, lambda.to_bits());
-        if work.stages_key == Some(key) {
+        let key = (range.start, range.end);
+        if work.base_key != Some(key) {
+            work.base.resize(range.len(), Stage::EMPTY);
+            for (st, t) in work.base.iter_mut().zip(range.clone()) {
+                let ok = self.stage_into(t, f64::INFINITY, 0.0, st);
+                assert!(
+                    ok,
+                    "u = 0 is always allowed, so a step without a demand cap is feasible"
+                );
+            }
+            work.base_key = Some(key);
+        }
+        let priced = (key.0, key.1, lambda.to_bits());
+        if lambda.to_bits() == 0 || work.priced_key == Some(priced) {
             return;
         }
-        work.stages.resize(range.len(), Stage::EMPTY);
-        for (st, t) in work.stages.iter_mut().zip(range.clone()) {
-            let ok = self.stage_into(t, f64::INFINITY, lambda, st);
-            assert!(
-                ok,
-                "u = 0 is always allowed, so a step without a demand cap is feasible"
-            );
+        work.priced.clear();
+        work.priced.extend(
+            work.base
+                .iter()
+                .zip(range.clone())
+                .map(|(b, t)| self.priced_stage(b, t, lambda)),
+        );
+        work.priced_key = Some(priced);
+    }
+
+    /// The uncapped stage of step `t` at cycle price `lambda` from its stage `base` at price
+    /// zero, bit for bit what [`Ctx::stage_into`] builds at `lambda`: the price only lowers the
+    /// slopes of `h` where it discharges (raises those of `h̃`) and adds `λ` per kWh discharged
+    /// at the right end of `h̃`'s domain; the breakpoints do not move.
+    fn priced_stage(&self, base: &Stage, t: usize, lambda: f64) -> Stage {
+        let mut st = *base;
+        for s in &mut st.segs[st.charge..st.n] {
+            // Written as `stage_into` computes it: −((p − k)·η_d − λ).
+            s.slope = -(-s.slope - lambda);
         }
-        work.stages_key = Some(key);
+        // The value at the right end Δ_hi = −a: `stage_cost` adds λ·max(−Δ_hi, 0).
+        st.val.v = base.val.v + lambda * base.a.v.max(0.0);
+        // Without a cap dΔ_hi/dD = 0 (the derivative is a signed zero, as `stage_into` has it).
+        let s_end = if st.n > 0 {
+            -st.segs[0].slope
+        } else {
+            self.slope(t, -base.a.v, lambda)
+        };
+        st.val.d = s_end * 0.0;
+        st
     }
 
     /// The stage cost of step `t` under demand level `dem`, from the uncapped stage `base` of
@@ -555,10 +611,12 @@ impl<'a> Ctx<'a> {
         self.prepare(work, &range, lambda);
         let Work {
             bufs,
-            stages,
+            base,
+            priced,
             store,
             ..
         } = work;
+        let stages: &[Stage] = if lambda.to_bits() == 0 { base } else { priced };
         let mut store = keep.then_some(store);
         let [cur, next] = bufs;
         next.a = Dl::c(self.e0);
@@ -886,7 +944,13 @@ impl OptimalDispatch {
             self.solve_demand(ctx, p.clone(), rate, lambda, work)
                 .and_then(|(dem, c, lb)| {
                     let dis = if work.best_at == Some(dem.to_bits()) {
-                        ctx.recover(p.clone(), (dem, lambda), &work.stages, &work.best, &mut u)
+                        ctx.recover(
+                            p.clone(),
+                            (dem, lambda),
+                            work.stages(lambda),
+                            &work.best,
+                            &mut u,
+                        )
                     } else {
                         ctx.period_power(p.clone(), dem, lambda, work, &mut u)?.1
                     };
@@ -1067,7 +1131,7 @@ impl Ctx<'_> {
                 start_step: p.start,
                 reason: "SOC or power limits",
             })?;
-        let dis = self.recover(p, (dem, lambda), &work.stages, &work.store, u);
+        let dis = self.recover(p, (dem, lambda), work.stages(lambda), &work.store, u);
         Ok((eval.cost.v, dis))
     }
 
@@ -1300,6 +1364,43 @@ mod tests {
         assert!(compared > 1000);
     }
 
+    /// A stage priced from the zero-price stage is, bit for bit, the stage built at that price,
+    /// in steps that charge, discharge, straddle zero and export (PV surplus).
+    #[test]
+    fn priced_stage_is_the_direct_stage_bit_for_bit() {
+        let mut s = spec(5, 10, 24);
+        s.pv_kwp = 800.0;
+        let mut input = synthetic(s);
+        let b = battery(1000.0, 500.0);
+        let bits = |st: &Stage| {
+            let mut v = vec![st.a.v, st.a.d, st.val.v, st.val.d];
+            for g in &st.segs[..st.n] {
+                v.extend([g.len.v, g.len.d, g.slope]);
+            }
+            (
+                st.n,
+                st.charge,
+                v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            )
+        };
+        let (mut mixed, mut discharge_only) = (0, 0);
+        // Without grid charging, steps without PV surplus can only discharge.
+        for grid_charging in [true, false] {
+            input.grid_charging_allowed = grid_charging;
+            let ctx = Ctx::new(&input, &b);
+            for t in 0..input.n_steps() {
+                let base = ctx.stage(t, f64::INFINITY, 0.0).unwrap();
+                mixed += usize::from(base.charge > 0 && base.charge < base.n);
+                discharge_only += usize::from(base.charge == 0 && base.n > 0);
+                for lambda in [1e-9, 0.07, 0.3, 2.5] {
+                    let direct = ctx.stage(t, f64::INFINITY, lambda).unwrap();
+                    let priced = ctx.priced_stage(&base, t, lambda);
+                    assert_eq!(bits(&priced), bits(&direct), "t {t} λ {lambda}");
+                }
+            }
+        }
+        assert!(mixed > 50 && discharge_only > 0, "{mixed} {discharge_only}");
+    }
     /// The feasibility edge found by Newton's method is where the DP turns feasible.
     #[test]
     fn feasibility_edge_is_the_lowest_feasible_demand() {
