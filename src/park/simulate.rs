@@ -563,29 +563,42 @@ fn dispatch_storage(
         baseline_demand,
     );
     let emc = ctx.emc_price().is_some();
-    let mut best: Option<(f64, Settled, crate::storage::DispatchResult, Vec<f64>)> = None;
-    for (rate, demand) in candidates {
-        let price = import_prices_at(sub, rate, prices.step_purchase)?;
-        let d = super::storage::input(ctx, billing.signal, e, net.clone(), price.clone(), demand);
-        let mut r = super::storage::dispatcher(ctx.plan)
-            .dispatch(&d, &battery)
+    let demand_charge = billing.signal.voltage_prices().demand_yuan_per_kw_month;
+    let mut best: Option<(f64, Settled, crate::storage::DispatchResult, Arc<Vec<f64>>)> = None;
+    // The candidates of one energy rate share their prices: one input, dispatched under each
+    // of their demand charges.
+    let mut rest = candidates.as_slice();
+    while let Some(&(rate, _)) = rest.first() {
+        let same = rest.iter().take_while(|c| c.0 == rate).count();
+        let (group, tail) = rest.split_at(same);
+        rest = tail;
+        let price = Arc::new(import_prices_at(sub, rate, prices.step_purchase)?);
+        let d = super::storage::input(ctx, billing.signal, e, net.clone(), price.to_vec(), false);
+        let charges: Vec<Option<f64>> = group
+            .iter()
+            .map(|&(_, demand)| demand.then_some(demand_charge))
+            .collect();
+        let results = super::storage::dispatcher(ctx.plan)
+            .dispatch_each(&d, &battery, &charges)
             .map_err(|err| sub.named(super::ModelError::Dispatch(err)))?;
-        if ctx.full_export() {
-            for (x, g) in r.export_kw.iter_mut().zip(prices.pv_ac) {
-                *x += g;
+        for mut r in results {
+            if ctx.full_export() {
+                for (x, g) in r.export_kw.iter_mut().zip(prices.pv_ac) {
+                    *x += g;
+                }
             }
-        }
-        let key = ctx.series_key(billing.signal, &r.import_kw, &r.export_kw, &sub.load.q_kvar);
-        let grid = Grid {
-            import_kw: &r.import_kw,
-            export_kw: &r.export_kw,
-            key,
-        };
-        let st = settle(sub, billing, strategy, purchase, grid)?;
-        let pv_c = pv_outcome(ctx, billing.signal, flows, &purchase.mode, &st.bill);
-        let c = cost_of(&st, pv_c.as_ref(), emc);
-        if best.as_ref().is_none_or(|(bc, _, _, _)| c < *bc) {
-            best = Some((c, st, r, price));
+            let key = ctx.series_key(billing.signal, &r.import_kw, &r.export_kw, &sub.load.q_kvar);
+            let grid = Grid {
+                import_kw: &r.import_kw,
+                export_kw: &r.export_kw,
+                key,
+            };
+            let st = settle(sub, billing, strategy, purchase, grid)?;
+            let pv_c = pv_outcome(ctx, billing.signal, flows, &purchase.mode, &st.bill);
+            let c = cost_of(&st, pv_c.as_ref(), emc);
+            if best.as_ref().is_none_or(|(bc, _, _, _)| c < *bc) {
+                best = Some((c, st, r, Arc::clone(&price)));
+            }
         }
     }
     let (_, settled, dispatch, price) =

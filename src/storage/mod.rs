@@ -226,16 +226,7 @@ impl DispatchInput {
                 range: "0..=11",
             });
         }
-        if let Some(r) = self.demand_charge_per_kw_month
-            && !(r.is_finite() && r >= 0.0)
-        {
-            return Err(range(
-                "demand_charge_per_kw_month",
-                r,
-                "yuan/kW-month",
-                ">= 0",
-            ));
-        }
+        validate_demand_charge(self.demand_charge_per_kw_month)?;
         if self.import_cap_kw.is_nan() || self.import_cap_kw < 0.0 {
             return Err(range("import_cap_kw", self.import_cap_kw, "kW", ">= 0"));
         }
@@ -257,6 +248,22 @@ impl DispatchInput {
             }
         }
         out
+    }
+}
+
+/// Checks a demand charge (`demand_charge_per_kw_month`): finite and >= 0 when given.
+///
+/// # Errors
+/// [`StorageError::OutOfRange`] otherwise.
+pub(crate) fn validate_demand_charge(charge: Option<f64>) -> Result<(), StorageError> {
+    match charge {
+        Some(r) if !(r.is_finite() && r >= 0.0) => Err(range(
+            "demand_charge_per_kw_month",
+            r,
+            "yuan/kW-month",
+            ">= 0",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -369,6 +376,18 @@ pub(crate) fn evaluate(
     discharge_kw: Vec<f64>,
     aux: bool,
 ) -> DispatchResult {
+    let charge = input.demand_charge_per_kw_month;
+    evaluate_at(input, battery, (charge_kw, discharge_kw), aux, charge)
+}
+
+/// [`evaluate`] under the demand charge `demand_charge` in place of the input's.
+pub(crate) fn evaluate_at(
+    input: &DispatchInput,
+    battery: &Battery,
+    (charge_kw, discharge_kw): (Vec<f64>, Vec<f64>),
+    aux: bool,
+    demand_charge: Option<f64>,
+) -> DispatchResult {
     let n = input.n_steps();
     let tau = input.step_hours;
     let aux_kw = if aux { battery.aux_power_kw() } else { 0.0 };
@@ -394,7 +413,7 @@ pub(crate) fn evaluate(
         e += ch * tau * battery.charge_efficiency() - out;
         energy.push(e);
     }
-    if let Some(rate) = input.demand_charge_per_kw_month {
+    if let Some(rate) = demand_charge {
         for p in input.billing_periods() {
             let peak = import[p].iter().fold(0.0_f64, |m, &x| m.max(x));
             c.demand_yuan += rate * peak;

@@ -46,7 +46,7 @@
 //! 2017 (convexity of the cost-to-go, ch. 4).
 //! R. T. Rockafellar, *Convex Analysis*, Princeton Univ. Press, 1970 (infimal convolution, §5).
 
-use super::super::{Battery, DispatchInput, DispatchResult, StorageError, evaluate, step_limits};
+use super::super::{Battery, DispatchInput, DispatchResult, StorageError, step_limits};
 use super::Dispatch;
 use std::ops::{Add, Mul, Sub};
 
@@ -889,33 +889,65 @@ impl OptimalDispatch {
         input: &DispatchInput,
         battery: &Battery,
     ) -> Result<(DispatchResult, f64), StorageError> {
+        let mut all =
+            self.dispatch_each_with_bound(input, battery, &[input.demand_charge_per_kw_month])?;
+        Ok(all.remove(0))
+    }
+
+    /// [`OptimalDispatch::dispatch_with_bound`] under each demand charge of `demand_charges`
+    /// (in place of the input's), in that order. The charges share the validation, the step
+    /// limits, and per billing period the stage costs and the feasibility edge: the periods are
+    /// solved one after the other, each under every charge.
+    ///
+    /// # Errors
+    /// [`StorageError`] for invalid inputs or an infeasible problem.
+    pub fn dispatch_each_with_bound(
+        &self,
+        input: &DispatchInput,
+        battery: &Battery,
+        demand_charges: &[Option<f64>],
+    ) -> Result<Vec<(DispatchResult, f64)>, StorageError> {
         input.validate()?;
+        for &charge in demand_charges {
+            super::super::validate_demand_charge(charge)?;
+        }
         let n = input.n_steps();
         let ctx = Ctx::new(input, battery);
         let mut work = Work::default();
-        let (mut ch, mut dis) = (vec![0.0; n], vec![0.0; n]);
-        let rate = input.demand_charge_per_kw_month.unwrap_or(0.0);
-        let mut bound = 0.0;
+        let mut each: Vec<_> = demand_charges
+            .iter()
+            .map(|_| (vec![0.0; n], vec![0.0; n], 0.0))
+            .collect();
         for p in input.billing_periods() {
             let cap = battery.period_discharge_cap_kwh(p.len() as f64 * input.step_hours);
-            let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut work)?;
-            bound += b;
-            match plan {
-                PeriodPlan::One(a) => {
-                    for (t, u) in p.zip(&a.u) {
-                        ch[t] = u.max(0.0);
-                        dis[t] = (-u).max(0.0);
+            for (&charge, (ch, dis, bound)) in demand_charges.iter().zip(&mut each) {
+                let rate = charge.unwrap_or(0.0);
+                let (plan, b) = self.solve_capped(&ctx, p.clone(), rate, cap, &mut work)?;
+                *bound += b;
+                match plan {
+                    PeriodPlan::One(a) => {
+                        for (t, u) in p.clone().zip(&a.u) {
+                            ch[t] = u.max(0.0);
+                            dis[t] = (-u).max(0.0);
+                        }
                     }
-                }
-                PeriodPlan::Mix { a, b, theta } => {
-                    for ((t, u), u2) in p.zip(&a.u).zip(&b.u) {
-                        ch[t] = theta * u.max(0.0) + (1.0 - theta) * u2.max(0.0);
-                        dis[t] = theta * (-u).max(0.0) + (1.0 - theta) * (-u2).max(0.0);
+                    PeriodPlan::Mix { a, b, theta } => {
+                        for ((t, u), u2) in p.clone().zip(&a.u).zip(&b.u) {
+                            ch[t] = theta * u.max(0.0) + (1.0 - theta) * u2.max(0.0);
+                            dis[t] = theta * (-u).max(0.0) + (1.0 - theta) * (-u2).max(0.0);
+                        }
                     }
                 }
             }
         }
-        Ok((evaluate(input, battery, ch, dis, true), bound))
+        Ok(demand_charges
+            .iter()
+            .zip(each)
+            .map(|(&charge, (ch, dis, bound))| {
+                let r = super::super::evaluate_at(input, battery, (ch, dis), true, charge);
+                (r, bound)
+            })
+            .collect())
     }
 
     /// The optimal demand level of a period at cycle price `lambda` and the solution there:
@@ -1160,6 +1192,16 @@ impl Dispatch for OptimalDispatch {
     ) -> Result<DispatchResult, StorageError> {
         self.dispatch_with_bound(input, battery).map(|(r, _)| r)
     }
+
+    fn dispatch_each(
+        &self,
+        input: &DispatchInput,
+        battery: &Battery,
+        demand_charges: &[Option<f64>],
+    ) -> Result<Vec<DispatchResult>, StorageError> {
+        let all = self.dispatch_each_with_bound(input, battery, demand_charges)?;
+        Ok(all.into_iter().map(|(r, _)| r).collect())
+    }
 }
 
 #[cfg(test)]
@@ -1319,6 +1361,57 @@ mod tests {
         assert_relative_eq!(r.cost.discharged_kwh, cap, max_relative = 1e-9);
         assert!(bound <= r.cost.total_yuan() * (1.0 + 1e-9));
         check_against_lp(&input, &b);
+    }
+
+    /// Dispatching one input under several demand charges gives, bit for bit, the dispatches
+    /// of each charge on its own (shared stages, limits and edges change nothing), in the
+    /// order asked, with and without a binding cycle cap; the trait's default agrees.
+    #[test]
+    fn dispatch_each_equals_separate_dispatches() {
+        let mut s = spec(9, 40, 24);
+        s.pv_kwp = 300.0;
+        let input = synthetic(s);
+        let charges = [None, Some(33.0), Some(0.0), Some(21.5), None];
+        for cycles in [f64::INFINITY, 0.6] {
+            let mut p = BatteryParams::with_round_trip(1000.0, 500.0, 0.9);
+            p.max_cycles_per_day = cycles;
+            let b = Battery::new(p).unwrap();
+            let each = OptimalDispatch
+                .dispatch_each_with_bound(&input, &b, &charges)
+                .unwrap();
+            let default: Vec<DispatchResult> = charges
+                .iter()
+                .map(|&c| {
+                    let mut one = input.clone();
+                    one.demand_charge_per_kw_month = c;
+                    RuleDispatch.dispatch(&one, &b).unwrap()
+                })
+                .collect();
+            assert_eq!(
+                RuleDispatch.dispatch_each(&input, &b, &charges).unwrap(),
+                default
+            );
+            assert_eq!(each.len(), charges.len());
+            for (&c, (r, bound)) in charges.iter().zip(&each) {
+                let mut one = input.clone();
+                one.demand_charge_per_kw_month = c;
+                let (alone, alone_bound) = OptimalDispatch.dispatch_with_bound(&one, &b).unwrap();
+                assert_eq!(*r, alone, "charge {c:?}, cycles {cycles}");
+                assert_eq!(bound.to_bits(), alone_bound.to_bits(), "charge {c:?}");
+                assert_eq!(r.cost.demand_yuan > 0.0, c.is_some_and(|x| x > 0.0));
+            }
+            // The charges move the dispatch: with a demand charge the peak is lower.
+            let peak = |r: &DispatchResult| r.import_kw.iter().fold(0.0_f64, |m, x| m.max(*x));
+            assert!(peak(&each[1].0) < peak(&each[0].0) - 1.0);
+        }
+        let mut bad = charges.to_vec();
+        bad.push(Some(-1.0));
+        let b = battery(1000.0, 500.0);
+        let err = OptimalDispatch.dispatch_each(&input, &b, &bad).unwrap_err();
+        assert!(
+            err.to_string().contains("demand_charge_per_kw_month"),
+            "{err}"
+        );
     }
 
     /// A stage cut from the uncapped one equals the stage built directly under the cap.
