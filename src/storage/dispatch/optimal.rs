@@ -578,6 +578,55 @@ impl<'a> Ctx<'a> {
         Some(d)
     }
 
+    /// A digest of everything [`Ctx::feasibility_edge`] reads for a period: the net load, the
+    /// power limits per step, the battery's energies, efficiencies and tolerance, the step
+    /// length and the search interval (XXH3, 128 bits).
+    fn edge_key(&self, range: std::ops::Range<usize>, d_lo: f64, d_hi: f64) -> u128 {
+        let b = self.battery;
+        let scalars = [
+            self.input.step_hours,
+            b.aux_power_kw(),
+            b.charge_efficiency(),
+            b.discharge_efficiency(),
+            self.e_min,
+            self.e_max,
+            self.e0,
+            self.tol_e,
+            d_lo,
+            d_hi,
+        ];
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        h.update(&(range.len() as u64).to_le_bytes());
+        for part in [
+            &scalars[..],
+            &self.input.net_load_kw[range.clone()],
+            &self.lo_u[range.clone()],
+            &self.hi_u[range],
+        ] {
+            h.update(bytemuck::cast_slice::<f64, u8>(part));
+        }
+        h.digest128()
+    }
+
+    /// [`Ctx::feasibility_edge`], remembered on this thread under [`Ctx::edge_key`]: the edge
+    /// does not depend on prices, so the samples of a price sweep (and the energy rates of one
+    /// enterprise) that dispatch the same load with the same battery find it once. At most
+    /// [`EDGE_MEMO_ENTRIES`] edges are kept; the memo is emptied when full.
+    fn remembered_edge(&self, range: std::ops::Range<usize>, d_lo: f64, d_hi: f64) -> Option<f64> {
+        let key = self.edge_key(range.clone(), d_lo, d_hi);
+        if let Some(edge) = EDGE_MEMO.with_borrow(|m| m.get(&key).copied()) {
+            return edge;
+        }
+        let edge = self.feasibility_edge(range, d_lo, d_hi);
+        EDGE_MEMO.with_borrow_mut(|m| {
+            if m.len() >= EDGE_MEMO_ENTRIES {
+                m.clear();
+            }
+            m.insert(key, edge);
+        });
+        edge
+    }
+
     /// Value of `f` at `x` (clamped into the domain within tolerance); `None` outside.
     fn value_at(&self, f: &Pwl, x: f64) -> Option<Dl> {
         if x < f.a.v - self.tol_e {
@@ -855,6 +904,18 @@ fn minimize_convex(
     })
 }
 
+/// Most feasibility edges a thread remembers ([`Ctx::remembered_edge`]): 24 bytes each, so at
+/// most a few MB; a claims sweep needs about 10,000 (214 enterprises × 12 months × 4 load
+/// levels).
+const EDGE_MEMO_ENTRIES: usize = 1 << 17;
+
+thread_local! {
+    /// Feasibility edges found on this thread, by [`Ctx::edge_key`]. A pure function's results:
+    /// with or without them every dispatch is the same, bit for bit.
+    static EDGE_MEMO: std::cell::RefCell<std::collections::HashMap<u128, Option<f64>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Relative step [-] from the feasibility edge of the demand level into the feasible set where
 /// the demand search starts (see `solve_demand`).
 const EDGE_STEP_REL: f64 = 1e-7;
@@ -1107,7 +1168,7 @@ impl OptimalDispatch {
         let edge = match work.edge {
             Some((s, e, edge)) if (s, e) == key => edge,
             _ => {
-                let edge = ctx.feasibility_edge(p.clone(), d_lo, d_hi);
+                let edge = ctx.remembered_edge(p.clone(), d_lo, d_hi);
                 work.edge = Some((key.0, key.1, edge));
                 edge
             }
@@ -1530,6 +1591,52 @@ mod tests {
             }
         }
         assert!(checked >= 3, "the edges must bind somewhere: {checked}");
+    }
+
+    /// The remembered edge is the computed one, and its key moves with every input the edge
+    /// reads: a memo hit can only come from the same period of the same problem.
+    #[test]
+    fn remembered_edge_is_keyed_on_everything_the_edge_reads() {
+        let mut s = spec(41, 31, 24);
+        s.demand = true;
+        s.pv_kwp = 500.0;
+        let input = synthetic(s);
+        let b = battery(1500.0, 400.0);
+        let ctx = Ctx::new(&input, &b);
+        let p = input.billing_periods()[0].clone();
+        let (d_lo, d_hi) = (100.0, 5000.0);
+        let key = ctx.edge_key(p.clone(), d_lo, d_hi);
+        let direct = ctx.feasibility_edge(p.clone(), d_lo, d_hi);
+        assert_eq!(ctx.remembered_edge(p.clone(), d_lo, d_hi), direct);
+        assert_eq!(ctx.remembered_edge(p.clone(), d_lo, d_hi), direct);
+        assert!(EDGE_MEMO.with_borrow(|m| m.get(&key) == Some(&direct)));
+        // Recomputed, the key is the same; any change of what the edge reads gives another.
+        assert_eq!(key, ctx.edge_key(p.clone(), d_lo, d_hi));
+        let mut keys = vec![
+            key,
+            ctx.edge_key(p.start..p.end - 1, d_lo, d_hi),
+            ctx.edge_key(p.clone(), d_lo + 1.0, d_hi),
+            ctx.edge_key(p.clone(), d_lo, d_hi + 1.0),
+        ];
+        let changed = |f: &dyn Fn(&mut DispatchInput, &mut BatteryParams)| {
+            let (mut i, mut q) = (input.clone(), *b.params());
+            f(&mut i, &mut q);
+            let b2 = Battery::new(q).unwrap();
+            Ctx::new(&i, &b2).edge_key(p.clone(), d_lo, d_hi)
+        };
+        keys.push(changed(&|i, _| i.net_load_kw[p.start + 5] += 1e-9));
+        keys.push(changed(&|i, _| i.import_cap_kw = 700.0));
+        keys.push(changed(&|i, _| i.grid_charging_allowed = false));
+        keys.push(changed(&|_, q| q.capacity_kwh = 1400.0));
+        keys.push(changed(&|_, q| q.charge_power_kw = 300.0));
+        keys.push(changed(&|_, q| q.aux_power_kw = 1.0));
+        keys.push(changed(&|_, q| q.charge_efficiency_fraction = 0.9));
+        keys.push(changed(&|_, q| q.initial_soc_fraction = 0.4));
+        keys.push(changed(&|_, q| q.soc_max_fraction = 0.9));
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "every change moves the key");
     }
 
     /// The derivative carried by the DP (dual numbers) equals the finite difference of the
