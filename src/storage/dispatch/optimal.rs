@@ -686,7 +686,8 @@ impl<'a> Ctx<'a> {
         Some(PeriodEval { cost })
     }
 
-    /// Forward pass over a period from the stored value functions; writes `u` per step.
+    /// Forward pass over a period from the stored value functions; writes `u` per step and
+    /// returns the battery-side discharged energy [kWh].
     #[allow(
         clippy::too_many_arguments,
         reason = "predates the six-parameter limit of clippy.toml"
@@ -699,9 +700,10 @@ impl<'a> Ctx<'a> {
         stages: &[Stage],
         store: &Store,
         u: &mut [f64],
-    ) {
+    ) -> f64 {
         let tau = self.input.step_hours;
         let mut e = self.e0;
+        let mut discharged = -0.0;
         let mut tmp = Stage::EMPTY;
         for t in range.clone() {
             let Some(st) = self.stage_at(&stages[t - range.start], t, dem, lambda, &mut tmp) else {
@@ -709,32 +711,45 @@ impl<'a> Ctx<'a> {
                 continue;
             };
             let (va, segs) = store.get(t);
-            let total: f64 = st.segs[..st.n].iter().map(|s| s.len.v).sum::<f64>()
-                + segs.iter().map(|s| s.0).sum::<f64>();
-            let mut rem = (e - (st.a.v + va)).clamp(0.0, total);
-            let (mut i, mut j, mut used_v) = (0, 0, 0.0);
             let hs = &st.segs[..st.n];
-            while rem > 0.0 && (i < hs.len() || j < segs.len()) {
-                let take_h = j >= segs.len() || (i < hs.len() && hs[i].slope <= segs[j].1);
-                if take_h {
-                    rem -= hs[i].len.v.max(0.0);
-                    i += 1;
-                } else {
-                    let l = segs[j].0.min(rem);
-                    used_v += l;
-                    rem -= l;
-                    j += 1;
+            // The split of `e` between the stage and `V_{t+1}`: walk the merged pieces (by
+            // slope) until `e` is reached; the length taken from `V_{t+1}` is where it ends.
+            let walk = |mut rem: f64| {
+                let (mut i, mut j, mut used_v) = (0, 0, 0.0);
+                while rem > 0.0 && (i < hs.len() || j < segs.len()) {
+                    let take_h = j >= segs.len() || (i < hs.len() && hs[i].slope <= segs[j].1);
+                    if take_h {
+                        rem -= hs[i].len.v.max(0.0);
+                        i += 1;
+                    } else {
+                        let l = segs[j].0.min(rem);
+                        used_v += l;
+                        rem -= l;
+                        j += 1;
+                    }
                 }
+                (used_v, rem > 0.0)
+            };
+            let x = (e - (st.a.v + va)).max(0.0);
+            let (mut used_v, beyond) = walk(x);
+            if beyond {
+                // `e` at or past the end of the domain (rounding): clamp it to the domain's
+                // length first, as the walk would otherwise take the rest of every piece.
+                let total: f64 =
+                    hs.iter().map(|s| s.len.v).sum::<f64>() + segs.iter().map(|s| s.0).sum::<f64>();
+                used_v = walk(x.min(total)).0;
             }
             let e_next = (va + used_v).clamp(self.e_min, self.e_max);
             let de = e_next - e;
             let lo = self.battery.energy_change_kwh(self.lo_u[t], tau);
-            let hi_u = self.hi_u[t].min(dem - self.net(t)).max(self.lo_u[t]);
-            let hi = self.battery.energy_change_kwh(hi_u, tau);
+            // The right end of the step's domain, `Δ_hi` (see `stage_at`).
+            let hi = -st.a.v;
             let de = de.clamp(lo, hi);
             u[t] = self.battery.power_for_energy_change_kw(de, tau);
+            discharged += (-self.battery.energy_change_kwh(u[t], tau)).max(0.0);
             e += de;
         }
+        discharged
     }
 }
 
@@ -1238,10 +1253,7 @@ impl Ctx<'_> {
         store: &Store,
         u: &mut [f64],
     ) -> f64 {
-        self.forward(p.clone(), dem, lambda, stages, store, u);
-        let tau = self.input.step_hours;
-        p.map(|t| (-self.battery.energy_change_kwh(u[t], tau)).max(0.0))
-            .sum()
+        self.forward(p, dem, lambda, stages, store, u)
     }
 }
 
