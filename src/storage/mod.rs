@@ -391,22 +391,23 @@ pub(crate) fn evaluate_at(
     let n = input.n_steps();
     let tau = input.step_hours;
     let aux_kw = if aux { battery.aux_power_kw() } else { 0.0 };
+    // Element-wise series first (no per-push capacity checks), then the sums in step order.
+    let net_u: Vec<f64> = charge_kw
+        .iter()
+        .zip(&discharge_kw)
+        .map(|(ch, dis)| ch - dis)
+        .collect();
+    let grid = |t: usize| input.net_load_kw[t] + aux_kw + net_u[t];
+    let import: Vec<f64> = (0..n).map(|t| grid(t).max(0.0)).collect();
+    let export: Vec<f64> = (0..n).map(|t| (-grid(t)).max(0.0)).collect();
     let mut energy = Vec::with_capacity(n + 1);
-    let mut import = Vec::with_capacity(n);
-    let mut export = Vec::with_capacity(n);
-    let mut net_u = Vec::with_capacity(n);
     let mut e = battery.initial_energy_kwh();
     let mut c = CostBreakdown::default();
     energy.push(e);
     for t in 0..n {
         let (ch, dis) = (charge_kw[t], discharge_kw[t]);
-        let u = ch - dis;
-        net_u.push(u);
-        let g = input.net_load_kw[t] + aux_kw + u;
-        import.push(g.max(0.0));
-        export.push((-g).max(0.0));
-        c.import_yuan += tau * input.import_price_per_kwh[t] * g.max(0.0);
-        c.export_revenue_yuan += tau * input.export_price_per_kwh[t] * (-g).max(0.0);
+        c.import_yuan += tau * input.import_price_per_kwh[t] * import[t];
+        c.export_revenue_yuan += tau * input.export_price_per_kwh[t] * export[t];
         c.degradation_yuan += 0.5 * tau * input.degradation_cost_per_kwh * (ch + dis);
         let out = dis * tau / battery.discharge_efficiency();
         c.discharged_kwh += out;
