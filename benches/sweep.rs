@@ -15,7 +15,9 @@
 //! storage capex, EMC discount, load growth; the 8 default strategies) with its samples'
 //! storage dispatched as the main run does (`optimal`, exact) and, as the baseline of the same
 //! sitting, by rule (`rule`, the sweep's setting before the samples ran at this speed); batches
-//! of 4 samples, the cache warmed with 8 samples (every load-growth level's loads built).
+//! of 8 samples (4 per thread on two: the barrier at the end of a batch, where one thread waits
+//! for the other's last sample, weighs less than with 2 per thread), the cache warmed with 8
+//! samples (every load-growth level's loads built).
 
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
@@ -107,7 +109,7 @@ fn bench_claims(c: &mut Criterion) {
     let mut group = c.benchmark_group("claims");
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
-    let batch = 4u64;
+    let batch = 8u64;
     group.throughput(Throughput::Elements(batch));
     for dispatch in ["optimal", "rule"] {
         let text = claims_text(dispatch);
