@@ -686,17 +686,13 @@ impl<'a> Ctx<'a> {
         Some(PeriodEval { cost })
     }
 
-    /// Forward pass over a period from the stored value functions; writes `u` per step and
-    /// returns the battery-side discharged energy [kWh].
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "predates the six-parameter limit of clippy.toml"
-    )]
-    fn forward(
+    /// Forward recovery of a period at (D, λ) from the value functions kept by a backward pass
+    /// at the same point `(D, λ)`; writes `u` per step and returns the battery-side discharged
+    /// energy [kWh].
+    fn recover(
         &self,
         range: std::ops::Range<usize>,
-        dem: f64,
-        lambda: f64,
+        (dem, lambda): (f64, f64),
         stages: &[Stage],
         store: &Store,
         u: &mut [f64],
@@ -1241,19 +1237,6 @@ impl Ctx<'_> {
             })?;
         let dis = self.recover(p, (dem, lambda), work.stages(lambda), &work.store, u);
         Ok((eval.cost.v, dis))
-    }
-
-    /// Forward recovery of a period at (D, λ) from value functions kept by a backward pass at
-    /// the same point `(D, λ)`; writes `u` and returns the battery-side discharged energy [kWh].
-    fn recover(
-        &self,
-        p: std::ops::Range<usize>,
-        (dem, lambda): (f64, f64),
-        stages: &[Stage],
-        store: &Store,
-        u: &mut [f64],
-    ) -> f64 {
-        self.forward(p, dem, lambda, stages, store, u)
     }
 }
 
