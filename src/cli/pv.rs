@@ -106,10 +106,12 @@ pub struct PvArgs {
     /// Ground albedo as a fraction; default 0.2.
     #[arg(long)]
     pub albedo: Option<f64>,
-    /// Latitude override [deg, north positive].
+    /// Site latitude [deg, north positive]: the synthetic year is drawn there from the Yongzhou
+    /// normals; a weather file's station is overridden. Either is refused more than 10° of arc
+    /// from the site and warned about beyond 2°.
     #[arg(long, allow_hyphen_values = true)]
     pub lat: Option<f64>,
-    /// Longitude override [deg, east positive].
+    /// Site longitude [deg, east positive]; see `--lat`.
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<f64>,
     /// Offset of local standard time from UTC for the hourly output and the months [h]: weather
@@ -163,9 +165,38 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
             a.dc_kw
         )));
     }
-    let (mut w, format) = match &a.weather {
+    // Errors of the weather checks refuse the estimate; warnings are printed and it goes on.
+    let judge = |found: weather::quality::Findings| -> Result<(), Failure> {
+        if let Some(first) = found.errors.first() {
+            return Err(Failure::BadInput(first.clone()));
+        }
+        for m in &found.warnings {
+            eprintln!("warning: {m}");
+        }
+        Ok(())
+    };
+    let (w, format) = match &a.weather {
         None => {
-            let n = weather::synthetic::MonthlyNormals::yongzhou();
+            // The synthetic year is drawn at the site from the Yongzhou normals (as a scenario's
+            // is at [site]), under the same distance rule as a weather file's station.
+            let mut n = weather::synthetic::MonthlyNormals::yongzhou();
+            let site = (
+                a.lat.unwrap_or(n.site.latitude_deg),
+                a.lon.unwrap_or(n.site.longitude_deg),
+            );
+            let mut found = weather::quality::Findings::default();
+            weather::quality::station_vs_site(
+                &mut found,
+                &format!("the synthetic year's monthly normals \"{}\"", n.site.name),
+                (n.site.latitude_deg, n.site.longitude_deg),
+                "--lat/--lon",
+                site,
+            );
+            judge(found)?;
+            (n.site.latitude_deg, n.site.longitude_deg) = site;
+            if let Some(z) = a.utc_offset {
+                n.site.utc_offset_hours = z;
+            }
             let w =
                 weather::synthetic::synthetic_year(&n, 2025, 60, a.seed).map_err(|e| bad(&e))?;
             (w, "synthetic")
@@ -188,19 +219,31 @@ pub fn run(a: &PvArgs) -> Result<(), Failure> {
                 step_minutes: 60,
             };
             let zone = a.utc_offset.unwrap_or(8.0);
-            let (w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, zone)
+            let (mut w, f) = weather::read_file(p, a.format.map(FormatArg::format), &csv, zone)
                 .map_err(|e| bad(&e))?;
+            if let Some(z) = a.utc_offset {
+                w = w.to_utc_offset(z).map_err(|e| bad(&e))?;
+            }
+            // The file at its station, against the site given (physically possible
+            // irradiance, a year with sun, the station's distance), as a scenario checks it.
+            judge(weather::quality::check(
+                &w,
+                "--lat/--lon",
+                a.lat.unwrap_or(w.site.latitude_deg),
+                a.lon.unwrap_or(w.site.longitude_deg),
+                w.site.utc_offset_hours,
+            ))?;
+            if let Some(lat) = a.lat {
+                w.site.latitude_deg = lat;
+            }
+            if let Some(lon) = a.lon {
+                w.site.longitude_deg = lon;
+            }
             (w, f.name())
         }
     };
-    if let Some(z) = a.utc_offset {
-        w = w.to_utc_offset(z).map_err(|e| bad(&e))?;
-    }
-    if let Some(lat) = a.lat {
-        w.site.latitude_deg = lat;
-    }
-    if let Some(lon) = a.lon {
-        w.site.longitude_deg = lon;
+    if let Some(m) = weather::quality::clock_vs_sun(w.site.longitude_deg, w.site.utc_offset_hours) {
+        eprintln!("warning: --utc-offset: {m}");
     }
     let preset = match a.model {
         ModelArg::PvwattsFuentes => solar::Preset::PvwattsFuentes,

@@ -96,6 +96,9 @@ to `summary.json` `warnings`.
 | weather file irradiance | GHI above 1.5 · E0 · μ^1.2 + 100 W/m² or DHI above 0.95 · E0 · μ^1.2 + 50 W/m² with the sun at its highest in the step (BSRN physically possible limits, Long and Shi 2008); DHI above 1.1 × GHI + 10 W/m²; under 300 kWh/m² of GHI in the year | GHI above 10 W/m² with the sun below the horizon |
 | weather file station vs `[site]` | more than 10° of arc apart | more than 2° apart; another UTC offset than `scenario.utc_offset_hours` |
 | `site.latitude_deg` with `weather.source = "synthetic"` | beyond ±66° | |
+| the synthetic year's normals (`weather.normals`: their station) vs `[site]` (the year is drawn at `[site]` from the station's climate) | more than 10° of arc apart | more than 2° apart |
+| `scenario.utc_offset_hours` vs `site.longitude_deg` | | more than 3.5 h from the mean solar time (longitude / 15; China's UTC+8 is at most 3.1 h from it, at its western border) |
+| `annual_kwh` or `peak_kw` with `meter_file` | refused: they size a synthetic load, and the meter data is the load as measured | |
 | tariff prices (`tariff.override`, tariff files) | above 1,000 yuan per unit; TOU multipliers above 10 | |
 | results | any value that is not finite (the run stops, naming enterprise, strategy and field) | |
 "#;

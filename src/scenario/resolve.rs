@@ -573,7 +573,21 @@ impl Resolver<'_> {
                         peak_kw: e.peak_kw,
                     }
                 }
-                (None, Some(f)) => self.meter(e, i, f, cal)?,
+                (None, Some(f)) => {
+                    // The meter data is the load: a size given beside it would be ignored,
+                    // and a planner who writes one means to scale the data, which is not done.
+                    for (k, v) in [("annual_kwh", e.annual_kwh), ("peak_kw", e.peak_kw)] {
+                        if v.is_some() {
+                            return Err(self.rule(
+                                &key(k),
+                                format!(
+                                    "sizes a synthetic load and cannot be given with `meter_file`: the meter data is the load as measured; remove `{k}` (a load expected to grow is `scenario.load_growth_fraction`)"
+                                ),
+                            ));
+                        }
+                    }
+                    self.meter(e, i, f, cal)?
+                }
             };
             self.plausible_enterprise(raw, i, e, &load, cal)?;
             if let Some(peak) = e.peak_kw

@@ -122,6 +122,10 @@ impl Resolver<'_> {
         step: StepLength,
     ) -> Result<WeatherPlan, ScenarioError> {
         use crate::weather::Format;
+        if let Some(m) = crate::weather::quality::clock_vs_sun(site.longitude_deg, utc_offset_hours)
+        {
+            self.warn("scenario.utc_offset_hours", m);
+        }
         let declared = match w.source {
             WeatherSource::Synthetic => {
                 let max = crate::weather::synthetic::MAX_ABS_LATITUDE_DEG;
@@ -140,12 +144,15 @@ impl Resolver<'_> {
                         "a weather file is given but `weather.source` is \"synthetic\"; set the source to \"auto\" (format recognised from the file) or to the file's format",
                     ));
                 }
-                let normals = match w.normals.as_str() {
-                    "yongzhou" => Normals::Yongzhou,
+                let (normals, read) = match w.normals.as_str() {
+                    "yongzhou" => (
+                        Normals::Yongzhou,
+                        crate::weather::synthetic::MonthlyNormals::yongzhou(),
+                    ),
                     file => {
                         let p = self.path("weather.normals", file, true)?;
                         // Parsed now so that `check` refuses a bad normals file as `run` would.
-                        std::fs::read_to_string(&p)
+                        let read = std::fs::read_to_string(&p)
                             .map_err(|e| e.to_string())
                             .and_then(|text| {
                                 crate::weather::synthetic::MonthlyNormals::from_toml_str(
@@ -155,9 +162,34 @@ impl Resolver<'_> {
                                 .map_err(|e| e.to_string())
                             })
                             .map_err(|m| self.rule("weather.normals", m))?;
-                        Normals::File(p)
+                        (Normals::File(p), read)
                     }
                 };
+                // The synthetic year is drawn at [site] from the normals' climate: the same
+                // distance rule as a weather file's station.
+                let mut found = crate::weather::quality::Findings::default();
+                crate::weather::quality::station_vs_site(
+                    &mut found,
+                    &format!(
+                        "the synthetic year's monthly normals \"{}\"",
+                        read.site.name
+                    ),
+                    (read.site.latitude_deg, read.site.longitude_deg),
+                    "[site]",
+                    (site.latitude_deg, site.longitude_deg),
+                );
+                // Named where the planner wrote the site or the normals (the line of either).
+                let key = if span_of(self.doc, "weather.normals").is_some() {
+                    "weather.normals"
+                } else {
+                    "site"
+                };
+                if let Some(first) = found.errors.first() {
+                    return Err(self.rule(key, first));
+                }
+                for m in &found.warnings {
+                    self.warn(key, m);
+                }
                 return Ok(WeatherPlan::Synthetic { normals });
             }
             WeatherSource::Auto => None,
@@ -213,6 +245,7 @@ impl Resolver<'_> {
         let year = &data.year;
         let found = crate::weather::quality::check(
             year,
+            "[site]",
             site.latitude_deg,
             site.longitude_deg,
             utc_offset_hours,

@@ -51,6 +51,68 @@ pub fn angular_distance_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     c.clamp(-1.0, 1.0).acos().to_degrees()
 }
 
+/// Where the weather data was observed (`station`, named by `what`) against the site it is used
+/// for (named by `site_label`): a warning beyond [`SITE_WARN_DEG`], an error beyond
+/// [`SITE_REFUSE_DEG`]. The same rule serves a weather file's station and the place whose
+/// monthly normals a synthetic year is drawn from.
+pub fn station_vs_site(
+    f: &mut Findings,
+    what: &str,
+    station: (f64, f64),
+    site_label: &str,
+    site: (f64, f64),
+) {
+    let d = angular_distance_deg(station.0, station.1, site.0, site.1);
+    let at = format!(
+        "{what}, at {}, is {d:.1}° of arc from {site_label} at {}",
+        lat_lon(station),
+        lat_lon(site)
+    );
+    if d > SITE_REFUSE_DEG {
+        f.errors.push(format!(
+            "{at}, another climate altogether; give weather data of the site, or correct {site_label}"
+        ));
+    } else if d > SITE_WARN_DEG {
+        f.warnings.push(format!(
+            "{at}; its weather is the station's, not the site's"
+        ));
+    }
+}
+
+/// A position as a person reads it: `26.42° N 111.61° E`, `33.97° S 18.60° E`.
+fn lat_lon((lat, lon): (f64, f64)) -> String {
+    format!(
+        "{:.2}° {} {:.2}° {}",
+        lat.abs(),
+        if lat < 0.0 { 'S' } else { 'N' },
+        lon.abs(),
+        if lon < 0.0 { 'W' } else { 'E' }
+    )
+}
+
+/// Hours by which a clock at `utc_offset_hours` may run from the mean solar time of
+/// `longitude_deg` (longitude / 15) before the pair is doubted. China keeps UTC+8 from 73.5° E
+/// to 135° E, at most 3.1 h from mean solar time (Kashgar 2.9 h); 3.5 h leaves every real
+/// zone of the country silent and catches a zone left at 0 or given with the wrong sign.
+pub const CLOCK_VS_SUN_WARN_H: f64 = 3.5;
+
+/// A site's clock against its sun: `Some(warning)` when `utc_offset_hours` lies more than
+/// [`CLOCK_VS_SUN_WARN_H`] from `longitude_deg / 15`, so that noon on the clock would be far
+/// from solar noon and PV would be placed at the wrong hours of the load.
+pub fn clock_vs_sun(longitude_deg: f64, utc_offset_hours: f64) -> Option<String> {
+    let solar_h = longitude_deg / 15.0;
+    let gap_h = utc_offset_hours - solar_h;
+    (gap_h.abs() > CLOCK_VS_SUN_WARN_H).then(|| {
+        format!(
+            "UTC{utc_offset_hours:+} is {:.1} h {} the mean solar time of longitude {longitude_deg:.2}° (longitude / 15 = UTC{solar_h:+.1}): the sun would peak near {:02}:{:02} on the clock; China Standard Time is UTC+8",
+            gap_h.abs(),
+            if gap_h > 0.0 { "ahead of" } else { "behind" },
+            ((12.0 + gap_h).rem_euclid(24.0)) as u32,
+            (((12.0 + gap_h).rem_euclid(24.0)).fract() * 60.0) as u32,
+        )
+    })
+}
+
 /// `step` as a time a person reads: month, day and hour of the file's local time.
 fn when(y: &WeatherYear, step: usize) -> String {
     let per_day = (24 * 60 / y.step_minutes) as usize;
@@ -62,35 +124,25 @@ fn when(y: &WeatherYear, step: usize) -> String {
     format!("{date} {:02}:{:02}", minute / 60, minute % 60)
 }
 
-/// Check a weather year at its own site (the file's station) and against the scenario's site
-/// (`site_lat_deg`, `site_lon_deg`, `site_utc_offset_hours`).
+/// Check a weather year at its own site (the file's station) and against the site it serves
+/// (`site_lat_deg`, `site_lon_deg`, `site_utc_offset_hours`), named in messages by
+/// `site_label` (`[site]` for a scenario, `--lat/--lon` for `parkenergy pv`).
 pub fn check(
     y: &WeatherYear,
+    site_label: &str,
     site_lat_deg: f64,
     site_lon_deg: f64,
     site_utc_offset_hours: f64,
 ) -> Findings {
     let mut f = Findings::default();
     let file = &y.source.path;
-    let d = angular_distance_deg(
-        y.site.latitude_deg,
-        y.site.longitude_deg,
-        site_lat_deg,
-        site_lon_deg,
+    station_vs_site(
+        &mut f,
+        &format!("{file}: the file's station"),
+        (y.site.latitude_deg, y.site.longitude_deg),
+        site_label,
+        (site_lat_deg, site_lon_deg),
     );
-    let station = format!(
-        "{file}: the file's station ({:.2}° N, {:.2}° E) lies {d:.1}° from [site] ({site_lat_deg:.2}° N, {site_lon_deg:.2}° E)",
-        y.site.latitude_deg, y.site.longitude_deg
-    );
-    if d > SITE_REFUSE_DEG {
-        f.errors.push(format!(
-            "{station}, another climate altogether; give a weather file of the site, or correct [site]"
-        ));
-    } else if d > SITE_WARN_DEG {
-        f.warnings.push(format!(
-            "{station}; its sun and climate are the station's, not the site's"
-        ));
-    }
     if (y.site.utc_offset_hours - site_utc_offset_hours).abs() > 1e-9 {
         f.warnings.push(format!(
             "{file}: the file keeps UTC{:+} time, the scenario UTC{:+}",
@@ -206,11 +258,11 @@ mod tests {
     #[test]
     fn a_plausible_year_passes_and_each_fault_is_named() {
         let y = year();
-        assert_eq!(check(&y, 26.42, 111.61, 8.0), Findings::default());
+        assert_eq!(check(&y, "[site]", 26.42, 111.61, 8.0), Findings::default());
         // GHI 1,400 W/m² at 01:00 on January 2.
         let mut bad = y.clone();
         bad.ghi_w_per_m2[24 + 1] = 1400.0;
-        let f = check(&bad, 26.42, 111.61, 8.0);
+        let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
         assert!(
             f.errors[0].contains("GHI 1400") && f.errors[0].contains("2025-01-02 01:00"),
             "{f:?}"
@@ -218,37 +270,80 @@ mod tests {
         // Diffuse above global at noon.
         let mut bad = y.clone();
         bad.dhi_w_per_m2.as_mut().unwrap()[12] = bad.ghi_w_per_m2[12] * 1.3 + 20.0;
-        let f = check(&bad, 26.42, 111.61, 8.0);
+        let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
         assert!(f.errors[0].contains("above global"), "{f:?}");
         // A little irradiance at night: a warning.
         let mut bad = y.clone();
         bad.ghi_w_per_m2[2] = 40.0;
         bad.dhi_w_per_m2.as_mut().unwrap()[2] = 40.0;
-        let f = check(&bad, 26.42, 111.61, 8.0);
+        let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
         assert!(f.errors.is_empty(), "{f:?}");
         assert!(f.warnings[0].contains("at 1 steps"), "{f:?}");
         // A year without sun.
         let mut dark = y.clone();
         dark.ghi_w_per_m2.iter_mut().for_each(|g| *g *= 0.1);
         dark.dhi_w_per_m2 = None;
-        let f = check(&dark, 26.42, 111.61, 8.0);
+        let f = check(&dark, "[site]", 26.42, 111.61, 8.0);
         assert!(f.errors[0].contains("without sun"), "{f:?}");
         // Cape Town's station for the Yongzhou site: refused; Changsha's (2.1° away): a warning.
-        let f = check(&y, -33.97, 18.6, 8.0);
+        let f = check(&y, "[site]", -33.97, 18.6, 8.0);
         assert!(
             f.errors.iter().any(|e| e.contains("another climate")),
             "{f:?}"
         );
-        let f = check(&y, 28.23, 112.87, 8.0);
+        let f = check(&y, "[site]", 28.23, 112.87, 8.0);
         assert!(
             f.errors.is_empty() && f.warnings[0].contains("2.1°"),
             "{f:?}"
         );
-        let f = check(&y, 26.42, 111.61, -5.0);
+        let f = check(&y, "[site]", 26.42, 111.61, -5.0);
         assert!(
             f.warnings[0].contains("UTC+8") && f.warnings[0].contains("UTC-5"),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn a_clock_far_from_the_sun_is_named() {
+        // Every Chinese site on UTC+8 is silent: Yongzhou, Kashgar (75.99° E), Fuyuan (134.3° E).
+        for lon in [111.61, 75.99, 134.3] {
+            assert_eq!(clock_vs_sun(lon, 8.0), None, "{lon}");
+        }
+        assert_eq!(clock_vs_sun(-79.95, -5.0), None);
+        let w = clock_vs_sun(111.61, 0.0).unwrap();
+        assert!(
+            w.contains("UTC+0 is 7.4 h behind") && w.contains("peak near 04:33"),
+            "{w}"
+        );
+        let w = clock_vs_sun(111.61, -8.0).unwrap();
+        assert!(w.contains("15.4 h behind"), "{w}");
+        let w = clock_vs_sun(-79.95, 8.0).unwrap();
+        assert!(w.contains("13.3 h ahead of"), "{w}");
+        // Just inside and outside the 3.5 h band.
+        assert_eq!(clock_vs_sun(15.0 * 4.6, 8.0), None);
+        assert!(clock_vs_sun(15.0 * 4.4, 8.0).is_some());
+    }
+
+    #[test]
+    fn a_station_is_placed_by_hemisphere() {
+        let mut f = Findings::default();
+        // 136.7° by the spherical law of cosines, computed apart (Python `math`).
+        station_vs_site(
+            &mut f,
+            "normals",
+            (26.42, 111.61),
+            "[site]",
+            (-33.97, -18.6),
+        );
+        assert!(
+            f.errors[0].starts_with(
+                "normals, at 26.42° N 111.61° E, is 136.7° of arc from [site] at 33.97° S 18.60° W"
+            ),
+            "{f:?}"
+        );
+        let mut f = Findings::default();
+        station_vs_site(&mut f, "normals", (26.42, 111.61), "[site]", (26.42, 113.0));
+        assert_eq!(f, Findings::default());
     }
 
     #[test]

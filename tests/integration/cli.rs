@@ -508,6 +508,99 @@ fn doubtful_inputs_are_warned_about_and_the_warnings_kept() {
     }
 }
 
+/// `parkenergy pv --lat/--lon` without a weather file draws the synthetic year at that site
+/// (the library's year with the normals moved there, to the last bit), under the rule a
+/// scenario's synthetic year follows: refused 14.2° from the Yongzhou normals (Beijing), a
+/// warning 2.1° from them (Changsha); a clock far from the sun is warned about.
+#[test]
+fn pv_quick_estimate_draws_the_synthetic_year_at_the_site_given() {
+    let pv = |args: &[&str]| bin().arg("pv").args(args).arg("--json").output().unwrap();
+    let o = pv(&["--lat", "28.2", "--lon", "112.9"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: the synthetic year's monthly normals")
+            && stderr.contains("is 2.1° of arc from --lat/--lon at 28.20° N 112.90° E"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["site"]["latitude_deg"].as_f64(), Some(28.2));
+    let mut n = parkenergy::weather::synthetic::MonthlyNormals::yongzhou();
+    n.site.latitude_deg = 28.2;
+    n.site.longitude_deg = 112.9;
+    let w = parkenergy::weather::synthetic::synthetic_year(&n, 2025, 60, 20231).unwrap();
+    let lib = parkenergy::solar::chain::pv_per_kwp(
+        &w,
+        &parkenergy::solar::chain::PvSystem {
+            tilt_deg: 15.0,
+            azimuth_deg: 180.0,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .annual_ac_kwh_per_kwp();
+    assert_eq!(v["specific_yield_kwh_per_kwp"].as_f64(), Some(lib));
+    for args in [
+        ["--lat", "40.0", "--lon", "116.4"],
+        ["--lat", "26.42", "--lon", "0"],
+    ] {
+        let o = pv(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("another climate altogether"), "{stderr}");
+        assert!(o.stdout.is_empty());
+    }
+    // A weather file's station is held to the same rule against --lat/--lon.
+    let o = bin()
+        .args(["pv", "--lat", "26.42", "--lon", "111.61", "--weather"])
+        .arg(root().join("tests/data/weather/723170TYA.CSV"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("723170TYA.CSV: the file's station, at 36.10° N 79.95° W, is 116.5° of arc"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = pv(&["--utc-offset", "0"]);
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "warning: --utc-offset: UTC+0 is 7.4 h behind the mean solar time of longitude 111.61°"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A scenario's synthetic year 2.1° from its normals' station, and a clock at UTC+0 in Hunan,
+/// are simulated with a warning each, printed by `check`; 14° away the scenario is refused
+/// (tests/data/bad_scenarios/synthetic_site_beijing.toml).
+#[test]
+fn a_synthetic_year_away_from_its_normals_and_a_clock_off_the_sun_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.toml");
+    std::fs::write(
+        &s,
+        "[scenario]\nname = \"w\"\nutc_offset_hours = 0.0\n\
+         [site]\nlatitude_deg = 28.2\nlongitude_deg = 112.9\n\
+         [[enterprise]]\nname = \"a\"\narchetype = \"general_manufacturing\"\n\
+         annual_kwh = 1000000.0\ntransformer_kva = 800.0\n",
+    )
+    .unwrap();
+    let check = bin().arg("check").arg(&s).output().unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    for w in [
+        "warning: site: the synthetic year's monthly normals \"Yongzhou ETDZ",
+        "is 2.1° of arc from [site] at 28.20° N 112.90° E; its weather is the station's",
+        "warning: scenario.utc_offset_hours: UTC+0 is 7.5 h behind the mean solar time of longitude 112.90°",
+    ] {
+        assert!(stderr.contains(w), "{w}\n{stderr}");
+    }
+}
+
 /// A measured PV series of another year than the scenario's is used with a warning saying so.
 #[test]
 fn a_pv_series_of_another_year_is_warned_about() {
