@@ -553,6 +553,24 @@ fn validate_multipliers(mp: &RawMultipliers) -> Result<[f64; 4], TariffError> {
         }
         multipliers[i] = v;
     }
+    // A time-of-use schedule prices its periods in one order by definition (尖峰 ≥ 高峰 ≥ 平段 ≥
+    // 低谷): a critical period cheaper than the peak, or a valley dearer than the flat, is a
+    // swapped or mistyped value, and would turn every dispatch and tariff choice around.
+    let names = ["critical", "peak", "flat", "valley"];
+    for i in 0..3 {
+        if multipliers[i] < multipliers[i + 1] {
+            return Err(TariffError::Schema {
+                key: format!("tou.multipliers.{}", names[i]),
+                message: format!(
+                    "{} = {} is below {} = {}: the periods must be priced critical >= peak >= flat >= valley (尖峰 >= 高峰 >= 平段 >= 低谷); equal values make a flat schedule",
+                    names[i],
+                    multipliers[i],
+                    names[i + 1],
+                    multipliers[i + 1]
+                ),
+            });
+        }
+    }
     Ok(multipliers)
 }
 
@@ -781,6 +799,20 @@ mod tests {
             e.contains("tou.multipliers.peak") && e.contains("> 0"),
             "{e}"
         );
+        let e = over("[tou.multipliers]\ncritical = 1.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tou.multipliers.critical")
+                && e.contains("critical = 1.5 is below peak = 1.6"),
+            "{e}"
+        );
+        let e = over("[tou.multipliers]\nvalley = 1.2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("flat = 1 is below valley = 1.2"), "{e}");
+        // Equal multipliers are a flat schedule, which is allowed.
+        over("[tou.multipliers]\ncritical = 1.0\npeak = 1.0\nvalley = 1.0\n").unwrap();
         let e = over("[tou.hours]\njul = \"VVVV\"\n")
             .unwrap_err()
             .to_string();
