@@ -132,7 +132,8 @@ impl GroupSpec {
                 in_range("roof.sigma", sigma, 0.0, 2.0)?;
             }
             RoofRule::PerAnnualEnergy { m2_per_mwh, sigma } => {
-                in_range("roof.m2_per_mwh", m2_per_mwh, 1e-9, 1e6)?;
+                // 0: a group without usable roofs (every roof area 0).
+                in_range("roof.m2_per_mwh", m2_per_mwh, 0.0, 1e6)?;
                 in_range("roof.sigma", sigma, 0.0, 2.0)?;
             }
         }
@@ -276,6 +277,17 @@ mod tests {
             assert!(d.transformer_kva * 0.6 * d.power_factor >= d.peak_kw * (1.0 - 1e-12));
             assert!(d.roof_area_m2 > 0.0);
         }
+    }
+
+    #[test]
+    fn a_group_without_roofs_has_roof_areas_of_zero() {
+        let mut s = spec();
+        s.roof = RoofRule::PerAnnualEnergy {
+            m2_per_mwh: 0.0,
+            sigma: 0.3,
+        };
+        let draws = sample_group(&s, 11).unwrap();
+        assert!(draws.iter().all(|d| d.roof_area_m2 == 0.0));
     }
 
     #[test]

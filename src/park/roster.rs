@@ -127,6 +127,31 @@ fn named_member(plan: &Plan, e: &crate::scenario::EnterprisePlan) -> EnterpriseS
     }
 }
 
+/// The load model's description of a scenario's `[[enterprise_group]]`, at the archetype's
+/// `load_factor`, with the transformer sizes `sizes_kva`.
+fn group_spec(
+    g: &crate::scenario::raw::GroupEntry,
+    load_factor: f64,
+    sizes_kva: &[f64],
+) -> load::GroupSpec {
+    load::GroupSpec {
+        count: g.count as usize,
+        archetype: g.archetype.clone(),
+        annual_kwh_median: g.annual_kwh_median,
+        annual_kwh_sigma: g.annual_kwh_sigma,
+        load_factor,
+        transformer: load::TransformerRule {
+            loading_fraction: g.transformer_loading_fraction,
+            sizes_kva: sizes_kva.to_vec(),
+        },
+        roof: load::RoofRule::PerAnnualEnergy {
+            m2_per_mwh: g.roof_m2_per_mwh,
+            sigma: g.roof_sigma,
+        },
+        power_factor_range: [g.power_factor_min, g.power_factor_max],
+    }
+}
+
 /// The members of group `gi`: sizes, roofs and power factors drawn by the load model
 /// ([`load::sample_group`]) from the group's seed, each with its own load seed.
 fn group_members(
@@ -138,22 +163,7 @@ fn group_members(
     let arch = lib.get(&g.archetype).map_err(SimError::Load)?;
     let group_seed = seed::derive(plan.seed, &[streams::GROUP, gi as u64]);
     let (_, _, load_factor) = load::load_factor_range(cal, arch, group_seed);
-    let spec = load::GroupSpec {
-        count: g.count as usize,
-        archetype: g.archetype.clone(),
-        annual_kwh_median: g.annual_kwh_median,
-        annual_kwh_sigma: g.annual_kwh_sigma,
-        load_factor,
-        transformer: load::TransformerRule {
-            loading_fraction: g.transformer_loading_fraction,
-            sizes_kva: lib.transformer_sizes_kva().to_vec(),
-        },
-        roof: load::RoofRule::PerAnnualEnergy {
-            m2_per_mwh: g.roof_m2_per_mwh,
-            sigma: g.roof_sigma,
-        },
-        power_factor_range: [g.power_factor_min, g.power_factor_max],
-    };
+    let spec = group_spec(g, load_factor, lib.transformer_sizes_kva());
     let draws = load::sample_group(&spec, group_seed).map_err(SimError::Load)?;
     let member = |(k, d): (usize, load::EnterpriseDraw)| EnterpriseSpec {
         name: crate::scenario::resolve::group_member_name(&g.name, k as u32 + 1),
@@ -287,6 +297,60 @@ pub(super) fn build_one(
 mod tests {
     //! The loads stage on hand-computable enterprises.
     use super::*;
+
+    /// Every value the scenario's key table lets through for a group is one the load model
+    /// takes: `check` (which reads the table) refuses all that `run` (the model) would.
+    #[test]
+    fn the_key_table_ranges_of_a_group_are_within_the_load_models() {
+        let p = crate::scenario::load_str(
+            "[scenario]\nname = \"t\"\n[strategies]\nlist = [\"baseline\"]\n\
+             [claims]\ncost_reduction_strategy = \"baseline\"\npv_saving_strategy = \"baseline\"\n\
+             [[enterprise_group]]\nname = \"g\"\ncount = 3\narchetype = \"battery_materials\"\n",
+            std::path::Path::new("t.toml"),
+        )
+        .unwrap();
+        let base = p.groups[0].clone();
+        let sizes = ArchetypeLibrary::embedded()
+            .transformer_sizes_kva()
+            .to_vec();
+        let mut seen = 0;
+        for key in crate::scenario::schema::KEYS {
+            let Some(field) = key.path.strip_prefix("enterprise_group[].") else {
+                continue;
+            };
+            let (lo, hi) = match key.kind {
+                crate::scenario::schema::Kind::Float { min, max } => (min, max),
+                crate::scenario::schema::Kind::Int { min, max } => (min as f64, max as f64),
+                _ => continue,
+            };
+            for v in [lo, hi] {
+                let mut g = base.clone();
+                match field {
+                    "count" => g.count = v as u32,
+                    "annual_kwh_median" => g.annual_kwh_median = v,
+                    "annual_kwh_sigma" => g.annual_kwh_sigma = v,
+                    "transformer_loading_fraction" => g.transformer_loading_fraction = v,
+                    "roof_m2_per_mwh" => g.roof_m2_per_mwh = v,
+                    "roof_sigma" => g.roof_sigma = v,
+                    // Each bound of one end of the range, the other end kept valid.
+                    "power_factor_min" => {
+                        g.power_factor_min = v;
+                        g.power_factor_max = 1.0;
+                    }
+                    "power_factor_max" => {
+                        g.power_factor_max = v;
+                        g.power_factor_min = g.power_factor_min.min(v);
+                    }
+                    other => panic!("a numeric group key this test does not know: {other}"),
+                }
+                group_spec(&g, 0.5, &sizes)
+                    .validate()
+                    .unwrap_or_else(|e| panic!("{} = {v}: {e}", key.path));
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 16, "8 numeric group keys at both ends");
+    }
 
     fn plan(extra: &str) -> Plan {
         let text = format!(
