@@ -132,6 +132,22 @@ fn plot_without_a_finished_run_is_bad_input_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// The library's specific yield [kWh/kWp] of a 15° south roof (default system) on the
+/// synthetic year of `normals` drawn with `parkenergy pv`'s default seed (20231).
+fn synthetic_yield(normals: parkenergy::weather::synthetic::MonthlyNormals) -> f64 {
+    let w = parkenergy::weather::synthetic::synthetic_year(&normals, 2025, 60, 20231).unwrap();
+    parkenergy::solar::chain::pv_per_kwp(
+        &w,
+        &parkenergy::solar::chain::PvSystem {
+            tilt_deg: 15.0,
+            azimuth_deg: 180.0,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .annual_ac_kwh_per_kwp()
+}
+
 #[test]
 fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -156,23 +172,7 @@ fn pv_quick_estimate_prints_json_and_writes_hourly_csv() {
     let specific = v["specific_yield_kwh_per_kwp"].as_f64().unwrap();
     // The default synthetic year (seed 20231) on a 15° south roof, as the library computes it
     // (the library's chain is checked against pvlib in its golden tests).
-    let w = parkenergy::weather::synthetic::synthetic_year(
-        &parkenergy::weather::synthetic::MonthlyNormals::yongzhou(),
-        2025,
-        60,
-        20231,
-    )
-    .unwrap();
-    let lib = parkenergy::solar::chain::pv_per_kwp(
-        &w,
-        &parkenergy::solar::chain::PvSystem {
-            tilt_deg: 15.0,
-            azimuth_deg: 180.0,
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .annual_ac_kwh_per_kwp();
+    let lib = synthetic_yield(parkenergy::weather::synthetic::MonthlyNormals::yongzhou());
     assert!((specific / lib - 1.0).abs() < 1e-12, "{specific} vs {lib}");
     // The committed synthetic year of the pvlib golden, given as a plain CSV weather file:
     // pvlib's chain gives 958.6068 kWh/kWp (tests/data/pv/synthetic_annual.csv).
@@ -528,17 +528,7 @@ fn pv_quick_estimate_draws_the_synthetic_year_at_the_site_given() {
     let mut n = parkenergy::weather::synthetic::MonthlyNormals::yongzhou();
     n.site.latitude_deg = 28.2;
     n.site.longitude_deg = 112.9;
-    let w = parkenergy::weather::synthetic::synthetic_year(&n, 2025, 60, 20231).unwrap();
-    let lib = parkenergy::solar::chain::pv_per_kwp(
-        &w,
-        &parkenergy::solar::chain::PvSystem {
-            tilt_deg: 15.0,
-            azimuth_deg: 180.0,
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .annual_ac_kwh_per_kwp();
+    let lib = synthetic_yield(n);
     assert_eq!(v["specific_yield_kwh_per_kwp"].as_f64(), Some(lib));
     for args in [
         ["--lat", "40.0", "--lon", "116.4"],
