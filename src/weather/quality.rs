@@ -96,6 +96,12 @@ fn lat_lon((lat, lon): (f64, f64)) -> String {
 /// zone of the country silent and catches a zone left at 0 or given with the wrong sign.
 pub const CLOCK_VS_SUN_WARN_H: f64 = 3.5;
 
+/// An offset from UTC as a zone is written: `+8`, `-5`, `+5.5`, `+5.75` (at most two decimals).
+fn utc(hours: f64) -> String {
+    let s = format!("{hours:+.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A site's clock against its sun: `Some(warning)` when `utc_offset_hours` lies more than
 /// [`CLOCK_VS_SUN_WARN_H`] from `longitude_deg / 15`, so that noon on the clock would be far
 /// from solar noon and PV would be placed at the wrong hours of the load.
@@ -104,7 +110,8 @@ pub fn clock_vs_sun(longitude_deg: f64, utc_offset_hours: f64) -> Option<String>
     let gap_h = utc_offset_hours - solar_h;
     (gap_h.abs() > CLOCK_VS_SUN_WARN_H).then(|| {
         format!(
-            "UTC{utc_offset_hours:+} is {:.1} h {} the mean solar time of longitude {longitude_deg:.2}° (longitude / 15 = UTC{solar_h:+.1}): the sun would peak near {:02}:{:02} on the clock; China Standard Time is UTC+8",
+            "UTC{} is {:.1} h {} the mean solar time of longitude {longitude_deg:.2}° (longitude / 15 = UTC{solar_h:+.1}): the sun would peak near {:02}:{:02} on the clock; China Standard Time is UTC+8",
+            utc(utc_offset_hours),
             gap_h.abs(),
             if gap_h > 0.0 { "ahead of" } else { "behind" },
             ((12.0 + gap_h).rem_euclid(24.0)) as u32,
@@ -317,6 +324,12 @@ mod tests {
         );
         let w = clock_vs_sun(111.61, -8.0).unwrap();
         assert!(w.contains("15.4 h behind"), "{w}");
+        let w = clock_vs_sun(111.61, 1e-300).unwrap();
+        assert!(w.starts_with("UTC+0 is 7.4 h behind"), "{w}");
+        assert_eq!(
+            (utc(10.0), utc(-5.0), utc(5.5), utc(5.75)),
+            ("+10".into(), "-5".into(), "+5.5".into(), "+5.75".into())
+        );
         let w = clock_vs_sun(-79.95, 8.0).unwrap();
         assert!(w.contains("13.3 h ahead of"), "{w}");
         // Just inside and outside the 3.5 h band.
