@@ -32,6 +32,14 @@ pub struct Findings {
 /// Irradiance counted as "some" at night [W/m²] (sensor offsets stay below it).
 const NIGHT_W_PER_M2: f64 = 10.0;
 
+/// The constant terms of the physically possible limits of Long and Shi (2008) [W/m²]: GHI
+/// `≤ 1.5 · E0 · μ^1.2 + 100`, DHI `≤ 0.95 · E0 · μ^1.2 + 50`.
+const GHI_FLOOR_W_PER_M2: f64 = 100.0;
+/// See [`GHI_FLOOR_W_PER_M2`].
+const DHI_FLOOR_W_PER_M2: f64 = 50.0;
+// A step skipped as dark (GHI at most the night level) must be unable to break the GHI limit.
+const _: () = assert!(NIGHT_W_PER_M2 <= GHI_FLOOR_W_PER_M2);
+
 /// Annual global horizontal irradiation below which a file has no sun [kWh/m²] (the darkest
 /// inhabited climates receive about 600-700).
 const MIN_ANNUAL_KWH_PER_M2: f64 = 300.0;
@@ -164,20 +172,63 @@ pub fn check(
         y.site.elevation_m,
     );
     let dt = crate::solar::position::delta_t_s(y.year, 6);
-    // The sun at the start, middle and end of each step: its highest within the step.
-    let path = |offset: f64| {
-        crate::solar::position::sun_path(y.start_unix_s() + offset, step_s, n, &observer, dt)
+    // Only a step with some light (GHI above the night level or DHI above the DHI limit's
+    // floor) can break a limit that depends on the sun: the GHI limit is at least its
+    // 100 W/m² floor, the DHI limit at least 50, and the night count needs GHI above 10. The
+    // sun is computed for those steps alone (about half the year).
+    let dhi_at = |i: usize| y.dhi_w_per_m2.as_ref().map_or(0.0, |v| v[i]);
+    let lit: Vec<bool> = (0..n)
+        .map(|i| y.ghi_w_per_m2[i] > NIGHT_W_PER_M2 || dhi_at(i) > DHI_FLOOR_W_PER_M2)
+        .collect();
+    // The sun at the start, middle and end of each step: its highest within the step. A
+    // step's end is the next one's start, so the starts and ends are one path of n + 1.
+    let edge_lit: Vec<bool> = (0..=n)
+        .map(|j| lit.get(j).copied().unwrap_or(false) || (j > 0 && lit[j - 1]))
+        .collect();
+    let path = |offset: f64, count: usize, mask: &[bool]| {
+        crate::solar::position::sun_path_where(
+            y.start_unix_s() + offset,
+            step_s,
+            count,
+            &observer,
+            dt,
+            Some(mask),
+        )
     };
-    let (a, m, b) = (path(0.0), path(step_s / 2.0), path(step_s));
+    let z = path(0.0, n + 1, &edge_lit).zenith_deg;
+    // The middle can be higher than both ends only in the step of the sun's culmination,
+    // where the zenith falls into the step and rises out of it; elsewhere the zenith is
+    // monotonic over the step and the middle lies between the ends. The middle is computed
+    // for the lit steps that may hold the culmination (an unknown neighbour counts as may).
+    let not_below = |a: f64, b: f64| a.partial_cmp(&b) != Some(std::cmp::Ordering::Less);
+    let falls_before = |j: usize| j == 0 || not_below(z[j - 1], z[j]);
+    let rises_after = |j: usize| j + 1 > n || not_below(z[j + 1], z[j]);
+    let culminating: Vec<bool> = (0..n)
+        .map(|i| lit[i] && falls_before(i) && rises_after(i + 1))
+        .collect();
+    let mid = path(step_s / 2.0, n, &culminating).zenith_deg;
     let mut night = (0usize, None::<usize>);
     let mut annual_wh = 0.0;
     for i in 0..n {
-        let zen = a.zenith_deg[i].min(m.zenith_deg[i]).min(b.zenith_deg[i]);
-        let mu = zen.to_radians().cos().max(0.0);
-        let e0 = m.dni_extra_w_per_m2[i];
+        // A dark step: no sun-dependent limit can be broken, whatever the sun (see `lit`).
+        let (mu, e0) = if lit[i] {
+            let ends = z[i].min(z[i + 1]);
+            let zen = if culminating[i] {
+                ends.min(mid[i])
+            } else {
+                ends
+            };
+            let t_mid = y.start_unix_s() + step_s * i as f64 + step_s / 2.0;
+            let e0 = crate::solar::position::extra_radiation_spencer(
+                crate::solar::position::day_of_year_utc(t_mid),
+            );
+            (zen.to_radians().cos().max(0.0), e0)
+        } else {
+            (0.0, 0.0)
+        };
         let ghi = y.ghi_w_per_m2[i];
         annual_wh += ghi * y.step_hours();
-        let ghi_max = 1.5 * e0 * mu.powf(1.2) + 100.0;
+        let ghi_max = 1.5 * e0 * mu.powf(1.2) + GHI_FLOOR_W_PER_M2;
         if ghi > ghi_max && f.errors.len() < 3 {
             f.errors.push(format!(
                 "{file}: GHI {ghi:.0} W/m² at {} is above the physically possible {ghi_max:.0} W/m² for the sun's height then (Long and Shi 2008); check the file's time zone, units and site",
@@ -185,7 +236,7 @@ pub fn check(
             ));
         }
         if let Some(dhi) = y.dhi_w_per_m2.as_ref().map(|v| v[i]) {
-            let dhi_max = 0.95 * e0 * mu.powf(1.2) + 50.0;
+            let dhi_max = 0.95 * e0 * mu.powf(1.2) + DHI_FLOOR_W_PER_M2;
             if dhi > dhi_max && f.errors.len() < 3 {
                 f.errors.push(format!(
                     "{file}: DHI {dhi:.0} W/m² at {} is above the physically possible {dhi_max:.0} W/m² (Long and Shi 2008)",
@@ -286,6 +337,26 @@ mod tests {
         let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
         assert!(f.errors.is_empty(), "{f:?}");
         assert!(f.warnings[0].contains("at 1 steps"), "{f:?}");
+        // At the edges of the steps the sun is skipped for: GHI at the night level is no
+        // warning, just above it is; diffuse above its 50 W/m² floor at night is an error.
+        let mut bad = y.clone();
+        bad.ghi_w_per_m2[2] = NIGHT_W_PER_M2;
+        assert_eq!(
+            check(&bad, "[site]", 26.42, 111.61, 8.0),
+            Findings::default()
+        );
+        bad.ghi_w_per_m2[2] = NIGHT_W_PER_M2 + 0.5;
+        let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
+        assert!(f.warnings[0].contains("at 1 steps"), "{f:?}");
+        let mut bad = y.clone();
+        bad.ghi_w_per_m2[2] = 60.0;
+        bad.dhi_w_per_m2.as_mut().unwrap()[2] = 51.0;
+        let f = check(&bad, "[site]", 26.42, 111.61, 8.0);
+        assert!(
+            f.errors[0]
+                .contains("DHI 51 W/m² at 2025-01-01 02:00 is above the physically possible 50"),
+            "{f:?}"
+        );
         // A year without sun.
         let mut dark = y.clone();
         dark.ghi_w_per_m2.iter_mut().for_each(|g| *g *= 0.1);
@@ -308,6 +379,43 @@ mod tests {
             f.warnings[0].contains("UTC+8") && f.warnings[0].contains("UTC-5"),
             "{f:?}"
         );
+    }
+
+    /// The sun is computed only where a limit can be broken (lit steps; the middle of a step
+    /// only where the culmination may lie in it), yet every step's GHI limit is the one of the
+    /// sun at its highest of the start, middle and end computed everywhere: GHI just under
+    /// that limit at every step of the year, at 26° N and at 60° N, raises no error.
+    #[test]
+    fn the_limits_are_those_of_the_sun_at_its_highest_in_every_step() {
+        for lat in [26.42, 60.0] {
+            let mut y = year();
+            y.site.latitude_deg = lat;
+            y.dhi_w_per_m2 = None;
+            let n = y.n_steps();
+            let obs = crate::solar::position::Observer::at(lat, 111.61, 110.0);
+            let dt = crate::solar::position::delta_t_s(2025, 6);
+            let path = |o: f64| {
+                crate::solar::position::sun_path(y.start_unix_s() + o, 3600.0, n, &obs, dt)
+            };
+            let (a, m, b) = (path(0.0), path(1800.0), path(3600.0));
+            for i in 0..n {
+                let zen = a.zenith_deg[i].min(m.zenith_deg[i]).min(b.zenith_deg[i]);
+                let mu = zen.to_radians().cos().max(0.0);
+                y.ghi_w_per_m2[i] =
+                    1.5 * m.dni_extra_w_per_m2[i] * mu.powf(1.2) + GHI_FLOOR_W_PER_M2 - 0.01;
+            }
+            let f = check(&y, "[site]", lat, 111.61, 8.0);
+            assert!(f.errors.is_empty(), "{lat}: {:?}", f.errors);
+            // And just over it at the step of a summer noon, an error naming it.
+            let noon = (171 * 24 + 12) as usize;
+            y.ghi_w_per_m2[noon] += 0.02;
+            let f = check(&y, "[site]", lat, 111.61, 8.0);
+            assert!(
+                f.errors[0].contains("2025-06-21 12:00"),
+                "{lat}: {:?}",
+                f.errors
+            );
+        }
     }
 
     #[test]
