@@ -159,12 +159,14 @@ struct Work {
 impl Work {
     /// The uncapped stages of the prepared period at cycle price `lambda` ([`Ctx::prepare`]).
     fn stages(&self, lambda: f64) -> &[Stage] {
-        if lambda.to_bits() == 0 {
-            &self.base
-        } else {
-            &self.priced
-        }
+        stages_at(&self.base, &self.priced, lambda)
     }
+}
+
+/// Of the zero-price stages `base` and the stages `priced` at a nonzero cycle price, those
+/// of `lambda` (a free function so that a caller holding other fields of [`Work`] can use it).
+fn stages_at<'a>(base: &'a [Stage], priced: &'a [Stage], lambda: f64) -> &'a [Stage] {
+    if lambda.to_bits() == 0 { base } else { priced }
 }
 
 /// Per-solve constants.
@@ -665,7 +667,7 @@ impl<'a> Ctx<'a> {
             store,
             ..
         } = work;
-        let stages: &[Stage] = if lambda.to_bits() == 0 { base } else { priced };
+        let stages = stages_at(base, priced, lambda);
         let mut store = keep.then_some(store);
         let [cur, next] = bufs;
         next.a = Dl::c(self.e0);
